@@ -1,0 +1,40 @@
+// `kafka-eos` entry point: dispatches to one module per subcommand. Each module exports
+// `main(argv): Promise<number>` and owns its flags; errors become messages and exit codes here.
+import { CliError, EXIT } from './exit-codes.ts';
+
+type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  cluster: { summary: 'cluster up|down: start or remove a Kafka cluster to explore', load: () => import('./cluster.ts') },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: kafka-eos <command> [options]', '', 'commands:', ...lines].join('\n');
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name === undefined ? EXIT.usage : EXIT.valid;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`kafka-eos: unknown command '${name}'\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  return (await command.load()).main(rest);
+}
+
+try {
+  process.exitCode = await dispatch(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof CliError) {
+    console.error(`kafka-eos: ${error.message}`);
+    process.exitCode = error.exitCode;
+  } else {
+    console.error('kafka-eos: internal error:', error);
+    process.exitCode = EXIT.harnessError;
+  }
+}
