@@ -6,6 +6,7 @@ type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Pr
 
 const commands: Record<string, Command> = {
   cluster: { summary: 'cluster up|down: start or remove a Kafka cluster to explore', load: () => import('./cluster.ts') },
+  check: { summary: 'check HISTORY [--json]: check one history.jsonl for anomalies', load: () => import('./check.ts') },
 };
 
 function usage(): string {

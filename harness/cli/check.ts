@@ -1,0 +1,39 @@
+// `kafka-eos check HISTORY [--json]` (history-format.md §3): exit 0 valid, 1 invalid, 2 unusable input.
+import { stat } from 'node:fs/promises';
+import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
+import { HistoryFormatError } from '../../jepsen-style/rules.ts';
+import type { Verdict } from '../../jepsen-style/checker.ts';
+import { parseFlags } from './args.ts';
+import { EXIT, usageError } from './exit-codes.ts';
+
+const USAGE = 'usage: kafka-eos check HISTORY [--json]';
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('check', argv, { json: { type: 'boolean' } }, true);
+  if (positionals.length !== 1) throw usageError(`check: expected exactly one history file\n${USAGE}`);
+  const path = positionals[0]!;
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) throw usageError(`check: ${path}: no such file (give the path of a history.jsonl)`);
+  let result;
+  try {
+    result = await checkHistoryFile(path);
+  } catch (error) {
+    if (error instanceof HistoryFormatError) throw usageError(`check: ${path}: ${error.message}`);
+    throw error;
+  }
+  for (const w of result.warnings) console.error(`kafka-eos: check: ${path}: warning: ${w}`);
+  const { verdict } = result;
+  console.log(values.json ? JSON.stringify(verdict) : summary(path, verdict));
+  return verdict.valid ? EXIT.valid : EXIT.invalid;
+}
+
+function summary(path: string, v: Verdict): string {
+  const s = v.stats;
+  const lines = [`${path}: ${v.valid ? 'valid' : 'INVALID'} (${s.ops} ops: ${s.ok} ok, ${s.fail} fail, ${s.info} info)`];
+  for (const type of v.anomalyTypes) {
+    const bad = v.invalidTypes.includes(type);
+    lines.push(`  ${type}: ${v.anomalyCounts[type]} found${bad ? '' : ' (allowed)'}`);
+    for (const a of v.anomalies[type]!.slice(0, 3)) lines.push(`    - ${a.explanation}`);
+  }
+  return lines.join('\n');
+}
