@@ -1,0 +1,96 @@
+// The public shape of the simulated cluster (model/README.md documents every call).
+import type { consumerMachine, ConsumerContext } from './consumer.machine.ts';
+import type { coordinatorMachine, CoordinatorContext } from './coordinator.machine.ts';
+import type { groupMachine, GroupContext } from './group.machine.ts';
+import type { PartitionContext, partitionMachine } from './partition.machine.ts';
+import type { producerMachine, ProducerContext } from './producer.machine.ts';
+import type { Key, LogEntry, Offset, TxnState, TxnVersion, Value } from './types.ts';
+
+export interface SimConfig {
+  txnVersion: TxnVersion;
+  /** Number of keys; key k is one topic-partition, 0..keys-1. */
+  keys: number;
+  /** Brokers (default 3). Leaders and coordinators live on nodes; writes need min.insync.replicas = min(2, nodes) up. */
+  nodes?: number;
+  /** transaction.timeout.ms in ticks (default 600). Every client request takes one tick. */
+  transactionTimeoutTicks?: number;
+  /** transactional.id.expiration.ms in ticks (default: never). */
+  transactionalIdExpirationTicks?: number;
+}
+
+/** ok: took effect; fail: definitely did not; info: the client cannot know (it timed out). */
+export type Outcome<T = undefined> =
+  | { type: 'ok'; value: T }
+  | { type: 'fail'; error: string }
+  | { type: 'info'; error: string };
+
+export type FaultEvent =
+  /** The next `count` (default 1) requests of this client never reach the broker. */
+  | { type: 'requestLost'; clientId: string; count?: number }
+  /** The next `count` (default 1) requests of this client take effect but their responses are lost. */
+  | { type: 'responseLost'; clientId: string; count?: number }
+  | { type: 'leaderChange'; key: Key }
+  | { type: 'coordinatorFailover'; transactionalId: string }
+  | { type: 'producerCrash'; clientId: string }
+  | { type: 'consumerCrash'; consumerId: string }
+  | { type: 'nodeDown'; node: number }
+  | { type: 'nodeUp'; node: number }
+  | { type: 'tick'; ticks: number };
+
+export interface TxnView {
+  state: TxnState;
+  producerId: number;
+  producerEpoch: number;
+  partitions: readonly string[];
+  pendingMarkers: readonly string[];
+  pendingState: TxnState | null;
+}
+
+export interface Sim {
+  readonly config: Required<SimConfig>;
+  initProducer(clientId: string, opts?: { transactionalId?: string }): Outcome;
+  send(clientId: string, key: Key, value: Value): Outcome<{ offset: Offset | null }>;
+  beginTxn(clientId: string): Outcome;
+  txnSend(clientId: string, key: Key, value: Value): Outcome<{ offset: Offset | null }>;
+  sendOffsets(clientId: string, groupId: string, offsets: Readonly<Record<Key, Offset>>): Outcome;
+  commitTxn(clientId: string): Outcome;
+  abortTxn(clientId: string): Outcome;
+  assign(consumerId: string, keys: readonly Key[], opts: { groupId?: string; readCommitted: boolean }): Outcome;
+  poll(consumerId: string): Outcome<Record<Key, Array<[offset: Offset, value: Value]>>>;
+  seek(consumerId: string, key: Key, offset: Offset): void;
+  /** Rewind every assigned partition to the group's committed offset (after an abort). */
+  rollback(consumerId: string): void;
+  /** A plain (non-transactional) OffsetCommit, as `consumer.commitOffsets` does. */
+  commitOffsets(groupId: string, offsets: Readonly<Record<Key, Offset>>): Outcome;
+  committedOffsets(groupId: string): Record<Key, Offset>;
+  fault(event: FaultEvent): void;
+  log(key: Key): readonly LogEntry[];
+  highWatermark(key: Key): Offset;
+  lastStableOffset(key: Key): Offset;
+  txn(transactionalId: string): TxnView | null;
+  /** Machine-level views for properties and checkers (read-only snapshots' contexts and state names). */
+  inspect(): SimInspection;
+  /** Machine transitions taken so far (the unit of the benchmark). */
+  readonly steps: number;
+  /** Logical time in ticks. */
+  readonly now: number;
+}
+
+export interface SimInspection {
+  partitions: ReadonlyArray<{ state: string; context: PartitionContext }>;
+  coordinators: ReadonlyMap<string, { state: string; context: CoordinatorContext }>;
+  groups: ReadonlyMap<string, { state: string; context: GroupContext }>;
+  producers: ReadonlyMap<string, { state: string; context: ProducerContext }>;
+  consumers: ReadonlyMap<string, { state: string; context: ConsumerContext }>;
+}
+
+/** Machine substitutions: the broken variants used to prove that the properties can fail. */
+export interface ModelVariant {
+  name: string;
+  partition?: typeof partitionMachine;
+  coordinator?: typeof coordinatorMachine;
+  group?: typeof groupMachine;
+  producer?: typeof producerMachine;
+  consumer?: typeof consumerMachine;
+  lastStableOffset?: (p: PartitionContext) => Offset;
+}
