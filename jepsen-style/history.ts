@@ -30,6 +30,11 @@ export interface ClientEvent extends EventBase {
   f: ClientF;
   /** Mops for send/poll/txn, keys for assign/subscribe, null for crash. */
   value: Mop[] | Key[] | null;
+  /**
+   * Optional extension (docs/anomalies.md, zombie fencing): the transactional.id the op's producer
+   * instance used, as named in program.json, on `txn` invokes and completions.
+   */
+  txnId?: string;
 }
 
 export interface NemesisEvent extends EventBase {

@@ -1,0 +1,147 @@
+// Cycle search à la Elle (research/jepsen.md §3): components first (Tarjan), then one concrete,
+// shortest cycle per anomaly type per component by breadth-first search. Each search projects the
+// graph onto the relations its anomaly may use, takes an edge of the relation it must use that lies
+// inside one projected component, and searches back from the edge's head to its tail: in a strongly
+// connected component that path always exists, so every search is linear and cannot time out.
+// The two invalid searches (a G1c cycle without a ww edge) run first and on their own, so a
+// permitted G0 in the same component can never hide them.
+import type { AnomalyType } from '../anomaly.ts';
+import { RT, RW, WR, WW, type Graph } from './graph.ts';
+import { stronglyConnected } from './scc.ts';
+
+interface Spec {
+  type: AnomalyType;
+  allowed: boolean;
+  /** Relations the cycle may use (apart from its first edge). */
+  mask: number;
+  /** The relation of the first edge, which the cycle must contain. */
+  first: number;
+  /** A relation the rest of the path must contain too (0: none). */
+  need: number;
+  /** Types already found in the same component that make this one redundant. */
+  skipIf: AnomalyType[];
+  /** Edges tried per component before giving up (searches with `need` may fail). */
+  tries: number;
+}
+
+const SPECS: Spec[] = [
+  { type: 'G1c', allowed: false, mask: WR, first: WR, need: 0, skipIf: [], tries: 1 },
+  { type: 'G1c-realtime', allowed: false, mask: WR | RT, first: RT, need: 0, skipIf: [], tries: 1 },
+  { type: 'G0', allowed: true, mask: WW, first: WW, need: 0, skipIf: [], tries: 1 },
+  { type: 'G0-realtime', allowed: true, mask: WW | RT, first: RT, need: 0, skipIf: ['G0'], tries: 1 },
+  { type: 'G1c', allowed: true, mask: WW | WR, first: WR, need: 0, skipIf: ['G0', 'G1c'], tries: 1 },
+  { type: 'G1c-realtime', allowed: true, mask: WW | WR | RT, first: RT, need: WR, skipIf: ['G0', 'G0-realtime', 'G1c', 'G1c-realtime'], tries: 8 },
+  { type: 'G-single', allowed: true, mask: WW | WR, first: RW, need: 0, skipIf: [], tries: 8 },
+  { type: 'G2', allowed: true, mask: WW | WR | RW, first: RW, need: RW, skipIf: ['G-single'], tries: 8 },
+];
+
+export interface FoundCycle {
+  type: AnomalyType;
+  allowed: boolean;
+  /** Edge ids in cycle order; the first edge starts at an op vertex. */
+  edges: number[];
+}
+
+export interface CycleOptions {
+  /** Stop looking for a type after this many cycles of it. */
+  maxPerType?: number;
+}
+
+export function findCycles(g: Graph, options: CycleOptions = {}): FoundCycle[] {
+  const maxPerType = options.maxPerType ?? 100;
+  const all = stronglyConnected(g, WW | WR | RW | RT);
+  if (all.count === 0) return [];
+  const active = new Uint8Array(g.vertices);
+  for (let v = 0; v < g.vertices; v++) active[v] = all.comp[v]! >= 0 ? 1 : 0;
+  const foundIn = new Map<number, Set<AnomalyType>>();
+  const bfs = new Bfs(g);
+  const out: FoundCycle[] = [];
+  for (const spec of SPECS) {
+    const sub = stronglyConnected(g, spec.mask | spec.first, active);
+    if (sub.count === 0) continue;
+    const tried = new Int32Array(sub.count);
+    const done = new Uint8Array(sub.count);
+    let reported = out.filter((c) => c.type === spec.type).length;
+    for (let id = 0; id < g.src.length && reported < maxPerType; id++) {
+      if (!(g.rel[id]! & spec.first)) continue;
+      const a = g.src[id]!, b = g.dst[id]!, c = sub.comp[a]!;
+      if (c < 0 || sub.comp[b] !== c || done[c] || tried[c]! >= spec.tries) continue;
+      const whole = all.comp[a]!;
+      const seen = foundIn.get(whole);
+      if (seen && (spec.skipIf.some((x) => seen.has(x)) || (seen.has(spec.type) && spec.allowed))) { done[c] = 1; continue; }
+      tried[c]!++;
+      const path = bfs.path(b, a, spec.mask, sub.comp, c, spec.need);
+      if (!path) continue;
+      done[c] = 1;
+      if (seen?.has(spec.type) && !spec.allowed) continue;
+      out.push({ type: spec.type, allowed: spec.allowed, edges: rotate(g, [id, ...path]) });
+      reported++;
+      if (seen) seen.add(spec.type); else foundIn.set(whole, new Set([spec.type]));
+    }
+  }
+  return out;
+}
+
+/** Starts the cycle at the op vertex with the lowest id, so reports are deterministic. */
+function rotate(g: Graph, edges: number[]): number[] {
+  let best = -1;
+  for (let i = 0; i < edges.length; i++) {
+    const v = g.src[edges[i]!]!;
+    if (v < g.ops && (best < 0 || v < g.src[edges[best]!]!)) best = i;
+  }
+  return [...edges.slice(best), ...edges.slice(0, best)];
+}
+
+/** Breadth-first search over (vertex, needed-relation-seen) states, with reusable buffers. */
+class Bfs {
+  private readonly stamp: Int32Array;
+  private readonly parent: Int32Array;
+  private readonly queue: Int32Array;
+  private round = 0;
+
+  constructor(private readonly g: Graph) {
+    this.stamp = new Int32Array(g.vertices * 2);
+    this.parent = new Int32Array(g.vertices * 2);
+    this.queue = new Int32Array(g.vertices * 2);
+  }
+
+  /** Edge ids of a shortest path from → to inside component `c`, using `mask` (and `need` at least once). */
+  path(from: number, to: number, mask: number, comp: Int32Array, c: number, need: number): number[] | null {
+    const g = this.g;
+    const round = ++this.round;
+    const goal = to * 2 + (need ? 1 : 0);
+    let head = 0, tail = 0;
+    this.queue[tail++] = from * 2;
+    this.stamp[from * 2] = round;
+    this.parent[from * 2] = -1;
+    while (head < tail) {
+      const s = this.queue[head++]!;
+      if (s === goal) return this.unwind(s);
+      const v = s >> 1, bit = s & 1;
+      for (let e = g.start[v]!; e < g.start[v + 1]!; e++) {
+        const id = g.adj[e]!, rel = g.rel[id]!;
+        if (!(rel & mask)) continue;
+        const w = g.dst[id]!;
+        if (comp[w] !== c) continue;
+        const next = w * 2 + (bit | (rel & need ? 1 : 0));
+        if (this.stamp[next] === round) continue;
+        this.stamp[next] = round;
+        this.parent[next] = id * 2 + bit;
+        this.queue[tail++] = next;
+      }
+    }
+    return null;
+  }
+
+  private unwind(state: number): number[] {
+    const edges: number[] = [];
+    let s = state;
+    while (this.parent[s] !== -1) {
+      const p = this.parent[s]!;
+      const id = p >> 1;
+      edges.push(id);
+      s = this.g.src[id]! * 2 + (p & 1);
+    }
+    return edges.reverse();
+  }
+}

@@ -1,0 +1,121 @@
+// The dependency graph over ops (research/jepsen.md §1.8, §3): ww edges between writers of adjacent
+// versions, wr edges from a writer to every reader, rw edges from a reader to the writer of the
+// version just after the highest it read of a key (the anti-dependency Jepsen's docstring promises
+// but its code never builds), and realtime order. Realtime is encoded with extra "time" vertices
+// chained in history order (an ok completion links to the current time vertex, an invoke hangs off
+// it), so A reaches B through time vertices iff A completed ok before B was invoked: O(n) edges
+// instead of Elle's O(n · concurrency), with the same cycles.
+import type { OpTable } from '../analysis/ops.ts';
+import { OK } from '../analysis/ops.ts';
+import type { Versions } from '../analysis/versions.ts';
+import { F64Vec, I32Vec } from '../analysis/vec.ts';
+
+export const WW = 1, WR = 2, RW = 4, RT = 8;
+
+export interface Graph {
+  /** Vertices 0 .. ops-1 are ops; ops .. vertices-1 are time vertices. */
+  ops: number;
+  vertices: number;
+  /** CSR: out-edges of v are adj[start[v] .. start[v+1]-1], as edge ids. */
+  start: Int32Array;
+  adj: Int32Array;
+  src: Int32Array;
+  dst: Int32Array;
+  rel: Int32Array;
+  /** Key id and the two values that justify a data edge (NaN when not applicable). */
+  key: Int32Array;
+  v1: Float64Array;
+  v2: Float64Array;
+}
+
+class EdgeList {
+  readonly src = new I32Vec(1 << 16); readonly dst = new I32Vec(1 << 16); readonly rel = new I32Vec(1 << 16);
+  readonly key = new I32Vec(1 << 16); readonly v1 = new F64Vec(1 << 16); readonly v2 = new F64Vec(1 << 16);
+  add(a: number, b: number, rel: number, key = -1, v1 = NaN, v2 = NaN): void {
+    this.src.push(a); this.dst.push(b); this.rel.push(rel); this.key.push(key); this.v1.push(v1); this.v2.push(v2);
+  }
+}
+
+export function buildGraph(t: OpTable, v: Versions, options: { rw?: boolean; realtime?: boolean } = {}): Graph {
+  const e = new EdgeList();
+  const writer = (k: number, value: number) => {
+    const w = v.writerOf[k]!.get(value);
+    return w === undefined ? -1 : t.wOp[w]!;
+  };
+  v.logs.forEach((log, k) => {
+    for (let i = 1; i < log.values.length; i++) {
+      const a = writer(k, log.values[i - 1]!), b = writer(k, log.values[i]!);
+      if (a >= 0 && b >= 0 && a !== b) e.add(a, b, WW, k, log.values[i - 1]!, log.values[i]!);
+    }
+  });
+  let lastA = -1, lastB = -1;
+  for (let r = 0; r < t.rKey.length; r++) {
+    const a = writer(t.rKey[r]!, t.rValue[r]!), b = t.rOp[r]!;
+    if (a < 0 || a === b || (a === lastA && b === lastB)) continue;
+    e.add(a, b, WR, t.rKey[r]!, t.rValue[r]!);
+    lastA = a; lastB = b;
+  }
+  if (options.rw !== false) addRwEdges(t, v, e, writer);
+  let vertices = t.n;
+  if (options.realtime !== false) vertices = addRealtimeEdges(t, e);
+  return toCsr(t.n, vertices, e);
+}
+
+function addRwEdges(t: OpTable, v: Versions, e: EdgeList, writer: (k: number, value: number) => number): void {
+  const highest = new Map<number, number>();
+  for (let op = 0; op < t.n; op++) {
+    highest.clear();
+    for (let r = t.rStart[op]!; r < t.rStart[op + 1]!; r++) {
+      const h = highest.get(t.rKey[r]!);
+      if (h === undefined || v.rIdx[r]! > h) highest.set(t.rKey[r]!, v.rIdx[r]!);
+    }
+    for (const [k, h] of highest) {
+      const log = v.logs[k]!;
+      if (h + 1 >= log.values.length) continue;
+      // A poll that stopped inside one op's run of writes merely read incrementally (polls return
+      // what was fetched so far): only a version from a different writer is a real anti-dependency.
+      const b = writer(k, log.values[h + 1]!);
+      if (b >= 0 && b !== op && b !== writer(k, log.values[h]!)) e.add(op, b, RW, k, log.values[h]!, log.values[h + 1]!);
+    }
+  }
+}
+
+/** Returns the vertex count including the time vertices. */
+function addRealtimeEdges(t: OpTable, e: EdgeList): number {
+  let size = t.events;
+  for (let op = 0; op < t.n; op++) size = Math.max(size, t.index[op]! + 1, t.invokeIndex[op]! + 1);
+  const at = new Int32Array(size).fill(-1);
+  for (let op = 0; op < t.n; op++) {
+    at[t.invokeIndex[op]!] = op * 2;
+    if (t.type[op] === OK) at[t.index[op]!] = op * 2 + 1;
+  }
+  let vertices = t.n, current = -1, hasInvokes = false;
+  for (let i = 0; i < at.length; i++) {
+    const code = at[i]!;
+    if (code < 0) continue;
+    const op = code >> 1;
+    if (code & 1) {
+      if (current < 0 || hasInvokes) {
+        const next = vertices++;
+        if (current >= 0) e.add(current, next, RT);
+        current = next; hasInvokes = false;
+      }
+      e.add(op, current, RT);
+    } else if (current >= 0) {
+      e.add(current, op, RT);
+      hasInvokes = true;
+    }
+  }
+  return vertices;
+}
+
+function toCsr(ops: number, vertices: number, e: EdgeList): Graph {
+  const src = e.src.view(), m = src.length;
+  const start = new Int32Array(vertices + 1);
+  for (let i = 0; i < m; i++) start[src[i]! + 1]!++;
+  for (let v = 0; v < vertices; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, vertices);
+  const adj = new Int32Array(m);
+  for (let i = 0; i < m; i++) adj[fill[src[i]!]!++] = i;
+  return { ops, vertices, start, adj, src, dst: e.dst.view(), rel: e.rel.view(), key: e.key.view(), v1: e.v1.view(), v2: e.v2.view() };
+}

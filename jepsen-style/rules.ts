@@ -1,0 +1,135 @@
+// The rules of ../shared/history-format.md §1, checked one event at a time so that a history of any
+// length can be validated while it streams. A broken rule is unusable input (exit 2), not an anomaly:
+// the checker's conclusions would be meaningless on a history that does not follow the contract.
+import type { HistoryEvent } from './history.ts';
+
+/** Bad input: names the line (1-based) and says what is wrong and how to fix it. */
+export class HistoryFormatError extends Error {
+  constructor(readonly line: number, detail: string) {
+    super(`line ${line}: ${detail}`);
+    this.name = 'HistoryFormatError';
+  }
+}
+
+const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+const CLIENT_FS = new Set(['send', 'poll', 'txn', 'assign', 'subscribe', 'crash']);
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+const isKey = (x: unknown): x is number => isInt(x) && x >= 0;
+
+interface Pending { f: string; line: number }
+
+/**
+ * Validates events in file order. `accept` throws HistoryFormatError on the first broken rule; the
+ * per-process state it keeps is one entry per live process, so memory does not grow with the history.
+ */
+export class HistoryRules {
+  private nextIndex = 0;
+  private lastTime = -Infinity;
+  private readonly pending = new Map<number, Pending>();
+  /** Processes whose last completion was `info`: they must never invoke again. Line of that info. */
+  private readonly retired = new Map<number, number>();
+
+  accept(raw: unknown, line: number): HistoryEvent {
+    const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('an event must be a JSON object');
+    const e = raw as Record<string, unknown>;
+    if (!isInt(e.index)) fail(`"index" must be an integer, got ${JSON.stringify(e.index)}`);
+    if (e.index !== this.nextIndex) {
+      fail(`"index" is ${e.index} but ${this.nextIndex} was expected (indices start at 0 and have no gaps)`);
+    }
+    if (!isInt(e.time) || (e.time as number) < 0) fail(`"time" must be a non-negative integer, got ${JSON.stringify(e.time)}`);
+    if ((e.time as number) < this.lastTime) {
+      fail(`"time" ${e.time} is earlier than the previous event's ${this.lastTime} (time never decreases)`);
+    }
+    if (typeof e.type !== 'string' || !TYPES.has(e.type)) {
+      fail(`"type" must be one of invoke, ok, fail, info; got ${JSON.stringify(e.type)}`);
+    }
+    if (typeof e.f !== 'string') fail(`"f" must be a string, got ${JSON.stringify(e.f)}`);
+    if (e.error !== undefined && typeof e.error !== 'string') fail('"error", when present, must be a string');
+    if (e.txnId !== undefined && typeof e.txnId !== 'string') fail('"txnId", when present, must be a string');
+    if (e.process !== 'nemesis') {
+      if (!isKey(e.process)) fail(`"process" must be a non-negative integer or "nemesis", got ${JSON.stringify(e.process)}`);
+      this.clientRules(e, line, fail);
+    }
+    this.nextIndex++;
+    this.lastTime = e.time as number;
+    return raw as HistoryEvent;
+  }
+
+  /** Processes still waiting for a completion: the contract treats them as `info`. */
+  unfinished(): number[] {
+    return [...this.pending.keys()];
+  }
+
+  private clientRules(e: Record<string, unknown>, line: number, fail: (d: string) => never): void {
+    const process = e.process as number;
+    const f = e.f as string;
+    if (!CLIENT_FS.has(f)) fail(`client op "f" must be one of ${[...CLIENT_FS].join(', ')}; got ${JSON.stringify(f)}`);
+    const pending = this.pending.get(process);
+    if (e.type === 'invoke') {
+      if (pending) fail(`process ${process} invoked ${f} while its ${pending.f} from line ${pending.line} has no completion yet (one client is single-threaded)`);
+      const retiredAt = this.retired.get(process);
+      if (retiredAt !== undefined) {
+        fail(`process ${process} invoked again after its info completion on line ${retiredAt}; a fresh process id must take its place`);
+      }
+      if (f === 'crash' && e.value !== null) fail('a crash invoke must have "value": null');
+      checkValue(f, e.value, true, fail);
+      this.pending.set(process, { f, line });
+      return;
+    }
+    if (!pending) fail(`process ${process} completed ${f} (${e.type}) without a pending invoke`);
+    if (pending!.f !== f) fail(`process ${process} completed "${f}" but invoked "${pending!.f}" on line ${pending!.line}`);
+    if (f === 'crash' && e.type !== 'info') fail('a crash always completes "info"');
+    checkValue(f, e.value, false, fail);
+    this.pending.delete(process);
+    if (e.type === 'info') this.retired.set(process, line);
+  }
+}
+
+function checkValue(f: string, value: unknown, invoke: boolean, fail: (d: string) => never): void {
+  if (f === 'crash') return;
+  if (f === 'assign' || f === 'subscribe') {
+    if (!Array.isArray(value) || !value.every(isKey)) fail(`${f} value must be an array of non-negative integer keys`);
+    return;
+  }
+  // A completion may omit its mops (null): the invoke's then stand, as for an unfinished op.
+  if (!invoke && (value === null || value === undefined)) return;
+  if (!Array.isArray(value)) fail(`${f} value must be an array of micro-operations`);
+  for (const mop of value as unknown[]) {
+    if (!Array.isArray(mop)) fail(`${f} micro-operation ${JSON.stringify(mop)} must be an array`);
+    const m = mop as unknown[];
+    if (m[0] === 'send') {
+      if (f === 'poll') fail('a poll op may hold only ["poll"] micro-operations');
+      checkSend(m, invoke, fail);
+    } else if (m[0] === 'poll') {
+      if (f === 'send') fail('a send op may hold only ["send", k, v] micro-operations');
+      if (invoke ? m.length !== 1 : m.length > 2) fail(`bad poll micro-operation ${JSON.stringify(m)}`);
+      if (m.length === 2) checkPolled(m[1], fail);
+    } else {
+      fail(`unknown micro-operation ${JSON.stringify(m)}: expected ["send", k, v] or ["poll"]`);
+    }
+  }
+}
+
+function checkSend(m: unknown[], invoke: boolean, fail: (d: string) => never): void {
+  const [, k, v] = m;
+  if (m.length !== 3 || !isKey(k)) fail(`bad send micro-operation ${JSON.stringify(m)}: expected ["send", key, value]`);
+  if (isInt(v)) return;
+  if (!invoke && Array.isArray(v) && v.length === 2 && (v[0] === null || isInt(v[0])) && isInt(v[1])) return;
+  fail(`bad send micro-operation ${JSON.stringify(m)}: the value must be an integer${invoke ? '' : ' or [offset|null, value]'}`);
+}
+
+function checkPolled(polled: unknown, fail: (d: string) => never): void {
+  if (typeof polled !== 'object' || polled === null || Array.isArray(polled)) {
+    fail('a completed poll holds an object {"key": [[offset, value], ...]}');
+  }
+  for (const [k, pairs] of Object.entries(polled as object)) {
+    if (!/^(0|[1-9]\d*)$/.test(k)) fail(`polled key ${JSON.stringify(k)} must be a decimal integer string`);
+    if (!Array.isArray(pairs)) fail(`polled key ${k} must map to an array of [offset, value] pairs`);
+    for (const p of pairs as unknown[]) {
+      if (!Array.isArray(p) || p.length !== 2 || !isKey(p[0]) || !isInt(p[1])) {
+        fail(`polled key ${k} holds ${JSON.stringify(p)}; expected [offset, value] with integer offset ≥ 0 and value`);
+      }
+    }
+  }
+}
