@@ -24,6 +24,7 @@ function byShape(t: OpTable, op: number, copiers: CopierInfo[]): number {
   const r0 = t.rStart[op]!, r1 = t.rStart[op + 1]!, w0 = t.wStart[op]!, w1 = t.wStart[op + 1]!;
   if (r0 === r1) return -1;
   return copiers.findIndex((c) => {
+    if (c.processes) return false; // the runner said which processes run this copier
     for (let r = r0; r < r1; r++) if (!c.inputKeys.includes(t.keys[t.rKey[r]!]!)) return false;
     for (let w = w0; w < w1; w++) if (!c.outputKeys.includes(t.keys[t.wKey[w]!]!)) return false;
     return true;

@@ -116,8 +116,10 @@ function orphanOutputs(t: OpTable, v: Versions, copiers: CopierInfo[], consumpti
         const value = outLog.values[idx]!;
         const inIdx = ikId === undefined ? -1 : firstIndexOf(v.logs[ikId]!, value);
         if (s && inIdx >= 0 && s.count[inIdx]! > 0) continue;
+        const w = v.writerOf[okId]!.get(value);
         out.push({
-          type: 'ctp-orphan-output', allowed: false, key: ok, values: [value], offsets: [outLog.offsets[idx]!], ops: [],
+          type: 'ctp-orphan-output', allowed: false, key: ok, values: [value], offsets: [outLog.offsets[idx]!],
+          ops: w === undefined ? [] : [t.index[t.wOp[w]!]!],
           explanation: `value ${value} is on output key ${ok} (offset ${outLog.offsets[idx]}), but no committed transaction of group ${c.group} consumed value ${value} of input key ${c.inputKeys[i]}`,
         });
       }

@@ -2,7 +2,7 @@
 // uncommitted write (precommitted-read), committed writes that readers passed over (lost-write), and
 // acknowledged writes nobody ever read (unseen). kafka.clj:1001-1143, 1482-1533.
 import { list, type Anomaly } from '../anomaly.ts';
-import { F_SEND, FAIL, OK, type OpTable } from './ops.ts';
+import { FAIL, OK, type OpTable } from './ops.ts';
 import { firstIndexOf, lastIndexOf, type Versions } from './versions.ts';
 
 /** `G1a`: an ok poll read a value whose writer definitely failed. */
@@ -96,5 +96,3 @@ export function unseenCases(t: OpTable, v: Versions): Anomaly[] {
     };
   });
 }
-
-export const isSendOnly = (t: OpTable, op: number) => t.f[op] === F_SEND;

@@ -3,7 +3,7 @@
 // fail), because a read_committed poll must return safe data whether or not its transaction commits.
 // Analyses compare *dense* indices (positions among non-empty offsets), so the offsets that
 // transaction markers take never look like gaps.
-import { FAIL, INFO, OK, type OpTable } from './ops.ts';
+import { INFO, OK, type OpTable } from './ops.ts';
 
 export interface KeyLog {
   /** Distinct offsets observed, ascending: dense index i is offsets[i]. */
@@ -79,13 +79,19 @@ function observe(b: LogBuilder, offset: number, value: number): void {
   }
 }
 
+const RANK = [0, 2, 1]; // by op type code: ok, fail, info
+
 export function buildVersions(t: OpTable): Versions {
   const nKeys = t.keys.length;
   const nW = t.wKey.length, nR = t.rKey.length;
+  // Values are unique per key, except that a copier's aborted attempt and its retry send the same
+  // copy: the writer of a value is then the attempt most likely to have committed (ok, info, fail).
+  const rank = (w: number) => RANK[t.type[t.wOp[w]!]!]!;
   const writerOf: Map<number, number>[] = Array.from({ length: nKeys }, () => new Map());
   for (let w = 0; w < nW; w++) {
     const m = writerOf[t.wKey[w]!]!;
-    if (!m.has(t.wValue[w]!)) m.set(t.wValue[w]!, w);
+    const seen = m.get(t.wValue[w]!);
+    if (seen === undefined || rank(w) < rank(seen)) m.set(t.wValue[w]!, w);
   }
   // Promote info ops whose writes were read by an ok op: by atomicity they committed.
   const committed = new Uint8Array(t.n);
@@ -124,6 +130,3 @@ export function buildVersions(t: OpTable): Versions {
   }
   return { committed, writerOf, readByOk, logs, wIdx, rIdx };
 }
-
-/** Whether the op definitely failed (its writes must never be visible). */
-export const definitelyFailed = (t: OpTable, op: number) => t.type[op] === FAIL;
