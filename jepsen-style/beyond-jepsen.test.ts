@@ -72,11 +72,11 @@ const program = (extra: Partial<ProgramInfo> = {}): ProgramInfo => ({
 });
 
 /** Producer p0 writes input values 1, 2, 3 at offsets 0..2; `copy` runs copier txns; p9 reads everything. */
-function ctp(copy: (h: HistoryBuilder) => void, outputs: [number, number][], finalInput = true): HistoryBuilder {
+function ctp(copy: (h: HistoryBuilder) => void, outputs: [number, number][]): HistoryBuilder {
   const h = new HistoryBuilder();
   h.op(0, 'ok', 'send', [send(0, 1), send(0, 2), send(0, 3)], [sent(0, 0, 1), sent(0, 1, 2), sent(0, 2, 3)]);
   copy(h);
-  h.op(9, 'ok', 'poll', [poll()], [polled({ ...(finalInput ? { 0: [[0, 1], [1, 2], [2, 3]] } : {}), 1: outputs })]);
+  h.op(9, 'ok', 'poll', [poll()], [polled({ 0: [[0, 1], [1, 2], [2, 3]], 1: outputs })]);
   return h;
 }
 const copier = (h: HistoryBuilder, p: number, type: 'ok' | 'fail' | 'info', read: [number, number][], wrote: [number, number][], txnId?: string) =>
