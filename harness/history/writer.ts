@@ -47,12 +47,16 @@ export class HistoryWriter {
     return this.#pending;
   }
 
-  invoke(process: number, f: ClientF, value: ClientEvent['value']): ClientEvent {
+  /**
+   * `txnId`: the logical transactional id (program.json's) of a `txn` op, an optional field the checker
+   * uses to tell producer instances apart (jepsen-style/rules.ts).
+   */
+  invoke(process: number, f: ClientF, value: ClientEvent['value'], txnId?: string): ClientEvent {
     if (this.#retired.has(process)) throw new Error(`history: process ${process} invokes ${f} after completing info; use a fresh process id`);
     const open = this.#pending.get(process);
     if (open !== undefined) throw new Error(`history: process ${process} invokes ${f} while its ${open} is not complete`);
     this.#pending.set(process, f);
-    return this.#write({ process, type: 'invoke', f, value });
+    return this.#write(txnId === undefined ? { process, type: 'invoke', f, value } : { process, type: 'invoke', f, value, txnId });
   }
 
   complete(process: number, type: Completion, f: ClientF, value: ClientEvent['value'], error?: string): ClientEvent {

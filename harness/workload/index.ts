@@ -7,3 +7,4 @@ export { serializeProgram, parseProgram } from './serialize.ts';
 export { programProblems } from './invariants.ts';
 export { partitionGrouping } from './nemesis.arb.ts';
 export { buildKeyspace } from './keyspace.ts';
+export { programInfoOf } from './programInfo.ts';
