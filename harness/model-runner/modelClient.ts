@@ -2,7 +2,7 @@
 // and classifies the outcome the way the Kafka runner does (research/jepsen.md 1.4): `ok` took effect,
 // `fail` definitely did not, `info` unknown. A txn is `fail` whenever its commit was never attempted or
 // definitely failed, and `info` only when the commit itself is in doubt. After any op that did not
-// commit, the consumer seeks back to the first offset the op read on each key (Jepsen's rollback).
+// commit, the consumer rolls back (see `rollback`).
 import type { ClientEvent, Key, Offset, Value } from '../../jepsen-style/history.ts';
 import type { Outcome, Sim } from '../../model/sim.types.ts';
 import { invocationOf, type PollMop, type ProgramOp, type SendMop } from '../workload/program.ts';
@@ -143,18 +143,23 @@ export class ModelClient {
       const r = this.sim.commitTxn(proc.producer);
       if (r.type === 'ok') return { type: 'ok', value: out, endProcess: false, fenced: false };
       // The commit itself was attempted: only its definite failure is a definite abort.
-      this.rollback(proc, firstRead);
+      this.rollback(proc, firstRead, copyTo !== null);
       if (r.type === 'fail') this.sim.abortTxn(proc.producer);
       return failed(r.type, out, `commit: ${r.error}`);
     }
     const a = this.sim.abortTxn(proc.producer);
-    this.rollback(proc, firstRead);
+    this.rollback(proc, firstRead, copyTo !== null);
     // Commit never attempted: nothing of this transaction can become visible, whatever the abort says.
     const error = failure?.error ?? 'aborted on purpose';
     return failed('fail', out, error, failure?.type === 'info' || a.type !== 'ok');
   }
 
-  private rollback(proc: ClientProcess, firstRead: ReadonlyMap<Key, Offset>): void {
-    for (const [k, o] of firstRead) this.sim.seek(proc.consumer, k, o);
+  /**
+   * Jepsen's clients seek back to the first offset the op read; a copier, like a real
+   * consume-transform-produce loop, rewinds to its group's committed offsets instead.
+   */
+  private rollback(proc: ClientProcess, firstRead: ReadonlyMap<Key, Offset>, toCommitted: boolean): void {
+    if (toCommitted) this.sim.rollback(proc.consumer);
+    else for (const [k, o] of firstRead) this.sim.seek(proc.consumer, k, o);
   }
 }

@@ -32,6 +32,8 @@ export interface RunModelResult {
   stats: RunStats;
   /** What the checker needs beyond the history: copiers with their processes, final group offsets. */
   programInfo: ProgramInfo;
+  /** `workerProcesses[w]`: the history process ids worker w ran as, in order. */
+  workerProcesses: number[][];
 }
 
 interface WorkerState {
@@ -65,7 +67,7 @@ export async function runModel(program: Program, outDir: string, options: RunMod
     const stats = run.run();
     const groups = [...new Set(program.workers.filter((w) => w.role !== 'idempotent').map((w) => w.groupId))].sort();
     const groupOffsets = Object.fromEntries(groups.map((g) => [g, stringKeys(sim.committedOffsets(g))]));
-    return { historyPath, stats, programInfo: programInfoOf(program, run.workerProcesses, groupOffsets) };
+    return { historyPath, stats, programInfo: programInfoOf(program, run.workerProcesses, groupOffsets), workerProcesses: run.workerProcesses };
   } finally {
     writer.close();
   }
