@@ -1,0 +1,33 @@
+// Checker benchmark: generates valid histories of 100k, 400k and 1M client ops (cached in a temp
+// directory), checks each in a fresh process, and prints seconds, ops/s and peak memory, so that
+// linearity can be read off the table. Usage: npx tsx scripts/bench-checker.ts [--sizes 100000,400000]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkHistoryFile } from '../jepsen-style/check-file.ts';
+import { writeHistory } from './gen-history.ts';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100000,400000,1000000' }, child: { type: 'string' } } });
+
+if (values.child) {
+  // Child: check one file and report; a fresh process per size keeps peak memory honest.
+  const start = process.hrtime.bigint();
+  const { verdict } = await checkHistoryFile(values.child);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  console.log(JSON.stringify({ seconds, ops: verdict.stats.ops, valid: verdict.valid, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+} else {
+  const dir = join(tmpdir(), 'kafka-eos-bench');
+  mkdirSync(dir, { recursive: true });
+  console.log('ops        events     file MB  seconds  ops/s      peak MB  valid');
+  for (const size of values.sizes.split(',').map(Number)) {
+    const path = join(dir, `history-${size}.jsonl`);
+    const events = existsSync(path) ? undefined : await writeHistory(path, size, 1);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', process.argv[1]!, '--child', path], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    const mb = statSync(path).size / 1e6;
+    console.log([String(r.ops).padEnd(10), String(events ?? '(cached)').padEnd(10), mb.toFixed(0).padStart(7), r.seconds.toFixed(2).padStart(8),
+      String(Math.round(r.ops / r.seconds)).padStart(10), r.maxRssMb.toFixed(0).padStart(8), ` ${r.valid}`].join(' '));
+  }
+}
