@@ -52,10 +52,11 @@ build_base() {
 resolve_jars() {
   log "resolving org.apache.kafka:kafka_2.13:$version and its runtime dependencies with Maven"
   sed "s/@KAFKA_VERSION@/$version/g" "$root/harness/docker/kafka-libs.pom.xml" > "$work/pom.xml"
-  if ! mvn -B -q -f "$work/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+  # -U: retry versions Maven remembers as missing, so a release published since the last try resolves.
+  if ! mvn -B -q -U -Dstyle.color=never -f "$work/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
       -DoutputDirectory="$work/opt/kafka/libs" > "$work/mvn.log" 2>&1; then
     if grep -qE "Could not (find|resolve|transfer) artifact org.apache.kafka|not found in" "$work/mvn.log"; then
-      grep -m1 -oE "Could not find artifact [^ ]+( in [^ ]+)?" "$work/mvn.log" >&2 || tail -n 5 "$work/mvn.log" >&2
+      grep -m1 -oE "(Could not find artifact|artifacts could not be resolved:) [^ ,]+( was not found in [^ ]+)?" "$work/mvn.log" >&2 || tail -n 5 "$work/mvn.log" >&2
       die 2 "Kafka version '$version' does not resolve on Maven Central (Maven's words above)" \
         "pick a released version, e.g. 4.4.0 or 3.9.2 (list: org/apache/kafka/kafka_2.13/maven-metadata.xml)"
     fi

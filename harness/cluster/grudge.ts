@@ -25,16 +25,23 @@ export function groupsGrudge(nodes: readonly NodeId[], groups: readonly (readonl
 }
 
 /**
- * Every node sees a majority (itself and the next ⌊n/2⌋ nodes round the ring), and no two nodes see
- * the same majority: each believes it is in a healthy majority while no majority agrees.
+ * Every node sees a majority (itself and its ring neighbours), and no two nodes see the same majority:
+ * each believes it is in a healthy majority while no majority agrees. Links are cut symmetrically,
+ * because a TCP connection needs both directions: a one-way drop cuts the link both ways anyway.
+ * A symmetric ring needs 5 nodes; below that it degenerates to Jepsen's "bridge": the first and last
+ * node cannot talk, the middle one sees both (for 3 nodes: {1,2} and {2,3} are different majorities).
  */
 export function majoritiesRingGrudge(nodes: readonly NodeId[]): Grudge {
   const n = nodes.length;
-  const seen = Math.floor(n / 2);
-  return new Map(nodes.map((node, i) => {
-    const visible = new Set(Array.from({ length: seen + 1 }, (_, k) => nodes[(i + k) % n]));
-    return [node, nodes.filter((m) => !visible.has(m))];
-  }));
+  if (n < 5) {
+    const first = nodes[0];
+    const last = nodes[n - 1];
+    return new Map(nodes.map((node) => [node, n >= 3 && node === first ? [last!] : n >= 3 && node === last ? [first!] : []]));
+  }
+  const others = Math.floor(n / 2); // a majority is ⌊n/2⌋ + 1 nodes: itself and ⌊n/2⌋ others
+  const reach = Math.ceil(others / 2);
+  const ringDistance = (i: number, j: number) => Math.min(Math.abs(i - j), n - Math.abs(i - j));
+  return new Map(nodes.map((node, i) => [node, nodes.filter((_, j) => ringDistance(i, j) > reach)]));
 }
 
 export function grudgeFor(nodes: readonly NodeId[], spec: PartitionSpec): Grudge {

@@ -31,7 +31,7 @@ function install(): void {
     process.on(signal, () => {
       if (exiting) return; // a second Ctrl-C while cleaning up: keep cleaning, it is quick
       exiting = true;
-      process.stderr.write(`\nkafka-eos: ${signal}: removing what this run created...\n`);
+      if (cleanups.size > 0) process.stderr.write(`\nkafka-eos: ${signal}: removing what this run created...\n`);
       void runCleanups().finally(() => process.exit(128 + number));
     });
   }
