@@ -2,7 +2,10 @@
 // seed, another program. Runs use short time limits so each program is small and the suite stays fast.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { generateProgram, MAX_SEED, parseProgram, serializeProgram } from '../harness/workload/index.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateProgram, MAX_SEED, parseProgram, readProgramFile, serializeProgram, writeProgramFile } from '../harness/workload/index.ts';
 
 const seed = fc.integer({ min: 0, max: MAX_SEED });
 const small = { timeLimitMs: 2_000, nemesis: ['partition', 'kill', 'pause'] } as const;
@@ -35,6 +38,19 @@ describe('program generation', () => {
     const text = serializeProgram(generateProgram(1, opts)).replace('"version": 1', '"version": 99');
     expect(() => parseProgram(text)).toThrow(/version 99.*regenerate/);
     expect(() => parseProgram('{nope')).toThrow(/not valid JSON/);
+  });
+
+  test('program.json written to disk reads back equal, and a missing one is a usage error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-eos-program-'));
+    try {
+      const p = generateProgram(5, opts);
+      const file = writeProgramFile(path.join(dir, 'run'), p);
+      expect(fs.readFileSync(file, 'utf8')).toBe(serializeProgram(p));
+      expect(readProgramFile(file)).toEqual(p);
+      expect(() => readProgramFile(path.join(dir, 'nope.json'))).toThrow(/cannot read .*ENOENT/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('seeds outside fast-check’s 32 bits are refused rather than aliased', () => {

@@ -22,7 +22,7 @@ async function verdictOf(seed: number, options: ProgramOptions) {
 const base: ProgramOptions = { timeLimitMs: 1_500, nemesis: ['partition', 'kill', 'pause'], nemesisIntervalMs: 400 };
 
 describe('model runs judged by the checker', () => {
-  test.prop([fc.integer({ min: 0, max: MAX_SEED })], { numRuns: 3 })('correct clients on the model give valid histories', async (seed) => {
+  test.prop([fc.integer({ min: 0, max: MAX_SEED })], { numRuns: 2 })('correct clients on the model give valid histories', async (seed) => {
     const v = await verdictOf(seed, base);
     expect(v.invalidTypes).toEqual([]);
     expect(v.valid).toBe(true);

@@ -8,3 +8,4 @@ export { programProblems } from './invariants.ts';
 export { partitionGrouping } from './nemesis.arb.ts';
 export { buildKeyspace } from './keyspace.ts';
 export { programInfoOf } from './programInfo.ts';
+export { writeProgramFile, readProgramFile } from './programFile.ts';
