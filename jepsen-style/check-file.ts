@@ -6,6 +6,6 @@ import { readHistoryFile } from './reader.ts';
 /** Throws HistoryFormatError (with a line number) on unusable input; warnings are for the user. */
 export async function checkHistoryFile(path: string, options: CheckOptions = {}): Promise<{ verdict: Verdict; warnings: string[] }> {
   const builder = new OpTableBuilder();
-  const { warnings } = await readHistoryFile(path, (e) => builder.add(e));
+  const { warnings } = await readHistoryFile(path, (e) => builder.add(e), (s) => builder.addScanned(s));
   return { verdict: checkOpTable(builder.finish(), options), warnings };
 }

@@ -1,7 +1,9 @@
-// Streams history.jsonl: one JSON.parse per line, rules checked as lines arrive, nothing kept but
-// what the caller's sink keeps. A run that is killed leaves a torn last line (history-format.md §1),
-// so a line that is not JSON is only an error once another line follows it.
+// Streams history.jsonl: rules checked as lines arrive, nothing kept but what the caller's sink
+// keeps. A run that is killed leaves a torn last line (history-format.md §1), so a line that is not
+// JSON is only an error once another line follows it. Lines of the common client-event shape can
+// skip JSON.parse (fast-scan.ts) when the caller consumes scanned events directly.
 import { createReadStream } from 'node:fs';
+import { F_NAMES, FastEventScanner, TYPE_NAMES } from './fast-scan.ts';
 import type { HistoryEvent } from './history.ts';
 import { HistoryFormatError, HistoryRules } from './rules.ts';
 
@@ -12,29 +14,33 @@ export interface ReadSummary {
   warnings: string[];
 }
 
-/** Splits text into lines, validates each event and hands it to `sink`, in order. */
+/** Receives client events the fast scanner read (valid and already checked against the rules). */
+export type ScannedSink = (s: FastEventScanner) => void;
+
 export class HistoryLineParser {
   private readonly rules = new HistoryRules();
+  private readonly scanner = new FastEventScanner();
   private line = 0;
   private events = 0;
-  private carry = '';
+  private carry: Uint8Array = new Uint8Array(0);
   private torn: { line: number; reason: string } | undefined;
 
-  constructor(private readonly sink: (event: HistoryEvent) => void) {}
+  constructor(private readonly sink: (event: HistoryEvent) => void, private readonly scanned?: ScannedSink) {}
 
-  push(chunk: string): void {
-    const text = this.carry + chunk;
+  push(chunk: string | Uint8Array): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const buf = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
     let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      this.handle(text.slice(start, nl));
+    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+      this.handle(buf, start, nl);
       start = nl + 1;
     }
-    this.carry = text.slice(start);
+    this.carry = buf.subarray(start);
   }
 
   end(): ReadSummary {
-    if (this.carry.length > 0) this.handle(this.carry);
-    this.carry = '';
+    if (this.carry.length > 0) this.handle(this.carry, 0, this.carry.length);
+    this.carry = new Uint8Array(0);
     const warnings: string[] = [];
     if (this.torn) warnings.push(`line ${this.torn.line}: torn last line dropped (${this.torn.reason})`);
     const unfinished = this.rules.unfinished();
@@ -44,12 +50,20 @@ export class HistoryLineParser {
     return { count: this.events, warnings };
   }
 
-  private handle(text: string): void {
+  private handle(buf: Uint8Array, start: number, end: number): void {
     this.line++;
     if (this.torn) {
       throw new HistoryFormatError(this.torn.line, `not valid JSON (${this.torn.reason}); only the last line may be torn. Fix or remove that line`);
     }
-    if (text.length === 0 || (text.trim().length === 0)) {
+    const s = this.scanner;
+    if (this.scanned && s.scan(buf, start, end)) {
+      this.rules.acceptClient(s.index, s.time, s.process, TYPE_NAMES[s.type]!, F_NAMES[s.f]!, this.line);
+      this.scanned(s);
+      this.events++;
+      return;
+    }
+    const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
+    if (text.trim().length === 0) {
       this.torn = { line: this.line, reason: 'empty line' };
       return;
     }
@@ -66,10 +80,10 @@ export class HistoryLineParser {
 }
 
 /** Reads a history file, streaming; throws HistoryFormatError (with a line number) on bad input. */
-export async function readHistoryFile(path: string, sink: (event: HistoryEvent) => void): Promise<ReadSummary> {
-  const parser = new HistoryLineParser(sink);
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  for await (const chunk of stream) parser.push(chunk as string);
+export async function readHistoryFile(path: string, sink: (event: HistoryEvent) => void, scanned?: ScannedSink): Promise<ReadSummary> {
+  const parser = new HistoryLineParser(sink, scanned);
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream) parser.push(chunk as Buffer);
   return parser.end();
 }
 

@@ -34,13 +34,8 @@ export class HistoryRules {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('an event must be a JSON object');
     const e = raw as Record<string, unknown>;
     if (!isInt(e.index)) fail(`"index" must be an integer, got ${JSON.stringify(e.index)}`);
-    if (e.index !== this.nextIndex) {
-      fail(`"index" is ${e.index} but ${this.nextIndex} was expected (indices start at 0 and have no gaps)`);
-    }
     if (!isInt(e.time) || (e.time as number) < 0) fail(`"time" must be a non-negative integer, got ${JSON.stringify(e.time)}`);
-    if ((e.time as number) < this.lastTime) {
-      fail(`"time" ${e.time} is earlier than the previous event's ${this.lastTime} (time never decreases)`);
-    }
+    this.order(e.index as number, e.time as number, fail);
     if (typeof e.type !== 'string' || !TYPES.has(e.type)) {
       fail(`"type" must be one of invoke, ok, fail, info; got ${JSON.stringify(e.type)}`);
     }
@@ -49,11 +44,34 @@ export class HistoryRules {
     if (e.txnId !== undefined && typeof e.txnId !== 'string') fail('"txnId", when present, must be a string');
     if (e.process !== 'nemesis') {
       if (!isKey(e.process)) fail(`"process" must be a non-negative integer or "nemesis", got ${JSON.stringify(e.process)}`);
-      this.clientRules(e, line, fail);
+      const f = e.f as string;
+      if (!CLIENT_FS.has(f)) fail(`client op "f" must be one of ${[...CLIENT_FS].join(', ')}; got ${JSON.stringify(f)}`);
+      if (e.type === 'invoke' && f === 'crash' && e.value !== null) fail('a crash invoke must have "value": null');
+      checkValue(f, e.value, e.type === 'invoke', fail);
+      this.alternation(e.process as number, e.type as string, f, line, fail);
     }
     this.nextIndex++;
     this.lastTime = e.time as number;
     return raw as HistoryEvent;
+  }
+
+  /**
+   * The same rules for a client event whose field types and value shape the caller (the fast
+   * reader) has already checked: only the ordering and alternation rules remain.
+   */
+  acceptClient(index: number, time: number, process: number, type: string, f: string, line: number): void {
+    const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
+    this.order(index, time, fail);
+    this.alternation(process, type, f, line, fail);
+    this.nextIndex++;
+    this.lastTime = time;
+  }
+
+  private order(index: number, time: number, fail: (d: string) => never): void {
+    if (index !== this.nextIndex) {
+      fail(`"index" is ${index} but ${this.nextIndex} was expected (indices start at 0 and have no gaps)`);
+    }
+    if (time < this.lastTime) fail(`"time" ${time} is earlier than the previous event's ${this.lastTime} (time never decreases)`);
   }
 
   /** Processes still waiting for a completion: the contract treats them as `info`. */
@@ -61,28 +79,22 @@ export class HistoryRules {
     return [...this.pending.keys()];
   }
 
-  private clientRules(e: Record<string, unknown>, line: number, fail: (d: string) => never): void {
-    const process = e.process as number;
-    const f = e.f as string;
-    if (!CLIENT_FS.has(f)) fail(`client op "f" must be one of ${[...CLIENT_FS].join(', ')}; got ${JSON.stringify(f)}`);
+  private alternation(process: number, type: string, f: string, line: number, fail: (d: string) => never): void {
     const pending = this.pending.get(process);
-    if (e.type === 'invoke') {
+    if (type === 'invoke') {
       if (pending) fail(`process ${process} invoked ${f} while its ${pending.f} from line ${pending.line} has no completion yet (one client is single-threaded)`);
       const retiredAt = this.retired.get(process);
       if (retiredAt !== undefined) {
         fail(`process ${process} invoked again after its info completion on line ${retiredAt}; a fresh process id must take its place`);
       }
-      if (f === 'crash' && e.value !== null) fail('a crash invoke must have "value": null');
-      checkValue(f, e.value, true, fail);
       this.pending.set(process, { f, line });
       return;
     }
-    if (!pending) fail(`process ${process} completed ${f} (${e.type}) without a pending invoke`);
+    if (!pending) fail(`process ${process} completed ${f} (${type}) without a pending invoke`);
     if (pending!.f !== f) fail(`process ${process} completed "${f}" but invoked "${pending!.f}" on line ${pending!.line}`);
-    if (f === 'crash' && e.type !== 'info') fail('a crash always completes "info"');
-    checkValue(f, e.value, false, fail);
+    if (f === 'crash' && type !== 'info') fail('a crash always completes "info"');
     this.pending.delete(process);
-    if (e.type === 'info') this.retired.set(process, line);
+    if (type === 'info') this.retired.set(process, line);
   }
 }
 

@@ -4,6 +4,7 @@
 // logical time, one poll each per `pollMs`.
 import type { Key, Offset } from '../../jepsen-style/history.ts';
 import type { Sim } from '../../model/sim.types.ts';
+import type { AckedOffsets } from '../history/ackedOffsets.ts';
 import type { LogicalClock } from '../history/clock.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import type { Program } from '../workload/program.ts';
@@ -22,12 +23,11 @@ interface Reader {
 
 export function runFinalPolls(
   program: Program, sim: Sim, writer: HistoryWriter, clock: LogicalClock, startNs: number,
-  acked: ReadonlyMap<Key, Offset>, freshProcess: () => number, stats: RunStats,
+  acked: AckedOffsets, freshProcess: () => number, stats: RunStats,
 ): void {
   const fp = program.finalPolls;
   const readCommitted = program.mutate !== 'read-uncommitted';
   const deadlineNs = startNs + fp.timeLimitMs * MS;
-  const reached = (r: Reader) => [...acked].every(([k, o]) => (r.seen.get(k) ?? -1) >= o);
   const readers: Reader[] = Array.from({ length: fp.readers }, () => {
     const process = freshProcess();
     return { process, consumer: `final${process}`, atNs: startNs, attempts: 0, seen: new Map(), done: false };
@@ -46,7 +46,7 @@ export function runFinalPolls(
     const live = readers.filter((r) => !r.done);
     if (live.length === 0) return;
     const r = live.reduce((a, b) => (b.atNs < a.atNs ? b : a));
-    if (reached(r) || r.attempts >= fp.maxAttempts || r.atNs >= deadlineNs) {
+    if (acked.reachedBy(r.seen) || r.attempts >= fp.maxAttempts || r.atNs >= deadlineNs) {
       r.done = true;
       continue;
     }

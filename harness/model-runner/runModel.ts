@@ -4,14 +4,15 @@
 // in the history as they do against Kafka. Nothing here reads a clock or a random source: the same
 // program always gives the same bytes.
 import path from 'node:path';
-import type { Key, Offset } from '../../jepsen-style/history.ts';
 import { createSim } from '../../model/sim.ts';
 import type { Sim } from '../../model/sim.types.ts';
+import { AckedOffsets } from '../history/ackedOffsets.ts';
 import { LogicalClock } from '../history/clock.ts';
 import { HistoryWriter } from '../history/writer.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
 import { programInfoOf } from '../workload/programInfo.ts';
-import { invocationOf, type NemesisEntry, type Program, type ProgramOp, type Worker } from '../workload/program.ts';
+import { invocationOf, type NemesisEntry, type Program } from '../workload/program.ts';
+import { WorkerCursor, type Step } from '../workload/workerCursor.ts';
 import { EventQueue } from './eventQueue.ts';
 import { FaultMapper } from './faults.ts';
 import { runFinalPolls } from './finalPolls.ts';
@@ -37,23 +38,16 @@ export interface RunModelResult {
 }
 
 interface WorkerState {
-  worker: Worker;
-  next: number;
-  completed: number;
+  cursor: WorkerCursor;
+  /** The sim clients of the cursor's current process. */
   proc: ClientProcess | null;
-  /** The latest assign/subscribe, re-issued for a fresh process. */
-  assignment: ProgramOp | null;
-  reassign: boolean;
-  stopped: boolean;
-  /** Whether the worker's first process (id = worker id) was used up. */
-  hadProcess: boolean;
   /** Time the worker's op 0 was due; op i is due `i` intervals later. */
   baseNs: number;
 }
 
 type Event =
   | { kind: 'due'; w: number }
-  | { kind: 'complete'; w: number; op: ProgramOp; result: OpResult; extra: boolean }
+  | { kind: 'complete'; w: number; step: Step; result: OpResult }
   | { kind: 'nemesis'; entry: NemesisEntry };
 
 /** Runs `program` against the model and writes `<outDir>/model/history.jsonl`. */
@@ -83,13 +77,13 @@ class ModelRun {
   private readonly faults: FaultMapper;
   private readonly stats = new RunStats();
   private readonly transactionalIds = new Set<string>();
+  /** Gated workers already released. */
+  private readonly started = new Set<number>();
   private readonly intervalNs: number;
   private readonly limitNs: number;
   private nextProcess: number;
-  /** Highest offset of each key acknowledged by an ok op: what the final polls must reach. */
-  readonly acked = new Map<Key, Offset>();
-  /** Every process id each worker ran as. */
-  readonly workerProcesses: number[][];
+  /** What the final polls must reach. */
+  private readonly acked = new AckedOffsets();
 
   constructor(private readonly program: Program, private readonly sim: Sim, private readonly writer: HistoryWriter, private readonly clock: LogicalClock) {
     const copyTo = new Map(program.workers.flatMap((w) => w.copier?.keyMap ?? []));
@@ -102,10 +96,12 @@ class ModelRun {
     this.intervalNs = Math.round(program.pacing.opIntervalMs * MS);
     this.limitNs = program.phases.timeLimitMs * MS;
     this.nextProcess = program.workers.length;
-    this.workerProcesses = program.workers.map(() => []);
-    this.workers = program.workers.map((worker) => ({
-      worker, next: 0, completed: 0, proc: null, assignment: null, reassign: false, stopped: false, hadProcess: false, baseNs: 0,
-    }));
+    this.workers = program.workers.map((worker) => ({ cursor: new WorkerCursor(worker), proc: null, baseNs: 0 }));
+  }
+
+  /** Every process id each worker ran as. */
+  get workerProcesses(): number[][] {
+    return this.workers.map((s) => [...s.cursor.processes]);
   }
 
   run(): RunStats {
@@ -115,7 +111,7 @@ class ModelRun {
     this.workers.forEach((s, w) => {
       // Stagger the first ops so workers do not all invoke at the same instant.
       s.baseNs = Math.floor((w * this.intervalNs) / n);
-      if (s.worker.startAfter === null) this.queue.push(s.baseNs, { kind: 'due', w });
+      if (s.cursor.worker.startAfter === null) this.queue.push(s.baseNs, { kind: 'due', w });
     });
     for (let e = this.queue.pop(); e !== undefined; e = this.queue.pop()) this.handle(e.timeNs, e.event);
     const endNs = Math.max(this.clock.now(), this.limitNs) + this.program.phases.recoveryMs * MS;
@@ -128,7 +124,7 @@ class ModelRun {
     this.syncSim(t);
     if (e.kind === 'nemesis') this.nemesis(e.entry);
     else if (e.kind === 'due') this.invoke(t, e.w);
-    else this.complete(t, e.w, e.op, e.result, e.extra);
+    else this.complete(t, e.w, e.step, e.result);
   }
 
   /** One model tick per millisecond: transaction timeouts follow program time. */
@@ -139,7 +135,7 @@ class ModelRun {
   }
 
   private nemesis(entry: NemesisEntry): void {
-    const live = this.workers.flatMap((s) => (s.proc ? [{ worker: s.worker.id, producer: s.proc.producer }] : []));
+    const live = this.workers.flatMap((s) => (s.proc ? [{ worker: s.cursor.worker.id, producer: s.proc.producer }] : []));
     this.writer.nemesis('invoke', entry.op.f, entry.op.value);
     this.faults.apply(entry.op, live);
     this.writer.nemesis('info', entry.op.f, entry.op.value);
@@ -151,11 +147,9 @@ class ModelRun {
   }
 
   private processFor(s: WorkerState): ClientProcess {
-    if (s.proc) return s.proc;
-    const w = s.worker;
-    const process = s.hadProcess ? this.freshProcess() : w.id;
-    s.hadProcess = true;
-    this.workerProcesses[w.id]!.push(process);
+    const { process, started } = s.cursor.ensureProcess(() => this.freshProcess());
+    if (!started && s.proc) return s.proc;
+    const w = s.cursor.worker;
     const zombieTwin = w.startAfter !== null && this.program.mutate === 'unfenced-zombie';
     const transactionalId = w.transactionalId === null ? null : zombieTwin ? `${w.transactionalId}-zombie` : w.transactionalId;
     if (transactionalId !== null) this.transactionalIds.add(transactionalId);
@@ -165,63 +159,42 @@ class ModelRun {
 
   private invoke(t: number, w: number): void {
     const s = this.workers[w]!;
-    if (s.stopped || s.next >= s.worker.ops.length || t > this.limitNs) return;
+    const step = s.cursor.peek();
+    if (step === null || t > this.limitNs) return;
     const proc = this.processFor(s);
-    const extra = s.reassign && s.assignment !== null && s.worker.ops[s.next]?.f !== 'assign' && s.worker.ops[s.next]?.f !== 'subscribe';
-    s.reassign = false;
-    const op = extra ? s.assignment! : s.worker.ops[s.next]!;
-    const { f, value } = invocationOf(op);
-    this.writer.invoke(proc.process, f, value, f === 'txn' ? (s.worker.transactionalId ?? undefined) : undefined);
+    const { f, value } = invocationOf(step.op);
+    this.writer.invoke(proc.process, f, value, f === 'txn' ? (s.cursor.worker.transactionalId ?? undefined) : undefined);
     const before = this.sim.now;
-    const result = this.client.execute(proc, op);
+    const result = this.client.execute(proc, step.op);
     const latencyNs = Math.max(1, this.sim.now - before) * MS;
-    this.queue.push(t + latencyNs, { kind: 'complete', w, op, result, extra });
+    this.queue.push(t + latencyNs, { kind: 'complete', w, step, result });
   }
 
-  private complete(t: number, w: number, op: ProgramOp, r: OpResult, extra: boolean): void {
+  private complete(t: number, w: number, step: Step, r: OpResult): void {
     const s = this.workers[w]!;
     const proc = s.proc!;
-    const { f } = invocationOf(op);
-    this.writer.complete(proc.process, r.type, f, r.value, r.error);
+    this.writer.complete(proc.process, r.type, invocationOf(step.op).f, r.value, r.error);
     this.stats.count(r.type);
-    if (r.type === 'ok') this.track(r.value);
-    if (op.f === 'assign' || op.f === 'subscribe') s.assignment = op;
-    if (!extra) {
-      s.next++;
-      s.completed++;
-      this.releaseStarters(t, w, s.completed);
-    }
-    if (r.type === 'info' || r.endProcess) {
+    if (r.type === 'ok') this.acked.track(r.value);
+    const { processEnded } = s.cursor.complete(step, r);
+    if (!step.extra) this.releaseStarters(t);
+    if (processEnded) {
       this.sim.fault({ type: 'producerCrash', clientId: proc.producer });
       this.sim.fault({ type: 'consumerCrash', consumerId: proc.consumer });
       s.proc = null;
-      s.reassign = true;
-      if (r.fenced && s.worker.stopWhenFenced) s.stopped = true;
     }
-    this.queue.push(Math.max(t, s.baseNs + s.next * this.intervalNs), { kind: 'due', w });
+    this.queue.push(Math.max(t, s.baseNs + s.cursor.nextIndex * this.intervalNs), { kind: 'due', w });
   }
 
-  /** Starts workers waiting for worker `w` to complete `completed` ops (the zombie's second instance). */
-  private releaseStarters(t: number, w: number, completed: number): void {
+  /** Starts the workers whose gate just opened (the zombie's second instance). */
+  private releaseStarters(t: number): void {
+    const cursors = this.workers.map((s) => s.cursor);
     this.workers.forEach((s, i) => {
-      if (s.worker.startAfter?.worker === w && s.worker.startAfter.completedOps === completed) {
+      if (s.cursor.worker.startAfter !== null && !this.started.has(i) && s.cursor.released(cursors)) {
+        this.started.add(i);
         s.baseNs = t;
         this.queue.push(t, { kind: 'due', w: i });
       }
     });
-  }
-
-  private track(value: unknown): void {
-    for (const mop of (value as unknown[] | null) ?? []) {
-      if (!Array.isArray(mop)) continue;
-      if (mop[0] === 'send' && Array.isArray(mop[2]) && mop[2][0] !== null) this.ack(mop[1] as Key, mop[2][0] as Offset);
-      if (mop[0] === 'poll' && mop[1]) {
-        for (const [k, pairs] of Object.entries(mop[1] as Record<string, Array<[Offset, number]>>)) for (const [o] of pairs) this.ack(Number(k), o);
-      }
-    }
-  }
-
-  private ack(k: Key, o: Offset): void {
-    if (o > (this.acked.get(k) ?? -1)) this.acked.set(k, o);
   }
 }

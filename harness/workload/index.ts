@@ -9,3 +9,4 @@ export { partitionGrouping } from './nemesis.arb.ts';
 export { buildKeyspace } from './keyspace.ts';
 export { programInfoOf } from './programInfo.ts';
 export { writeProgramFile, readProgramFile } from './programFile.ts';
+export { WorkerCursor, type Step, type StepOutcome } from './workerCursor.ts';

@@ -1,6 +1,7 @@
 // The op table: every send/poll/txn op of a history as columns of numbers, built while the history
 // streams. An op's mops are taken from its completion when it has them (the completion is what
 // really happened: a copier's sends depend on what it polled), from its invoke otherwise.
+import { F_NAMES, POLL_MAP, SEND_PAIR, SEND_PLAIN, TYPE_NAMES, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
 import type { HistoryEvent } from '../history.ts';
 import { F64Vec, I32Vec } from './vec.ts';
 
@@ -41,7 +42,9 @@ export interface OpTable {
   stats: HistoryStats;
 }
 
+/** An invoke awaiting completion; its mops are JS values (JSON.parse) or scanned numbers. */
 interface Pending { index: number; time: number; f: string; value: unknown; txnId: string | undefined }
+type Mops = unknown[] | Float64Array;
 
 /** Stream sink: feed events with `add`, then call `finish`. */
 export class OpTableBuilder {
@@ -83,14 +86,37 @@ export class OpTableBuilder {
     const f = F_CODE[e.f];
     if (f === undefined) return;
     const value = Array.isArray(e.value) ? e.value : p.value;
-    this.pushOp(e.index, p, e.process, TYPE_CODE[e.type]!, f, e.time, value as unknown[], e.txnId ?? p.txnId);
+    this.pushOp(e.index, p, e.process, TYPE_CODE[e.type]!, f, e.time, value as Mops, e.txnId ?? p.txnId);
+  }
+
+  /** The same as `add`, for an event the fast scanner read (its mops are still in the scratch array). */
+  addScanned(s: FastEventScanner): void {
+    this.events++;
+    const type = TYPE_NAMES[s.type]!, fName = F_NAMES[s.f]!;
+    const mops = s.valueKind === V_MOPS || s.valueKind === V_EMPTY || s.valueKind === V_KEYS ? s.scratch.slice(0, s.length) : null;
+    if (type === 'invoke') {
+      this.pending.set(s.process, { index: s.index, time: s.time, f: fName, value: mops, txnId: s.txnId });
+      return;
+    }
+    const p = this.pending.get(s.process);
+    this.pending.delete(s.process);
+    this.stats.ops++;
+    this.stats[type]++;
+    if (!p) return;
+    if (fName === 'assign' || fName === 'subscribe') {
+      if (type !== 'fail') this.assignments.push({ process: s.process, index: s.index, keys: Array.from(mops ?? []), subscribe: fName === 'subscribe' });
+      return;
+    }
+    const f = F_CODE[fName];
+    if (f === undefined) return;
+    this.pushOp(s.index, p, s.process, TYPE_CODE[type]!, f, s.time, (mops ?? p.value) as Mops, s.txnId ?? p.txnId);
   }
 
   finish(): OpTable {
     // The contract treats an invoke left without completion as info (history-format.md §1).
     for (const [process, p] of this.pending) {
       const f = F_CODE[p.f];
-      if (f !== undefined) this.pushOp(p.index, p, process, INFO, f, Infinity, p.value as unknown[], p.txnId);
+      if (f !== undefined) this.pushOp(p.index, p, process, INFO, f, Infinity, p.value as Mops, p.txnId);
     }
     this.pending.clear();
     this.wStart.push(this.wKey.length);
@@ -118,31 +144,56 @@ export class OpTableBuilder {
   }
 
   private pushOp(index: number, p: Pending, process: number, type: number, f: number, completeTime: number,
-    mops: unknown[], txnId: string | undefined): void {
+    mops: Mops, txnId: string | undefined): void {
     const op = this.index.length;
     this.index.push(index); this.invokeIndex.push(p.index); this.process.push(process);
     this.type.push(type); this.f.push(f); this.invokeTime.push(p.time); this.completeTime.push(completeTime);
     this.wStart.push(this.wKey.length); this.rStart.push(this.rKey.length);
     if (txnId !== undefined) this.txnId.set(op, txnId);
+    if (mops instanceof Float64Array) this.scannedMops(op, mops);
+    else this.parsedMops(op, mops);
+  }
+
+  private write(op: number, k: number, offset: number, value: number): void {
+    this.wKey.push(this.key(k)); this.wOp.push(op); this.wOffset.push(offset); this.wValue.push(value);
+  }
+
+  private read(op: number, id: number, offset: number, value: number): void {
+    this.rKey.push(id); this.rOffset.push(offset); this.rValue.push(value); this.rOp.push(op);
+  }
+
+  private parsedMops(op: number, mops: unknown[]): void {
     for (const mop of mops) {
       const m = mop as unknown[];
       if (m[0] === 'send') {
         const v = m[2];
-        this.wKey.push(this.key(m[1] as number)); this.wOp.push(op);
-        if (Array.isArray(v)) {
-          this.wOffset.push(v[0] === null ? NaN : v[0]); this.wValue.push(v[1]);
-        } else {
-          this.wOffset.push(NaN); this.wValue.push(v as number);
-        }
+        if (Array.isArray(v)) this.write(op, m[1] as number, v[0] === null ? NaN : v[0], v[1]);
+        else this.write(op, m[1] as number, NaN, v as number);
       } else if (m.length === 2) {
         const polled = m[1] as Record<string, [number, number][]>;
         for (const k in polled) {
           const id = this.key(Number(k));
-          for (const [offset, value] of polled[k]!) {
-            this.rKey.push(id); this.rOffset.push(offset); this.rValue.push(value); this.rOp.push(op);
-          }
+          for (const [offset, value] of polled[k]!) this.read(op, id, offset, value);
         }
       }
+    }
+  }
+
+  /** Walks the fast scanner's encoding (fast-scan.ts): kind codes followed by their numbers. */
+  private scannedMops(op: number, s: Float64Array): void {
+    for (let i = 0; i < s.length;) {
+      const kind = s[i]!;
+      if (kind === SEND_PLAIN) { this.write(op, s[i + 1]!, NaN, s[i + 2]!); i += 3; }
+      else if (kind === SEND_PAIR) { this.write(op, s[i + 1]!, s[i + 2]!, s[i + 3]!); i += 4; }
+      else if (kind === POLL_MAP) {
+        const keys = s[i + 1]!;
+        i += 2;
+        for (let k = 0; k < keys; k++) {
+          const id = this.key(s[i]!), n = s[i + 1]!;
+          i += 2;
+          for (let j = 0; j < n; j++, i += 2) this.read(op, id, s[i]!, s[i + 1]!);
+        }
+      } else i++;
     }
   }
 }

@@ -30,9 +30,9 @@ const SPECS: Spec[] = [
   { type: 'G0', allowed: true, mask: WW, first: WW, need: 0, skipIf: [], tries: 1 },
   { type: 'G0-realtime', allowed: true, mask: WW | RT, first: RT, need: 0, skipIf: ['G0'], tries: 1 },
   { type: 'G1c', allowed: true, mask: WW | WR, first: WR, need: 0, skipIf: ['G0', 'G1c'], tries: 1 },
-  { type: 'G1c-realtime', allowed: true, mask: WW | WR | RT, first: RT, need: WR, skipIf: ['G0', 'G0-realtime', 'G1c', 'G1c-realtime'], tries: 8 },
-  { type: 'G-single', allowed: true, mask: WW | WR, first: RW, need: 0, skipIf: [], tries: 8 },
-  { type: 'G2', allowed: true, mask: WW | WR | RW, first: RW, need: RW, skipIf: ['G-single'], tries: 8 },
+  { type: 'G1c-realtime', allowed: true, mask: WW | WR | RT, first: RT, need: WR, skipIf: ['G0', 'G0-realtime', 'G1c', 'G1c-realtime'], tries: 4 },
+  { type: 'G-single', allowed: true, mask: WW | WR, first: RW, need: 0, skipIf: [], tries: 2 },
+  { type: 'G2', allowed: true, mask: WW | WR | RW, first: RW, need: RW, skipIf: ['G-single'], tries: 2 },
 ];
 
 export interface FoundCycle {
@@ -51,13 +51,20 @@ export function findCycles(g: Graph, options: CycleOptions = {}): FoundCycle[] {
   const maxPerType = options.maxPerType ?? 100;
   const all = stronglyConnected(g, WW | WR | RW | RT);
   if (all.count === 0) return [];
+  // Only vertices on some cycle can be on a cycle of a sub-relation: each search is confined to
+  // those, and the searches without rw (most of them) to the cycles of the graph without rw.
   const active = new Uint8Array(g.vertices);
   for (let v = 0; v < g.vertices; v++) active[v] = all.comp[v]! >= 0 ? 1 : 0;
+  const noRw = stronglyConnected(g, WW | WR | RT, active);
+  const activeNoRw = new Uint8Array(g.vertices);
+  for (let v = 0; v < g.vertices; v++) activeNoRw[v] = noRw.comp[v]! >= 0 ? 1 : 0;
   const foundIn = new Map<number, Set<AnomalyType>>();
   const bfs = new Bfs(g);
   const out: FoundCycle[] = [];
   for (const spec of SPECS) {
-    const sub = stronglyConnected(g, spec.mask | spec.first, active);
+    const usesRw = ((spec.mask | spec.first) & RW) !== 0;
+    if (!usesRw && noRw.count === 0) continue;
+    const sub = stronglyConnected(g, spec.mask | spec.first, usesRw ? active : activeNoRw);
     if (sub.count === 0) continue;
     const tried = new Int32Array(sub.count);
     const done = new Uint8Array(sub.count);
