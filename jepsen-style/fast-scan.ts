@@ -39,7 +39,7 @@ export class FastEventScanner {
       this.ws(); this.expect(LBRACE); this.ws();
       if (this.b[this.p] === RBRACE) return false;
       for (;;) {
-        const key = this.key();
+        const key = this.word(KEYS);
         if (seen & (1 << key)) return false;
         seen |= 1 << key;
         this.ws(); this.expect(COLON); this.ws();
@@ -207,16 +207,6 @@ export class FastEventScanner {
     const c = b[this.p];
     if (c === 46 || c === 101 || c === 69) throw FAIL;
     return neg ? -x : x;
-  }
-
-  private key(): number {
-    this.expect(Q);
-    const start = this.p;
-    while (this.b[this.p] !== Q) if (this.b[this.p++] === BACKSLASH || this.p >= this.b.length) throw FAIL;
-    const k = this.match(KEYS, start, this.p);
-    this.p++;
-    if (k < 0) throw FAIL;
-    return k;
   }
 
   private word(words: Uint8Array[]): number {
