@@ -34,12 +34,14 @@ export class Cluster {
   readonly cm: typeof coordinatorMachine;
   readonly gm: typeof groupMachine;
   readonly lso: NonNullable<ModelVariant['lastStableOffset']>;
+  readonly onStep: ModelVariant['onStep'];
 
   constructor(readonly config: Required<SimConfig>, variant: ModelVariant | undefined) {
     this.pm = variant?.partition ?? partitionMachine;
     this.cm = variant?.coordinator ?? coordinatorMachine;
     this.gm = variant?.group ?? groupMachine;
     this.lso = variant?.lastStableOffset ?? lastStableOffset;
+    this.onStep = variant?.onStep;
     this.up = Array.from({ length: config.nodes }, () => true);
     this.leaders = Array.from({ length: config.keys }, (_, k) => k % config.nodes);
     this.partitions = Array.from({ length: config.keys }, (_, key) =>
@@ -55,15 +57,19 @@ export class Cluster {
 
   private stepPartition(key: Key, event: Parameters<typeof transition<typeof partitionMachine>>[2]): PartitionReply {
     this.steps++;
-    const next = transition(this.pm, this.partitions[key]!, event)[0];
+    const before = this.partitions[key]!;
+    const next = transition(this.pm, before, event)[0];
     this.partitions[key] = next;
+    this.onStep?.({ machine: 'partition', id: String(key), event, before, after: next });
     return next.context.reply;
   }
 
   private stepCoordinator(id: string, event: Parameters<typeof transition<typeof coordinatorMachine>>[2]): CoordinatorContext {
     this.steps++;
-    const next = transition(this.cm, this.coordinators.get(id)!, event)[0];
+    const before = this.coordinators.get(id)!;
+    const next = transition(this.cm, before, event)[0];
     this.coordinators.set(id, next);
+    this.onStep?.({ machine: 'coordinator', id, event, before, after: next });
     return next.context;
   }
 
@@ -72,6 +78,7 @@ export class Cluster {
     const snap = this.groups.get(groupId) ?? initialTransition(this.gm, { groupId })[0];
     const next = transition(this.gm, snap, event)[0];
     this.groups.set(groupId, next);
+    this.onStep?.({ machine: 'group', id: groupId, event, before: snap, after: next });
     return next.context.reply.error;
   }
 
@@ -164,7 +171,8 @@ export class Cluster {
   private request(id: string, event: Parameters<typeof transition<typeof coordinatorMachine>>[2]): CoordinatorReply {
     let ctx = this.stepCoordinator(id, event);
     if (ctx.reply.awaitingLogAppend) ctx = this.stepCoordinator(id, { type: this.available() ? 'txn.logAppended' : 'txn.logAppendFailed' });
-    const reply = ctx.reply;
+    // A transit that the log append did not complete leaves the client without an answer.
+    const reply = ctx.reply.awaitingLogAppend ? unavailable('REQUEST_TIMED_OUT') : ctx.reply;
     this.settle(id);
     return reply;
   }

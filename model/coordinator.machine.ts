@@ -6,7 +6,7 @@
 import { assign, setup } from 'xstate';
 import { type KafkaError, type TxnState, type TxnVersion, EPOCH_EXHAUSTED } from './types.ts';
 import {
-  type CoordinatorContext, type CoordinatorEvent, type Transit, endTxnVerdict, fenceTransit, isEndOf,
+  type CoordinatorContext, type CoordinatorEvent, type Transit, completeTransit, endTxnVerdict, fenceTransit,
 } from './coordinator.rules.ts';
 
 export type { CoordinatorContext, CoordinatorEvent, CoordinatorReply } from './coordinator.rules.ts';
@@ -112,16 +112,7 @@ export const coordinatorMachine = setup({
       partitions: [], txnStartTick: -1, now: (event as Ev<'txn.tick'>).now,
     })),
     /** completeTransitionTo: the transit is durable; markers go out to every partition after a Prepare*. */
-    completeTransition: assign(({ context }) => {
-      const t = context.transit!;
-      return {
-        state: t.state, producerId: t.producerId, epoch: t.epoch, lastEpoch: t.lastEpoch,
-        prevProducerId: t.producerId !== context.producerId ? context.producerId : context.prevProducerId,
-        partitions: t.partitions, txnStartTick: t.txnStartTick, lastUpdateTick: t.now, pendingState: null, transit: null,
-        pendingMarkers: isEndOf(t.state) ? [...t.partitions] : [],
-        reply: { ...context.reply, producerId: t.producerId, producerEpoch: t.epoch, awaitingLogAppend: false },
-      };
-    }),
+    completeTransition: assign(({ context }) => completeTransit(context)),
     markerWritten: assign({
       pendingMarkers: ({ context, event }) =>
         context.pendingMarkers.filter((p) => p !== (event as Ev<'txn.markerWritten'>).partition),

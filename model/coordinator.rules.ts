@@ -122,3 +122,16 @@ function endTxnV2(c: CoordinatorContext, epoch: number, commit: boolean, now: nu
     default: return answer('INVALID_TXN_STATE');
   }
 }
+
+/** completeTransitionTo: apply the durable transit; after a Prepare* every partition of the transaction is
+ *  owed a marker. */
+export function completeTransit(c: CoordinatorContext): Partial<CoordinatorContext> {
+  const t = c.transit!;
+  return {
+    state: t.state, producerId: t.producerId, epoch: t.epoch, lastEpoch: t.lastEpoch,
+    prevProducerId: t.producerId !== c.producerId ? c.producerId : c.prevProducerId,
+    partitions: t.partitions, txnStartTick: t.txnStartTick, lastUpdateTick: t.now, pendingState: null, transit: null,
+    pendingMarkers: isEndOf(t.state) ? [...t.partitions] : [],
+    reply: { ...c.reply, producerId: t.producerId, producerEpoch: t.epoch, awaitingLogAppend: false },
+  };
+}

@@ -1,7 +1,7 @@
 // The formal model's public surface: the simulated cluster (createSim) for runners and checkers, and the
 // machines themselves for properties and coverage. See model/README.md.
 export { createSim } from './sim.ts';
-export type { FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, TxnView } from './sim.types.ts';
+export type { FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, StepObserver, TxnView } from './sim.types.ts';
 export type {
   AbortedTxn, BatchMetadata, KafkaError, Key, LogEntry, Offset, ProducerStateEntry, TxnPartition, TxnState, TxnVersion, Value,
 } from './types.ts';
@@ -9,6 +9,8 @@ export { TXN_STATES, NUM_BATCHES_TO_RETAIN, dataPartition, groupPartition, keyOf
 export { partitionMachine, highWatermark, lastStableOffset } from './partition.machine.ts';
 export type { PartitionContext, PartitionEvent, PartitionReply } from './partition.machine.ts';
 export { coordinatorMachine } from './coordinator.machine.ts';
+export { completeTransit, endTxnVerdict, fenceTransit } from './coordinator.rules.ts';
+export type { Transit } from './coordinator.rules.ts';
 export type { CoordinatorContext, CoordinatorEvent, CoordinatorReply } from './coordinator.machine.ts';
 export { producerMachine, MAX_RETRIES } from './producer.machine.ts';
 export type { ProducerContext, ProducerEvent } from './producer.machine.ts';

@@ -160,8 +160,10 @@ class ModelSim implements Sim {
 
   private stepProducer(clientId: string, ev: ProducerEv): ProducerSnap {
     this.cluster.steps++;
-    const next = transition(this.pm, this.producers.get(clientId)!, ev)[0];
+    const before = this.producers.get(clientId)!;
+    const next = transition(this.pm, before, ev)[0];
     this.producers.set(clientId, next);
+    this.cluster.onStep?.({ machine: 'producer', id: clientId, event: ev, before, after: next });
     return next;
   }
 
@@ -236,7 +238,10 @@ class ModelSim implements Sim {
 
   private stepConsumer(consumerId: string, ev: ConsumerEv): void {
     this.cluster.steps++;
-    this.consumers.set(consumerId, transition(this.csm, this.consumerOf(consumerId), ev)[0]);
+    const before = this.consumerOf(consumerId);
+    const next = transition(this.csm, before, ev)[0];
+    this.consumers.set(consumerId, next);
+    this.cluster.onStep?.({ machine: 'consumer', id: consumerId, event: ev, before, after: next });
   }
 
   // ---- faults and inspection --------------------------------------------------------------------

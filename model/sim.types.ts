@@ -84,6 +84,15 @@ export interface SimInspection {
   consumers: ReadonlyMap<string, { state: string; context: ConsumerContext }>;
 }
 
+/** Called after every machine transition the simulation takes (for properties, tracing and coverage). */
+export type StepObserver = (step: {
+  machine: 'partition' | 'coordinator' | 'group' | 'producer' | 'consumer';
+  id: string;
+  event: { type: string };
+  before: { value: unknown; context: unknown };
+  after: { value: unknown; context: unknown };
+}) => void;
+
 /** Machine substitutions: the broken variants used to prove that the properties can fail. */
 export interface ModelVariant {
   name: string;
@@ -93,4 +102,6 @@ export interface ModelVariant {
   producer?: typeof producerMachine;
   consumer?: typeof consumerMachine;
   lastStableOffset?: (p: PartitionContext) => Offset;
+  /** Not a substitution: an observer of every machine step. */
+  onStep?: StepObserver;
 }
