@@ -36,7 +36,7 @@ describe('model runs judged by the checker', () => {
   ];
   for (const [mutate, anomaly] of mutants) {
     test(`--mutate ${mutate} is caught (${anomaly})`, async () => {
-      const v = await verdictOf(11, { timeLimitMs: 3_000, mutate });
+      const v = await verdictOf(11, { timeLimitMs: 1_500, mutate });
       expect(v.valid).toBe(false);
       expect(v.anomalyTypes).toContain(anomaly);
     });
