@@ -122,6 +122,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
     const kraftClusterUuid = randomBytes(16).toString('base64url').slice(0, 22);
     log(`starting ${nodeCount} Kafka ${image.version} nodes (${image.name})`);
 
+    // testcontainers removes a container whose wait strategy failed, logs and all: keep the tail as it streams.
+    const logTails = ports.map(() => new LogTail(30));
     const started = await Promise.allSettled(ports.map((port, i) => {
       const id = i + 1;
       return new GenericContainer(image.name)
@@ -141,6 +143,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
         .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
         .withStartupTimeout(Math.max(1_000, deadline - Date.now()))
         .withAutoRemove(false)
+        .withLogConsumer((stream) => logTails[i]!.follow(stream))
         .start()
         .then((container): KafkaNode => ({ id, alias: nodeAlias(id), bootstrap: `localhost:${port}`, container }));
     }));
@@ -148,7 +151,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
     if (failed >= 0) {
       const reason = (started[failed] as PromiseRejectedResult).reason as Error;
       throw harnessError(`Kafka node ${failed + 1} did not start: ${reason.message}\n` +
-        `last log lines of node ${failed + 1}:\n${await logsByName(`${clusterId}-${nodeAlias(failed + 1)}`, 30)}`);
+        `last log lines of node ${failed + 1}:\n${logTails[failed]!.text()}`);
     }
     const nodes = started.map((s) => (s as PromiseFulfilledResult<KafkaNode>).value);
     const cluster = new KafkaCluster(clusterId, image, network, nodes);
@@ -171,10 +174,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
   }
 }
 
-async function logsByName(name: string, tail: number): Promise<string> {
-  try {
-    return await containerLogs(name, tail);
-  } catch {
-    return '(no logs: the container does not exist)';
+/** The last `size` lines a container printed. */
+class LogTail {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(private readonly size: number) {}
+
+  follow(stream: NodeJS.ReadableStream): void {
+    stream.on('data', (chunk: Buffer | string) => {
+      const parts = (this.partial + chunk.toString()).split('\n');
+      this.partial = parts.pop() ?? '';
+      this.lines.push(...parts);
+      this.lines.splice(0, Math.max(0, this.lines.length - this.size));
+    });
+  }
+
+  text(): string {
+    const all = [...this.lines, this.partial].filter((l) => l.trim() !== '');
+    return all.length === 0 ? '(the node printed nothing)' : all.join('\n');
   }
 }

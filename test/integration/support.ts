@@ -51,11 +51,14 @@ export async function eventually<T>(what: string, probe: () => Promise<T>, accep
   }
 }
 
+/** Creates a topic with RF 3 and waits until every partition has a leader (3.9 can take a moment). */
 export async function createTopic(cluster: KafkaCluster, topic: string, numPartitions: number): Promise<void> {
   const admin = kafkaClient(cluster).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions, replicationFactor: 3 }] });
+    await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions, replicationFactor: 3 }] });
+    await eventually(`leaders for every partition of ${topic}`, () => admin.fetchTopicMetadata({ topics: [topic] }),
+      ({ topics }) => topics[0]?.partitions.length === numPartitions && topics[0].partitions.every((p) => p.leader >= 0), 60_000);
   } finally {
     await admin.disconnect();
   }

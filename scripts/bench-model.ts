@@ -1,0 +1,34 @@
+// Model throughput: machine transitions per second while random programs of client calls and faults run
+// against the simulated cluster (the same programs the properties use, from a fixed seed).
+//   npx tsx scripts/bench-model.ts [programs=300] [seed=42]
+import { fc } from '@fast-check/vitest';
+import { programArb, startRun } from '../properties/model/program.ts';
+
+const programs = Number(process.argv[2] ?? 300);
+const seed = Number(process.argv[3] ?? 42);
+if (!Number.isInteger(programs) || programs < 1 || !Number.isInteger(seed)) {
+  console.error('usage: npx tsx scripts/bench-model.ts [programs ≥ 1] [integer seed]');
+  process.exit(2);
+}
+const sample = fc.sample(programArb, { numRuns: programs, seed });
+
+function run(): { steps: number; commands: number; ms: number } {
+  let steps = 0;
+  let commands = 0;
+  const t0 = performance.now();
+  for (const p of sample) {
+    const { monitor, step } = startRun(p.txnVersion);
+    for (const c of p.cmds) step(c);
+    steps += monitor.sim.steps;
+    commands += p.cmds.length;
+  }
+  return { steps, commands, ms: performance.now() - t0 };
+}
+
+run(); // warm-up: JIT and xstate's caches
+const rounds = [run(), run(), run()];
+const best = rounds.reduce((a, b) => (a.ms < b.ms ? a : b));
+const stepsPerSec = Math.round((best.steps / best.ms) * 1000);
+console.log(`programs ${programs} (seed ${seed}), ${best.commands} commands, ${best.steps} machine steps`);
+console.log(`best of 3: ${best.ms.toFixed(0)} ms → ${stepsPerSec.toLocaleString('en-US')} steps/s, ` +
+  `${Math.round((best.commands / best.ms) * 1000).toLocaleString('en-US')} client calls/s (goal ≥ 50,000 steps/s)`);
