@@ -1,0 +1,49 @@
+// verdict.json: what `kafka-eos run` concludes, for scripts (contract: at least `{"valid": bool}`) and
+// for the report. One file per run directory, beside program.json and the histories.
+import type { Verdict } from '../../jepsen-style/checker.ts';
+
+export type Target = 'model' | 'kafka' | 'both';
+export type Outcome = 'valid' | 'anomalies' | 'model-divergence' | 'harness-error';
+
+export interface HistorySummary {
+  /** Relative to the run directory: `model/history.jsonl` or `kafka/history.jsonl`. */
+  path: string;
+  verdict: Verdict;
+  /** Warnings from reading the file (e.g. a torn last line was dropped). */
+  warnings: string[];
+}
+
+export interface RunVerdict {
+  /** The contract's field: false when anomalies were found or the model diverged. */
+  valid: boolean;
+  outcome: Outcome;
+  /** False when the run stopped early (Ctrl-C, crash, harness error): what is here is a prefix. */
+  complete: boolean;
+  seed: number;
+  target: Target;
+  nemesis: string[];
+  mutate: string | null;
+  txnVersion: 1 | 2;
+  timeLimitSeconds: number;
+  kafkaVersion: string | null;
+  kafkaImage: string | null;
+  /** The client library and version that talked to Kafka, e.g. `kafkajs 2.2.4`. */
+  client: string;
+  /** The one-line command that reproduces this run from scratch. */
+  repro: string;
+  startedAt: string;
+  durationSeconds: number;
+  histories: Partial<Record<'model' | 'kafka', HistorySummary>>;
+  /** Invalid anomaly names across the histories, sorted. */
+  anomalyTypes: string[];
+  /** Model-vs-real comparison and conformance findings, when the target allowed them. */
+  divergences: Divergence[];
+  /** What stopped the harness from doing its job, when outcome is `harness-error`. */
+  harnessError?: string;
+}
+
+export interface Divergence {
+  kind: string;
+  explanation: string;
+  ops?: number[];
+}
