@@ -2,11 +2,12 @@
 // coordinators as machine snapshots, stepped with xstate's pure `transition`. This file only routes requests
 // to machines and drives the coordinator's own follow-ups (its log append, WriteTxnMarkers, completion), as
 // TransactionStateManager and TransactionMarkerChannelManager do; the rules live in the machines.
-import { type SnapshotFrom, initialTransition, transition } from 'xstate';
+import type { EventFromLogic, SnapshotFrom } from 'xstate';
 import { coordinatorMachine, type CoordinatorContext, type CoordinatorReply } from './coordinator.machine.ts';
 import { groupMachine } from './group.machine.ts';
 import { type PartitionReply, lastStableOffset, partitionMachine } from './partition.machine.ts';
 import type { ModelVariant, SimConfig } from './sim.types.ts';
+import { type Stepper, stepperFor } from './step.ts';
 import {
   type KafkaError, type Key, type Offset, type ProduceRequest, type TxnPartition, dataPartition, groupPartition,
   keyOfPartition,
@@ -30,22 +31,22 @@ export class Cluster {
   private readonly leaders: number[];
   private readonly coordinatorNode = new Map<string, number>();
   private nextProducerId = 1000;
-  readonly pm: typeof partitionMachine;
-  readonly cm: typeof coordinatorMachine;
-  readonly gm: typeof groupMachine;
+  private readonly pm: Stepper<typeof partitionMachine>;
+  private readonly cm: Stepper<typeof coordinatorMachine>;
+  private readonly gm: Stepper<typeof groupMachine>;
   readonly lso: NonNullable<ModelVariant['lastStableOffset']>;
   readonly onStep: ModelVariant['onStep'];
 
   constructor(readonly config: Required<SimConfig>, variant: ModelVariant | undefined) {
-    this.pm = variant?.partition ?? partitionMachine;
-    this.cm = variant?.coordinator ?? coordinatorMachine;
-    this.gm = variant?.group ?? groupMachine;
+    this.pm = stepperFor(variant?.partition ?? partitionMachine, { key: 0, txnVersion: config.txnVersion });
+    this.cm = stepperFor(variant?.coordinator ?? coordinatorMachine, this.coordinatorInput(''));
+    this.gm = stepperFor(variant?.group ?? groupMachine, { groupId: '' });
     this.lso = variant?.lastStableOffset ?? lastStableOffset;
     this.onStep = variant?.onStep;
     this.up = Array.from({ length: config.nodes }, () => true);
     this.leaders = Array.from({ length: config.keys }, (_, k) => k % config.nodes);
     this.partitions = Array.from({ length: config.keys }, (_, key) =>
-      initialTransition(this.pm, { key, txnVersion: config.txnVersion })[0]);
+      this.pm.initial({ key, txnVersion: config.txnVersion }));
   }
 
   /** Writes need min.insync.replicas = min(2, nodes) live brokers (RF = nodes, acks=all). */
@@ -55,40 +56,44 @@ export class Cluster {
 
   // ---- machine stepping -------------------------------------------------------------------------
 
-  private stepPartition(key: Key, event: Parameters<typeof transition<typeof partitionMachine>>[2]): PartitionReply {
+  private stepPartition(key: Key, event: EventFromLogic<typeof partitionMachine>): PartitionReply {
     this.steps++;
     const before = this.partitions[key]!;
-    const next = transition(this.pm, before, event)[0];
+    const next = this.pm.step(before, event);
     this.partitions[key] = next;
     this.onStep?.({ machine: 'partition', id: String(key), event, before, after: next });
     return next.context.reply;
   }
 
-  private stepCoordinator(id: string, event: Parameters<typeof transition<typeof coordinatorMachine>>[2]): CoordinatorContext {
+  private stepCoordinator(id: string, event: EventFromLogic<typeof coordinatorMachine>): CoordinatorContext {
     this.steps++;
     const before = this.coordinators.get(id)!;
-    const next = transition(this.cm, before, event)[0];
+    const next = this.cm.step(before, event);
     this.coordinators.set(id, next);
     this.onStep?.({ machine: 'coordinator', id, event, before, after: next });
     return next.context;
   }
 
-  private stepGroup(groupId: string, event: Parameters<typeof transition<typeof groupMachine>>[2]): KafkaError {
+  private stepGroup(groupId: string, event: EventFromLogic<typeof groupMachine>): KafkaError {
     this.steps++;
-    const snap = this.groups.get(groupId) ?? initialTransition(this.gm, { groupId })[0];
-    const next = transition(this.gm, snap, event)[0];
+    const snap = this.groups.get(groupId) ?? this.gm.initial({ groupId });
+    const next = this.gm.step(snap, event);
     this.groups.set(groupId, next);
     this.onStep?.({ machine: 'group', id: groupId, event, before: snap, after: next });
     return next.context.reply.error;
   }
 
+  private coordinatorInput(transactionalId: string) {
+    return {
+      transactionalId, txnVersion: this.config.txnVersion, timeoutTicks: this.config.transactionTimeoutTicks,
+      expirationTicks: this.config.transactionalIdExpirationTicks,
+    };
+  }
+
   private coordinatorOf(id: string): CoordinatorSnap {
     let snap = this.coordinators.get(id);
     if (snap === undefined) {
-      snap = initialTransition(this.cm, {
-        transactionalId: id, txnVersion: this.config.txnVersion, timeoutTicks: this.config.transactionTimeoutTicks,
-        expirationTicks: this.config.transactionalIdExpirationTicks,
-      })[0];
+      snap = this.cm.initial(this.coordinatorInput(id));
       this.coordinators.set(id, snap);
       let h = 0;
       for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 65521;
@@ -168,7 +173,7 @@ export class Cluster {
 
   /** A client request to a coordinator: its answer is known once its own log append is durable (or failed);
    *  the follow-ups (markers, completion) happen after the answer, as in Kafka. */
-  private request(id: string, event: Parameters<typeof transition<typeof coordinatorMachine>>[2]): CoordinatorReply {
+  private request(id: string, event: EventFromLogic<typeof coordinatorMachine>): CoordinatorReply {
     let ctx = this.stepCoordinator(id, event);
     if (ctx.reply.awaitingLogAppend) ctx = this.stepCoordinator(id, { type: this.available() ? 'txn.logAppended' : 'txn.logAppendFailed' });
     // A transit that the log append did not complete leaves the client without an answer.

@@ -1,18 +1,19 @@
 // createSim: a deterministic, synchronous, client-level simulated Kafka cluster. Each call runs one client
 // API call to completion: the client machine decides what to send and whether to retry, the cluster routes
 // each request to the broker machines, and armed faults decide whether a request or its response is lost.
-import { type SnapshotFrom, initialTransition, transition } from 'xstate';
+import type { EventFromLogic, SnapshotFrom } from 'xstate';
 import { Cluster } from './cluster.ts';
 import { consumerMachine } from './consumer.machine.ts';
 import { fetchFrom } from './fetch.ts';
 import { type ProducerContext, producerMachine } from './producer.machine.ts';
+import { type Stepper, stepperFor } from './step.ts';
 import type { FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, TxnView } from './sim.types.ts';
 import { type KafkaError, type Key, type LogEntry, type Offset, type ProduceRequest, type Value, groupPartition } from './types.ts';
 
 type ProducerSnap = SnapshotFrom<typeof producerMachine>;
 type ConsumerSnap = SnapshotFrom<typeof consumerMachine>;
-type ProducerEv = Parameters<typeof transition<typeof producerMachine>>[2];
-type ConsumerEv = Parameters<typeof transition<typeof consumerMachine>>[2];
+type ProducerEv = EventFromLogic<typeof producerMachine>;
+type ConsumerEv = EventFromLogic<typeof consumerMachine>;
 
 const TIMED_OUT: KafkaError = 'REQUEST_TIMED_OUT';
 const ok = <T>(value: T): Outcome<T> => ({ type: 'ok', value });
@@ -33,8 +34,8 @@ export function createSim(config: SimConfig, variant?: ModelVariant): Sim {
 class ModelSim implements Sim {
   readonly config: Required<SimConfig>;
   private readonly cluster: Cluster;
-  private readonly pm: typeof producerMachine;
-  private readonly csm: typeof consumerMachine;
+  private readonly pm: Stepper<typeof producerMachine>;
+  private readonly csm: Stepper<typeof consumerMachine>;
   private readonly producers = new Map<string, ProducerSnap>();
   private readonly consumers = new Map<string, ConsumerSnap>();
   private readonly armed = new Map<string, Array<'requestLost' | 'responseLost'>>();
@@ -49,8 +50,8 @@ class ModelSim implements Sim {
     };
     if (!Number.isInteger(this.config.nodes) || this.config.nodes < 1) throw new Error(`createSim: nodes must be an integer ≥ 1, got ${this.config.nodes}`);
     this.cluster = new Cluster(this.config, variant);
-    this.pm = variant?.producer ?? producerMachine;
-    this.csm = variant?.consumer ?? consumerMachine;
+    this.pm = stepperFor(variant?.producer ?? producerMachine, { clientId: '', transactionalId: null, txnVersion: this.config.txnVersion });
+    this.csm = stepperFor(variant?.consumer ?? consumerMachine, { consumerId: '' });
   }
 
   get steps(): number { return this.cluster.steps; }
@@ -65,7 +66,7 @@ class ModelSim implements Sim {
       throw new Error(`initProducer: client "${clientId}" already has transactionalId ${String(snap.context.transactionalId)}; use a new clientId`);
     }
     if (snap === undefined || snap.status === 'done') {
-      snap = initialTransition(this.pm, { clientId, transactionalId, txnVersion: this.config.txnVersion })[0];
+      snap = this.pm.initial({ clientId, transactionalId, txnVersion: this.config.txnVersion });
       this.producers.set(clientId, snap);
     }
     return this.call(clientId, { type: 'producer.initProducerId' }, (s) => {
@@ -161,7 +162,7 @@ class ModelSim implements Sim {
   private stepProducer(clientId: string, ev: ProducerEv): ProducerSnap {
     this.cluster.steps++;
     const before = this.producers.get(clientId)!;
-    const next = transition(this.pm, before, ev)[0];
+    const next = this.pm.step(before, ev);
     this.producers.set(clientId, next);
     this.cluster.onStep?.({ machine: 'producer', id: clientId, event: ev, before, after: next });
     return next;
@@ -230,7 +231,7 @@ class ModelSim implements Sim {
   private consumerOf(consumerId: string): ConsumerSnap {
     let snap = this.consumers.get(consumerId);
     if (snap === undefined) {
-      snap = initialTransition(this.csm, { consumerId })[0];
+      snap = this.csm.initial({ consumerId });
       this.consumers.set(consumerId, snap);
     }
     return snap;
@@ -239,7 +240,7 @@ class ModelSim implements Sim {
   private stepConsumer(consumerId: string, ev: ConsumerEv): void {
     this.cluster.steps++;
     const before = this.consumerOf(consumerId);
-    const next = transition(this.csm, before, ev)[0];
+    const next = this.csm.step(before, ev);
     this.consumers.set(consumerId, next);
     this.cluster.onStep?.({ machine: 'consumer', id: consumerId, event: ev, before, after: next });
   }
