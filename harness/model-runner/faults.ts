@@ -7,7 +7,7 @@
 // - a majorities ring leaves every node a majority: leaders and coordinators churn (all fail over);
 // - client isolation of n: the next request of every client attached to n is lost.
 // "Attached to n" is a fixed, deterministic stand-in: the clients of workers w with w mod nodes = n-1.
-import type { FaultEvent, Sim } from '../../model/sim.types.ts';
+import type { FaultEvent, Sim } from '../../model/index.ts';
 import type { NemesisOp, NodeId, PartitionGrouping } from '../workload/program.ts';
 
 export interface AttachedClient {

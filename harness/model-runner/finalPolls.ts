@@ -3,7 +3,7 @@
 // acknowledged during the run, or until they run out of attempts or time. Readers take turns in
 // logical time, one poll each per `pollMs`.
 import type { Key, Offset } from '../../jepsen-style/history.ts';
-import type { Sim } from '../../model/sim.types.ts';
+import type { Sim } from '../../model/index.ts';
 import type { AckedOffsets } from '../history/ackedOffsets.ts';
 import type { LogicalClock } from '../history/clock.ts';
 import type { HistoryWriter } from '../history/writer.ts';

@@ -1,3 +1,3 @@
 // The model runner: a program executed against the simulated cluster, recorded as model/history.jsonl.
-export { runModel, type RunModelOptions, type RunModelResult } from './runModel.ts';
+export { runModel, type RunModelOptions, type RunModelResult, type RunProgress } from './runModel.ts';
 export { RunStats } from './stats.ts';

@@ -4,7 +4,7 @@
 // definitely failed, and `info` only when the commit itself is in doubt. After any op that did not
 // commit, the consumer rolls back (see `rollback`).
 import type { ClientEvent, Key, Offset, Value } from '../../jepsen-style/history.ts';
-import type { Outcome, Sim } from '../../model/sim.types.ts';
+import type { Outcome, Sim } from '../../model/index.ts';
 import { invocationOf, type PollMop, type ProgramOp, type SendMop } from '../workload/program.ts';
 
 type Polled = Record<string, Array<[Offset, Value]>>;
@@ -36,6 +36,8 @@ export interface ClientBehaviour {
   offsetsOutsideTxn: boolean;
   /** Copier output key of each input key (copiers only). */
   copyTo: ReadonlyMap<Key, Key>;
+  /** Every key of the topics the given keys belong to (what a subscription to those topics covers). */
+  topicKeys: (keys: readonly Key[]) => Key[];
 }
 
 const FENCED = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTION_COORDINATOR_FENCED/;
@@ -62,10 +64,13 @@ export class ModelClient {
     }
     switch (op.f) {
       case 'assign':
-      case 'subscribe':
-        // The model has no group rebalancing: a subscription is simulated as an assignment of its keys.
-        this.sim.assign(proc.consumer, op.value, { groupId: proc.groupId, readCommitted: this.behaviour.readCommitted });
+      case 'subscribe': {
+        // The model has no group membership: a subscription is simulated as an assignment of every
+        // partition of the subscribed topics, as a group's only member would get.
+        const keys = op.f === 'assign' ? op.value : this.behaviour.topicKeys(op.value);
+        this.sim.assign(proc.consumer, keys, { groupId: proc.groupId, readCommitted: this.behaviour.readCommitted });
         return { type: 'ok', value: [...op.value], endProcess: false, fenced: false };
+      }
       case 'crash':
         return { type: 'info', value: null, error: 'crash', endProcess: true, fenced: false };
       case 'poll': {
@@ -142,10 +147,10 @@ export class ModelClient {
     if (failure === null && !abort) {
       const r = this.sim.commitTxn(proc.producer);
       if (r.type === 'ok') return { type: 'ok', value: out, endProcess: false, fenced: false };
-      // The commit itself was attempted: only its definite failure is a definite abort.
+      // The commit itself was attempted: only its definite failure is a definite abort. Either way the
+      // kafkajs producer is now stuck in COMMITTING (model/README.md), so the process is retired.
       this.rollback(proc, firstRead, copyTo !== null);
-      if (r.type === 'fail') this.sim.abortTxn(proc.producer);
-      return failed(r.type, out, `commit: ${r.error}`);
+      return failed(r.type, out, `commit: ${r.error}`, true);
     }
     const a = this.sim.abortTxn(proc.producer);
     this.rollback(proc, firstRead, copyTo !== null);

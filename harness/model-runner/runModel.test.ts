@@ -97,3 +97,26 @@ describe('runModel', () => {
     await expect(runModel(p, dir, { overwrite: true })).resolves.toBeDefined();
   });
 });
+
+describe('runModel for a CLI', () => {
+  test('reports progress with the faults in force, and stops on its abort signal leaving a valid prefix', async () => {
+    const p = generateProgram(4, { timeLimitMs: 3_000, nemesis: ['kill'], nemesisIntervalMs: 300 });
+    const seen: Array<{ ops: number; faults: string[] }> = [];
+    const controller = new AbortController();
+    const { historyPath, stats } = await runModel(p, outDir(), {
+      progressEvery: 100,
+      onProgress: ({ stats: s, faults }) => {
+        seen.push({ ops: s.ops, faults });
+        if (s.ops >= 300) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(seen.slice(0, 3).map((s) => s.ops)).toEqual([100, 200, 300]);
+    expect(seen.some((s) => s.faults.some((f) => /^kill \d$/.test(f)))).toBe(true);
+    expect(stats.aborted).toBe(true);
+    expect(stats.ops).toBeLessThan(p.workers.reduce((n, w) => n + w.ops.length, 0));
+    const events = read(historyPath);
+    events.forEach((e, i) => expect(e.index).toBe(i));
+    expect(events.filter((e) => e.type !== 'invoke' && e.process !== 'nemesis').length).toBe(stats.ops);
+  });
+});

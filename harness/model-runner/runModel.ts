@@ -4,8 +4,8 @@
 // in the history as they do against Kafka. Nothing here reads a clock or a random source: the same
 // program always gives the same bytes.
 import path from 'node:path';
-import { createSim } from '../../model/sim.ts';
-import type { Sim } from '../../model/sim.types.ts';
+import { createSim, type Sim } from '../../model/index.ts';
+import type { Key } from '../../jepsen-style/history.ts';
 import { AckedOffsets } from '../history/ackedOffsets.ts';
 import { LogicalClock } from '../history/clock.ts';
 import { HistoryWriter } from '../history/writer.ts';
@@ -22,10 +22,30 @@ import { RunStats } from './stats.ts';
 export const MS = 1_000_000;
 /** Ticks are applied in batches: every tick steps every coordinator, and timeouts are hundreds of ticks. */
 const TICK_BATCH = 50;
+/** Events handled between two yields to the event loop. */
+const YIELD_EVERY = 2_000;
 
 export interface RunModelOptions {
   /** Replace an existing model/history.jsonl. */
   overwrite?: boolean;
+  /**
+   * The model's transaction protocol; default the program's `txnVersion`. kafkajs speaks TV1 whatever
+   * the cluster runs (model/README.md), so pass 1 to mirror a kafkajs run against a TV2 cluster.
+   */
+  txnVersion?: 1 | 2;
+  /** Called every `progressEvery` completed client ops (default 1000) and at the end. */
+  onProgress?: (p: RunProgress) => void;
+  progressEvery?: number;
+  /** Stops the run early (Ctrl-C): the history so far stays a valid prefix; `stats.aborted` is set. */
+  signal?: AbortSignal;
+}
+
+export interface RunProgress {
+  stats: Readonly<RunStats>;
+  /** Logical time, ns. */
+  timeNs: number;
+  /** Faults in force, e.g. `partition one`, `kill 2`, `pause 1`. */
+  faults: string[];
 }
 
 export interface RunModelResult {
@@ -56,9 +76,9 @@ export async function runModel(program: Program, outDir: string, options: RunMod
   const clock = new LogicalClock();
   const writer = new HistoryWriter(historyPath, clock, options);
   try {
-    const sim = createSim({ txnVersion: program.txnVersion, keys: program.keys.length, nodes: program.nodes.length });
-    const run = new ModelRun(program, sim, writer, clock);
-    const stats = run.run();
+    const sim = createSim({ txnVersion: options.txnVersion ?? program.txnVersion, keys: program.keys.length, nodes: program.nodes.length });
+    const run = new ModelRun(program, sim, writer, clock, options);
+    const stats = await run.run();
     const groups = [...new Set(program.workers.filter((w) => w.role !== 'idempotent').map((w) => w.groupId))].sort();
     const groupOffsets = Object.fromEntries(groups.map((g) => [g, stringKeys(sim.committedOffsets(g))]));
     return { historyPath, stats, programInfo: programInfoOf(program, run.workerProcesses, groupOffsets), workerProcesses: run.workerProcesses };
@@ -85,12 +105,20 @@ class ModelRun {
   /** What the final polls must reach. */
   private readonly acked = new AckedOffsets();
 
-  constructor(private readonly program: Program, private readonly sim: Sim, private readonly writer: HistoryWriter, private readonly clock: LogicalClock) {
+  /** Faults in force, for the progress line. */
+  private readonly activeFaults = new Set<string>();
+
+  constructor(
+    private readonly program: Program, private readonly sim: Sim, private readonly writer: HistoryWriter,
+    private readonly clock: LogicalClock, private readonly options: RunModelOptions,
+  ) {
     const copyTo = new Map(program.workers.flatMap((w) => w.copier?.keyMap ?? []));
+    const topicOf = (k: Key) => program.keys[k]?.topic;
     this.client = new ModelClient(sim, {
       readCommitted: program.mutate !== 'read-uncommitted',
       offsetsOutsideTxn: program.mutate === 'offsets-outside-txn',
       copyTo,
+      topicKeys: (keys) => program.keys.filter((k) => keys.some((x) => topicOf(x) === k.topic)).map((k) => k.key),
     });
     this.faults = new FaultMapper(sim, program.nodes, () => [...this.transactionalIds].sort());
     this.intervalNs = Math.round(program.pacing.opIntervalMs * MS);
@@ -104,7 +132,7 @@ class ModelRun {
     return this.workers.map((s) => [...s.cursor.processes]);
   }
 
-  run(): RunStats {
+  async run(): Promise<RunStats> {
     for (const entry of this.program.nemesis.schedule) this.queue.push(entry.atMs * MS, { kind: 'nemesis', entry });
     for (const entry of this.program.nemesis.finalHeal) this.queue.push(entry.atMs * MS, { kind: 'nemesis', entry });
     const n = this.workers.length;
@@ -113,11 +141,28 @@ class ModelRun {
       s.baseNs = Math.floor((w * this.intervalNs) / n);
       if (s.cursor.worker.startAfter === null) this.queue.push(s.baseNs, { kind: 'due', w });
     });
-    for (let e = this.queue.pop(); e !== undefined; e = this.queue.pop()) this.handle(e.timeNs, e.event);
+    let handled = 0;
+    for (let e = this.queue.pop(); e !== undefined; e = this.queue.pop()) {
+      this.handle(e.timeNs, e.event);
+      // Let timers and signal handlers run now and then (the simulation itself never waits).
+      if (++handled % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.options.signal?.aborted) return this.finish(true);
+    }
     const endNs = Math.max(this.clock.now(), this.limitNs) + this.program.phases.recoveryMs * MS;
     this.syncSim(endNs);
+    this.activeFaults.clear();
     runFinalPolls(this.program, this.sim, this.writer, this.clock, endNs, this.acked, () => this.freshProcess(), this.stats);
-    return this.stats.finish(this.clock.now(), this.sim.steps);
+    return this.finish(false);
+  }
+
+  private finish(aborted: boolean): RunStats {
+    this.stats.finish(this.clock.now(), this.sim.steps, aborted);
+    this.options.onProgress?.(this.progress());
+    return this.stats;
+  }
+
+  private progress(): RunProgress {
+    return { stats: this.stats, timeNs: this.clock.now(), faults: [...this.activeFaults] };
   }
 
   private handle(t: number, e: Event): void {
@@ -140,7 +185,22 @@ class ModelRun {
     this.faults.apply(entry.op, live);
     this.writer.nemesis('info', entry.op.f, entry.op.value);
     this.stats.nemesis++;
+    this.noteFault(entry);
   }
+
+  /** Tracks the faults in force for the progress line: one entry per partition, killed or paused node. */
+  private noteFault({ op }: NemesisEntry): void {
+    if (op.f === 'start-partition') this.activeFaults.add(`partition ${op.value.kind}`);
+    else if (op.f === 'stop-partition') [...this.activeFaults].filter((f) => f.startsWith('partition')).forEach((f) => this.activeFaults.delete(f));
+    else {
+      const family = op.f === 'kill' || op.f === 'restart' ? 'kill' : 'pause';
+      for (const n of op.value.nodes) {
+        if (op.f === family) this.activeFaults.add(`${family} ${n}`);
+        else this.activeFaults.delete(`${family} ${n}`);
+      }
+    }
+  }
+
 
   private freshProcess(): number {
     return this.nextProcess++;
@@ -175,6 +235,7 @@ class ModelRun {
     const proc = s.proc!;
     this.writer.complete(proc.process, r.type, invocationOf(step.op).f, r.value, r.error);
     this.stats.count(r.type);
+    if (this.options.onProgress && this.stats.ops % (this.options.progressEvery ?? 1000) === 0) this.options.onProgress(this.progress());
     if (r.type === 'ok') this.acked.track(r.value);
     const { processEnded } = s.cursor.complete(step, r);
     if (!step.extra) this.releaseStarters(t);

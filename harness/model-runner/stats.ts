@@ -17,9 +17,13 @@ export class RunStats {
     this[type]++;
   }
 
-  finish(durationNs: number, modelSteps: number): this {
+  /** The run was stopped early through its abort signal. */
+  aborted = false;
+
+  finish(durationNs: number, modelSteps: number, aborted = false): this {
     this.durationNs = durationNs;
     this.modelSteps = modelSteps;
+    this.aborted = aborted;
     return this;
   }
 }
