@@ -5,3 +5,5 @@ export type { CopierInfo, ProgramInfo } from './program-info.ts';
 export { HistoryFormatError, HistoryRules } from './rules.ts';
 export { HistoryLineParser, parseHistoryText, readHistoryFile, type ReadSummary } from './reader.ts';
 export { checkHistoryFile } from './check-file.ts';
+export { replayAgainstModel, type Divergence, type ReplayOptions, type ReplayResult } from './conformance/replay.ts';
+export { compareRuns, type KeyDifference, type OutcomeDifference, type RunComparison } from './conformance/compare-runs.ts';
