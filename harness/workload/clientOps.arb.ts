@@ -1,10 +1,12 @@
 // Arbitraries for one worker's op list. Sends carry a placeholder value (0) here: values are made
 // unique per key afterwards, over the whole program, by `assignValues` (./values.ts), so that these
-// arbitraries stay independent of each other and shrink freely.
+// arbitraries stay independent of each other and shrink freely. Op lists are generated at full length
+// and shrink to shorter prefixes (./shrinkable.ts); the first op (the assignment) always stays.
 import fc from 'fast-check';
 import type { Key } from '../../jepsen-style/history.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { PollMop, ProgramOp, SendMop } from './program.ts';
+import { shrinkablePrefix } from './shrinkable.ts';
 
 /** Probabilities become integer weights out of this, so that they shrink like any other integer. */
 const SCALE = 10_000;
@@ -55,7 +57,7 @@ export function clientOpsArb(o: ResolvedOptions, role: 'idempotent' | 'transacti
   const main = role === 'idempotent' ? sendOpArb(o, writeKeys) : txnOpArb(o, writeKeys);
   const op = weighted([[mainW, main], [rest - mainW, pollOpArb], [reassignW, reassignOpArb(o, readKeys)], [crashW, crashOpArb]]);
   return fc
-    .tuple(reassignOpArb(o, readKeys), fc.array(op, { minLength: count - 1, maxLength: count - 1 }))
+    .tuple(reassignOpArb(o, readKeys), shrinkablePrefix(fc.array(op, { minLength: count - 1, maxLength: count - 1 }), count - 1))
     .map(([first, ops]) => [first, ...ops]);
 }
 
@@ -68,7 +70,6 @@ export function copierOpsArb(o: ResolvedOptions, inputKeys: Key[], count: number
   const crashW = Math.round(o.crashP * SCALE);
   const copy = chance(o.abortP).map((abort): ProgramOp => ({ f: 'copy', abort }));
   const op = weighted([[SCALE - crashW, copy], [crashW, crashOpArb]]);
-  return fc
-    .array(op, { minLength: count - 1, maxLength: count - 1 })
+  return shrinkablePrefix(fc.array(op, { minLength: count - 1, maxLength: count - 1 }), count - 1)
     .map((ops): ProgramOp[] => [{ f: 'assign', value: [...inputKeys] }, ...ops]);
 }

@@ -40,10 +40,11 @@ function workersArb(o: ResolvedOptions, n: number): fc.Arbitrary<Worker[]> {
   return fc.tuple(fc.tuple(...clients), fc.tuple(...copiers), zombie).map(([cs, ps, z]) => {
     const all = [...cs, ...ps];
     const [twin] = z;
-    if (twin) {
+    if (twin?.startAfter) {
       const old = all[o.workers] as Worker;
       all[o.workers] = { ...old, stopWhenFenced: true };
-      all.push(twin);
+      // Shrinking may leave the old instance fewer ops than the restart point: restart after its last.
+      all.push({ ...twin, startAfter: { ...twin.startAfter, completedOps: Math.min(twin.startAfter.completedOps, old.ops.length - 1) } });
     }
     return all;
   });

@@ -10,3 +10,4 @@ export { buildKeyspace } from './keyspace.ts';
 export { programInfoOf } from './programInfo.ts';
 export { writeProgramFile, readProgramFile } from './programFile.ts';
 export { WorkerCursor, type Step, type StepOutcome } from './workerCursor.ts';
+export { fullSize, shrinkablePrefix } from './shrinkable.ts';

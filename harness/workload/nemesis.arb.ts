@@ -3,6 +3,7 @@
 // Every start gets its stop inside the main phase; the final heal then restores everything anyway.
 import fc from 'fast-check';
 import type { ResolvedOptions } from './options.ts';
+import { shrinkablePrefix } from './shrinkable.ts';
 import type { NemesisEntry, NemesisFamily, NemesisOp, NodeId, PartitionGrouping, PartitionKind } from './program.ts';
 
 type Grudge = Record<string, NodeId[]>;
@@ -76,7 +77,8 @@ function familyScheduleArb(o: ResolvedOptions, family: NemesisFamily, nodes: Nod
   const min = minFaultMs(o);
   const interval = fc.integer({ min, max: Math.max(min, 2 * o.nemesisIntervalMs) });
   const cycles = Math.min(10_000, Math.floor(o.timeLimitMs / (2 * min)) + 1);
-  return fc.array(fc.tuple(interval, interval, faultArb(o, family, nodes)), { minLength: cycles, maxLength: cycles }).map((cs) => {
+  const cyclesArb = fc.array(fc.tuple(interval, interval, faultArb(o, family, nodes)), { minLength: cycles, maxLength: cycles });
+  return shrinkablePrefix(cyclesArb, cycles).map((cs) => {
     const entries: NemesisEntry[] = [];
     let t = 0;
     for (const [gap, duration, fault] of cs) {
