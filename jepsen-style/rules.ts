@@ -60,9 +60,22 @@ export class HistoryRules {
    * reader) has already checked: only the ordering and alternation rules remain.
    */
   acceptClient(index: number, time: number, process: number, type: string, f: string, line: number): void {
-    const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
-    this.order(index, time, fail);
-    this.alternation(process, type, f, line, fail);
+    // The common case without allocating a closure per event; the general path has the messages.
+    const pending = this.pending.get(process);
+    const fine = index === this.nextIndex && time >= this.lastTime && (type === 'invoke'
+      ? pending === undefined && !this.retired.has(process)
+      : pending !== undefined && pending.f === f && (f !== 'crash' || type === 'info'));
+    if (!fine) {
+      const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
+      this.order(index, time, fail);
+      this.alternation(process, type, f, line, fail);
+      throw new Error('unreachable: the fast rule check and the general one disagree');
+    }
+    if (type === 'invoke') this.pending.set(process, { f, line });
+    else {
+      this.pending.delete(process);
+      if (type === 'info') this.retired.set(process, line);
+    }
     this.nextIndex++;
     this.lastTime = time;
   }

@@ -7,7 +7,7 @@
 // permitted G0 in the same component can never hide them.
 import type { AnomalyType } from '../anomaly.ts';
 import { RT, RW, WR, WW, type Graph } from './graph.ts';
-import { stronglyConnected } from './scc.ts';
+import { stronglyConnected, type Components } from './scc.ts';
 
 interface Spec {
   type: AnomalyType;
@@ -49,22 +49,19 @@ export interface CycleOptions {
 
 export function findCycles(g: Graph, options: CycleOptions = {}): FoundCycle[] {
   const maxPerType = options.maxPerType ?? 100;
-  const all = stronglyConnected(g, WW | WR | RW | RT);
-  if (all.count === 0) return [];
-  // Only vertices on some cycle can be on a cycle of a sub-relation: each search is confined to
-  // those, and the searches without rw (most of them) to the cycles of the graph without rw.
-  const active = new Uint8Array(g.vertices);
-  for (let v = 0; v < g.vertices; v++) active[v] = all.comp[v]! >= 0 ? 1 : 0;
-  const noRw = stronglyConnected(g, WW | WR | RT, active);
-  const activeNoRw = new Uint8Array(g.vertices);
-  for (let v = 0; v < g.vertices; v++) activeNoRw[v] = noRw.comp[v]! >= 0 ? 1 : 0;
-  const foundIn = new Map<number, Set<AnomalyType>>();
+  // Two families of searches: without rw edges (Jepsen's, and the invalid ones) inside the
+  // components of ww ∪ wr ∪ realtime, and with rw edges inside the components of ww ∪ wr ∪ rw. Only
+  // vertices on a cycle of the family's graph can be on a cycle of one of its sub-relations.
+  const families = [stronglyConnected(g, WW | WR | RT), stronglyConnected(g, WW | WR | RW)];
+  const foundIn = new Map<string, Set<AnomalyType>>();
   const bfs = new Bfs(g);
   const out: FoundCycle[] = [];
   for (const spec of SPECS) {
-    const usesRw = ((spec.mask | spec.first) & RW) !== 0;
-    if (!usesRw && noRw.count === 0) continue;
-    const sub = stronglyConnected(g, spec.mask | spec.first, usesRw ? active : activeNoRw);
+    const family = (spec.first & RW) !== 0 ? 1 : 0;
+    const whole = families[family]!;
+    if (whole.count === 0) continue;
+    // The rw family searches directly in its components: a few bounded tries, no projection.
+    const sub = family === 1 ? whole : stronglyConnected(g, spec.mask | spec.first, activeOf(whole));
     if (sub.count === 0) continue;
     const tried = new Int32Array(sub.count);
     const done = new Uint8Array(sub.count);
@@ -73,8 +70,8 @@ export function findCycles(g: Graph, options: CycleOptions = {}): FoundCycle[] {
       if (!(g.rel[id]! & spec.first)) continue;
       const a = g.src[id]!, b = g.dst[id]!, c = sub.comp[a]!;
       if (c < 0 || sub.comp[b] !== c || done[c] || tried[c]! >= spec.tries) continue;
-      const whole = all.comp[a]!;
-      const seen = foundIn.get(whole);
+      const where = `${family}:${whole.comp[a]}`;
+      const seen = foundIn.get(where);
       if (seen && (spec.skipIf.some((x) => seen.has(x)) || (seen.has(spec.type) && spec.allowed))) { done[c] = 1; continue; }
       tried[c]!++;
       const path = bfs.path(b, a, spec.mask, sub.comp, c, spec.need);
@@ -83,10 +80,16 @@ export function findCycles(g: Graph, options: CycleOptions = {}): FoundCycle[] {
       if (seen?.has(spec.type) && !spec.allowed) continue;
       out.push({ type: spec.type, allowed: spec.allowed, edges: rotate(g, [id, ...path]) });
       reported++;
-      if (seen) seen.add(spec.type); else foundIn.set(whole, new Set([spec.type]));
+      if (seen) seen.add(spec.type); else foundIn.set(where, new Set([spec.type]));
     }
   }
   return out;
+}
+
+function activeOf(c: Components): Uint8Array {
+  const active = new Uint8Array(c.comp.length);
+  for (let v = 0; v < c.comp.length; v++) active[v] = c.comp[v]! >= 0 ? 1 : 0;
+  return active;
 }
 
 /** Starts the cycle at the op vertex with the lowest id, so reports are deterministic. */
