@@ -9,7 +9,7 @@ import { findCycles, type CycleOptions } from './cycles.ts';
 
 const REL_NAME: Record<number, CycleStep['rel']> = { [WW]: 'ww', [WR]: 'wr', [RW]: 'rw', [RT]: 'realtime' };
 
-function steps(g: Graph, t: OpTable, edges: number[]): CycleStep[] {
+function steps(g: Graph, t: OpTable, v: Versions, edges: number[]): CycleStep[] {
   const out: CycleStep[] = [];
   let rtFrom = -1;
   for (const id of edges) {
@@ -19,7 +19,8 @@ function steps(g: Graph, t: OpTable, edges: number[]): CycleStep[] {
       if (b < g.ops) out.push({ from: t.index[rtFrom]!, to: t.index[b]!, rel: 'realtime' });
       continue;
     }
-    const values = g.rel[id] === WR ? [g.v1[id]!] : [g.v1[id]!, g.v2[id]!];
+    const ref = g.ref[id]!, log = v.logs[g.key[id]!]!;
+    const values = g.rel[id] === WR ? [t.rValue[ref]!] : [log.values[ref - 1]!, log.values[ref]!];
     out.push({ from: t.index[a]!, to: t.index[b]!, rel: REL_NAME[g.rel[id]!]!, key: t.keys[g.key[id]!]!, values });
   }
   return out;
@@ -38,7 +39,7 @@ export function describeStep(s: CycleStep): string {
 export function cycleCases(t: OpTable, v: Versions, options: CycleOptions = {}): Anomaly[] {
   const g = buildGraph(t, v);
   return findCycles(g, options).map((c) => {
-    const cycle = steps(g, t, c.edges);
+    const cycle = steps(g, t, v, c.edges);
     const why = c.allowed
       ? (c.type.startsWith('G1c') ? ' (allowed: it needs a ww edge, and Kafka does not isolate writes)' : ' (allowed: Kafka does not promise this isolation)')
       : ' (invalid: no ww edge is needed, so this is a read-committed violation)';

@@ -8,7 +8,7 @@
 import type { OpTable } from '../analysis/ops.ts';
 import { OK } from '../analysis/ops.ts';
 import type { Versions } from '../analysis/versions.ts';
-import { F64Vec, I32Vec } from '../analysis/vec.ts';
+import { I32Vec } from '../analysis/vec.ts';
 
 export const WW = 1, WR = 2, RW = 4, RT = 8;
 
@@ -22,17 +22,20 @@ export interface Graph {
   src: Int32Array;
   dst: Int32Array;
   rel: Int32Array;
-  /** Key id and the two values that justify a data edge (NaN when not applicable). */
+  /**
+   * What justifies a data edge, as an index rather than copied values (four bytes an edge, not
+   * sixteen): ww and rw, the dense index of the later version on key `key[id]`; wr, the read's index
+   * in the op table's read columns. -1 for realtime edges.
+   */
   key: Int32Array;
-  v1: Float64Array;
-  v2: Float64Array;
+  ref: Int32Array;
 }
 
 class EdgeList {
   readonly src = new I32Vec(1 << 16); readonly dst = new I32Vec(1 << 16); readonly rel = new I32Vec(1 << 16);
-  readonly key = new I32Vec(1 << 16); readonly v1 = new F64Vec(1 << 16); readonly v2 = new F64Vec(1 << 16);
-  add(a: number, b: number, rel: number, key = -1, v1 = NaN, v2 = NaN): void {
-    this.src.push(a); this.dst.push(b); this.rel.push(rel); this.key.push(key); this.v1.push(v1); this.v2.push(v2);
+  readonly key = new I32Vec(1 << 16); readonly ref = new I32Vec(1 << 16);
+  add(a: number, b: number, rel: number, key = -1, ref = -1): void {
+    this.src.push(a); this.dst.push(b); this.rel.push(rel); this.key.push(key); this.ref.push(ref);
   }
 }
 
@@ -45,14 +48,14 @@ export function buildGraph(t: OpTable, v: Versions, options: { rw?: boolean; rea
   v.logs.forEach((log, k) => {
     for (let i = 1; i < log.values.length; i++) {
       const a = writer(k, log.values[i - 1]!), b = writer(k, log.values[i]!);
-      if (a >= 0 && b >= 0 && a !== b) e.add(a, b, WW, k, log.values[i - 1]!, log.values[i]!);
+      if (a >= 0 && b >= 0 && a !== b) e.add(a, b, WW, k, i);
     }
   });
   let lastA = -1, lastB = -1;
   for (let r = 0; r < t.rKey.length; r++) {
     const a = writer(t.rKey[r]!, t.rValue[r]!), b = t.rOp[r]!;
     if (a < 0 || a === b || (a === lastA && b === lastB)) continue;
-    e.add(a, b, WR, t.rKey[r]!, t.rValue[r]!);
+    e.add(a, b, WR, t.rKey[r]!, r);
     lastA = a; lastB = b;
   }
   if (options.rw !== false) addRwEdges(t, v, e, writer);
@@ -75,7 +78,7 @@ function addRwEdges(t: OpTable, v: Versions, e: EdgeList, writer: (k: number, va
       // A poll that stopped inside one op's run of writes merely read incrementally (polls return
       // what was fetched so far): only a version from a different writer is a real anti-dependency.
       const b = writer(k, log.values[h + 1]!);
-      if (b >= 0 && b !== op && b !== writer(k, log.values[h]!)) e.add(op, b, RW, k, log.values[h]!, log.values[h + 1]!);
+      if (b >= 0 && b !== op && b !== writer(k, log.values[h]!)) e.add(op, b, RW, k, h + 1);
     }
   }
 }
@@ -117,5 +120,5 @@ function toCsr(ops: number, vertices: number, e: EdgeList): Graph {
   const fill = start.slice(0, vertices);
   const adj = new Int32Array(m);
   for (let i = 0; i < m; i++) adj[fill[src[i]!]!++] = i;
-  return { ops, vertices, start, adj, src, dst: e.dst.view(), rel: e.rel.view(), key: e.key.view(), v1: e.v1.view(), v2: e.v2.view() };
+  return { ops, vertices, start, adj, src, dst: e.dst.view(), rel: e.rel.view(), key: e.key.view(), ref: e.ref.view() };
 }
