@@ -5,8 +5,10 @@ import { CliError, EXIT } from './exit-codes.ts';
 type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
+  run: { summary: 'run a seeded workload against the model and/or a real cluster, check it, report', load: () => import('./run.ts') },
   cluster: { summary: 'cluster up|down: start or remove a Kafka cluster to explore', load: () => import('./cluster.ts') },
   check: { summary: 'check HISTORY [--json]: check one history.jsonl for anomalies', load: () => import('./check.ts') },
+  report: { summary: 'report DIR: (re)write DIR/index.html from what a run directory holds', load: () => import('./report.ts') },
 };
 
 function usage(): string {

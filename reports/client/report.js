@@ -1,0 +1,148 @@
+// The report page's script: draws each history's charts with uPlot (inlined before this script) from
+// the JSON in #report-data, and highlights the history row a link jumps to. It only reads that JSON
+// and writes canvases and text: nothing from the history is ever turned into markup here.
+(function () {
+  'use strict';
+  var TYPE_NAMES = ['ok', 'fail', 'info'];
+  var TYPE_COLORS = ['#2f9e44', '#e03131', '#f08c00'];
+  var FAULT_COLORS = { partition: 'rgba(121, 80, 242, 0.13)', kill: 'rgba(224, 49, 49, 0.11)', pause: 'rgba(25, 113, 194, 0.12)' };
+  var FAULT_OTHER = 'rgba(134, 142, 150, 0.15)';
+
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+
+  function faultBands(chart) {
+    // Drawn under the series, across the plot's height, like Jepsen's nemesis shading.
+    return {
+      hooks: {
+        drawClear: [function (u) {
+          var ctx = u.ctx;
+          ctx.save();
+          chart.faults.forEach(function (b) {
+            var x0 = u.valToPos(b.startS, 'x', true);
+            var x1 = u.valToPos(b.endS === null ? chart.lastS : b.endS, 'x', true);
+            ctx.fillStyle = FAULT_COLORS[b.family] || FAULT_OTHER;
+            ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
+          });
+          ctx.restore();
+        }],
+      },
+    };
+  }
+
+  function widthOf(el) { return Math.max(320, el.clientWidth || 900); }
+  function dot(color) { return { show: true, size: 4, width: 0, fill: color, stroke: color }; }
+  function noLine() { return null; }
+
+  function timeline(el, chart) {
+    var ops = chart.ops;
+    // Process ids are sparse (a crashed client comes back under a fresh id), so each process gets a
+    // dense row in id order and the axis names the id.
+    var procs = [];
+    var seen = {};
+    ops.process.forEach(function (p) { if (!seen[p]) { seen[p] = true; procs.push(p); } });
+    procs.sort(function (a, b) { return a - b; });
+    var rowOf = {};
+    procs.forEach(function (p, i) { rowOf[p] = i; });
+    var rows = Math.max(1, procs.length);
+    var height = Math.min(560, Math.max(180, rows * 10 + 70));
+    var bars = {
+      hooks: {
+        draw: [function (u) {
+          var ctx = u.ctx;
+          var h = Math.max(2, Math.min(8, (u.bbox.height / (rows + 1)) * 0.7));
+          ctx.save();
+          for (var i = 0; i < ops.startS.length; i++) {
+            var end = ops.latencyMs[i] === null ? chart.lastS : ops.startS[i] + ops.latencyMs[i] / 1000;
+            var x0 = u.valToPos(ops.startS[i], 'x', true);
+            var x1 = u.valToPos(end, 'x', true);
+            var y = u.valToPos(rowOf[ops.process[i]], 'y', true);
+            ctx.fillStyle = TYPE_COLORS[ops.type[i]];
+            ctx.fillRect(x0, y - h / 2, Math.max(1.5, x1 - x0), h);
+          }
+          ctx.restore();
+        }],
+      },
+    };
+    return new uPlot({
+      width: widthOf(el), height: height,
+      scales: { x: { time: false, range: [0, Math.max(chart.lastS, 1e-6)] }, y: { range: [-1, rows] } },
+      series: [{ label: 'time (s)' }, { label: 'process', show: false }],
+      axes: [{ label: 'time (s)' }, {
+        label: 'process', size: 60,
+        splits: function () { var step = Math.max(1, Math.ceil(rows / 24)); var s = []; for (var r = 0; r < rows; r += step) s.push(r); return s; },
+        values: function (u, splits) { return splits.map(function (r) { return procs[r] === undefined ? '' : String(procs[r]); }); },
+      }],
+      legend: { show: false },
+      cursor: { show: false },
+      plugins: [faultBands(chart), bars],
+    }, [[0, chart.lastS], [null, null]], el);
+  }
+
+  function latency(el, chart) {
+    var ops = chart.ops;
+    var order = ops.startS.map(function (_, i) { return i; }).filter(function (i) { return ops.latencyMs[i] !== null; });
+    order.sort(function (a, b) { return ops.startS[a] - ops.startS[b]; });
+    var xs = order.map(function (i) { return ops.startS[i]; });
+    var ys = TYPE_NAMES.map(function (_, t) {
+      // Log scale: a zero latency (logical clocks) is drawn at 1 µs rather than dropped.
+      return order.map(function (i) { return ops.type[i] === t ? Math.max(ops.latencyMs[i], 0.001) : null; });
+    });
+    return new uPlot({
+      width: widthOf(el), height: 300,
+      scales: { x: { time: false }, y: { distr: 3 } },
+      series: [{ label: 'invoked at (s)' }].concat(TYPE_NAMES.map(function (name, t) {
+        return { label: name, stroke: TYPE_COLORS[t], paths: noLine, points: dot(TYPE_COLORS[t]), value: function (u, v) { return v === null ? '–' : v + ' ms'; } };
+      })),
+      axes: [{ label: 'time (s)' }, { label: 'latency (ms)', size: 70 }],
+      cursor: { drag: { x: true, y: false } },
+      plugins: [faultBands(chart)],
+    }, [xs].concat(ys), el);
+  }
+
+  function rate(el, chart) {
+    var t = chart.throughput;
+    return new uPlot({
+      width: widthOf(el), height: 240,
+      scales: { x: { time: false } },
+      series: [{ label: 'time (s)' }].concat(TYPE_NAMES.map(function (name, i) {
+        return { label: name + ' /s', stroke: TYPE_COLORS[i], width: 1.5, fill: i === 0 ? 'rgba(47, 158, 68, 0.08)' : undefined, paths: uPlot.paths.stepped({ align: 1 }) };
+      })),
+      axes: [{ label: 'time (s)' }, { label: 'completions per second', size: 70 }],
+      plugins: [faultBands(chart)],
+    }, [t.startS, t.ok, t.fail, t.info], el);
+  }
+
+  var DRAW = { timeline: timeline, latency: latency, rate: rate };
+  var byId = {};
+  data.charts.forEach(function (c) { byId[c.id] = c; });
+  document.querySelectorAll('[data-chart]').forEach(function (el) {
+    var chart = byId[el.getAttribute('data-history')];
+    var draw = DRAW[el.getAttribute('data-chart')];
+    if (!chart || !draw) return;
+    try {
+      draw(el, chart);
+      el.setAttribute('data-rendered', 'true');
+    } catch (e) {
+      el.textContent = 'This chart could not be drawn: ' + e;
+      throw e;
+    }
+  });
+
+  function flash() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var row = id && document.getElementById(id);
+    if (!row) return;
+    row.classList.remove('flash');
+    void row.offsetWidth;
+    row.classList.add('flash');
+  }
+  window.addEventListener('hashchange', flash);
+  flash();
+
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var text = document.getElementById(button.getAttribute('data-copy')).textContent;
+      if (navigator.clipboard) navigator.clipboard.writeText(text).then(function () { button.textContent = 'copied'; }, function () { button.textContent = 'select and copy'; });
+    });
+  });
+})();
