@@ -9,7 +9,9 @@ export type PartitionSpec =
   | { kind: 'groups'; groups: NodeId[][] }
   | { kind: 'one'; isolated: NodeId }
   | { kind: 'majority-minority'; minority: NodeId[] }
-  | { kind: 'majorities-ring' };
+  | { kind: 'majorities-ring' }
+  /** A grudge given as data (a program's nemesis schedule carries its own). */
+  | { kind: 'grudge'; grudge: Readonly<Record<string, readonly NodeId[]>>; label?: string };
 
 /** Nodes in different groups cannot talk; every node must be in exactly one group. */
 export function groupsGrudge(nodes: readonly NodeId[], groups: readonly (readonly NodeId[])[]): Grudge {
@@ -50,7 +52,14 @@ export function grudgeFor(nodes: readonly NodeId[], spec: PartitionSpec): Grudge
     case 'one': return groupsGrudge(nodes, [[spec.isolated], nodes.filter((n) => n !== spec.isolated)]);
     case 'majority-minority': return groupsGrudge(nodes, [spec.minority, nodes.filter((n) => !spec.minority.includes(n))]);
     case 'majorities-ring': return majoritiesRingGrudge(nodes);
+    case 'grudge': return explicitGrudge(nodes, spec.grudge);
   }
+}
+
+function explicitGrudge(nodes: readonly NodeId[], grudge: Readonly<Record<string, readonly NodeId[]>>): Grudge {
+  const unknown = Object.entries(grudge).flatMap(([n, peers]) => [Number(n), ...peers]).filter((n) => !nodes.includes(n));
+  if (unknown.length > 0) throw new Error(`grudge names node(s) ${[...new Set(unknown)].join(',')}, but the cluster has nodes ${nodes.join(',')}`);
+  return new Map(nodes.map((n) => [n, [...(grudge[String(n)] ?? [])]]));
 }
 
 export function describeSpec(spec: PartitionSpec): string {
@@ -59,5 +68,6 @@ export function describeSpec(spec: PartitionSpec): string {
     case 'one': return `{${spec.isolated}} | rest`;
     case 'majority-minority': return `minority {${spec.minority.join(',')}} | majority`;
     case 'majorities-ring': return 'majorities ring';
+    case 'grudge': return spec.label ?? Object.entries(spec.grudge).filter(([, p]) => p.length > 0).map(([n, p]) => `${n}✗{${p.join(',')}}`).join(' ');
   }
 }

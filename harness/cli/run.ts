@@ -1,0 +1,124 @@
+// `kafka-eos run`: generate the program from the seed, run it against the model and/or a fresh real
+// cluster, check the histories, write verdict.json and the report. Flags and exit codes are the
+// contract's (history-format.md §3): 0 valid, 1 anomalies or divergence, 2 bad usage, 3 harness error.
+import path from 'node:path';
+import { parseFlags, intFlag } from './args.ts';
+import { EXIT, usageError } from './exit-codes.ts';
+import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
+import { generateProgram, NEMESIS_FAMILIES, type NemesisFamily } from '../workload/index.ts';
+import { runProgram } from '../run/run.ts';
+import type { Target } from '../run/verdict-file.ts';
+import { renderRunReport } from '../run/report-hook.ts';
+
+export const MUTATIONS = ['no-idempotence', 'read-uncommitted', 'offsets-outside-txn', 'unfenced-zombie'] as const;
+const TARGETS: Target[] = ['model', 'kafka', 'both'];
+
+export const RUN_FLAGS = {
+  seed: { type: 'string' },
+  target: { type: 'string' },
+  'time-limit': { type: 'string' },
+  nemesis: { type: 'string' },
+  out: { type: 'string' },
+  mutate: { type: 'string' },
+  'kafka-version': { type: 'string' },
+  'txn-version': { type: 'string' },
+  rate: { type: 'string' },
+  workers: { type: 'string' },
+  'nemesis-interval': { type: 'string' },
+} as const;
+
+export interface ParsedRun {
+  seed: number;
+  target: Target;
+  timeLimitSeconds: number;
+  nemesis: NemesisFamily[];
+  mutate: string | null;
+  kafkaVersion: string;
+  txnVersion: 1 | 2;
+  rateHz: number | undefined;
+  workers: number | undefined;
+  nemesisIntervalSeconds: number | undefined;
+  out: string | undefined;
+}
+
+export function parseRunFlags(command: string, argv: string[]): ParsedRun {
+  const { values } = parseFlags(command, argv, RUN_FLAGS);
+  const target = (values.target ?? 'both') as Target;
+  if (!TARGETS.includes(target)) throw usageError(`${command}: --target must be one of ${TARGETS.join(', ')}, got '${values.target}'`);
+  const nemesis = (values.nemesis ?? '').split(',').map((s) => s.trim()).filter(Boolean) as NemesisFamily[];
+  const unknown = nemesis.filter((n) => !NEMESIS_FAMILIES.includes(n));
+  if (unknown.length > 0) throw usageError(`${command}: unknown nemesis '${unknown.join(',')}': choose from ${NEMESIS_FAMILIES.join(', ')} (comma-separated)`);
+  const mutate = values.mutate ?? null;
+  if (mutate !== null && !(MUTATIONS as readonly string[]).includes(mutate)) {
+    throw usageError(`${command}: unknown --mutate '${mutate}': choose from ${MUTATIONS.join(', ')}`);
+  }
+  const txnVersion = intFlag(command, 'txn-version', values['txn-version'], 2, 1);
+  if (txnVersion !== 1 && txnVersion !== 2) throw usageError(`${command}: --txn-version must be 1 or 2`);
+  return {
+    seed: intFlag(command, 'seed', values.seed, 1, 0),
+    target,
+    timeLimitSeconds: intFlag(command, 'time-limit', values['time-limit'], 60, 1),
+    nemesis: [...new Set(nemesis)],
+    mutate,
+    kafkaVersion: values['kafka-version'] ?? DEFAULT_KAFKA_VERSION,
+    txnVersion,
+    rateHz: values.rate === undefined ? undefined : intFlag(command, 'rate', values.rate, 300, 1),
+    workers: values.workers === undefined ? undefined : intFlag(command, 'workers', values.workers, 6, 1),
+    nemesisIntervalSeconds: values['nemesis-interval'] === undefined ? undefined : intFlag(command, 'nemesis-interval', values['nemesis-interval'], 10, 1),
+    out: values.out,
+  };
+}
+
+/** The one-line command that runs the same program again. */
+export function reproCommand(p: ParsedRun): string {
+  const parts = ['npx kafka-eos run', `--seed ${p.seed}`, `--target ${p.target}`, `--time-limit ${p.timeLimitSeconds}`];
+  if (p.nemesis.length > 0) parts.push(`--nemesis ${p.nemesis.join(',')}`);
+  if (p.mutate) parts.push(`--mutate ${p.mutate}`);
+  if (p.kafkaVersion !== DEFAULT_KAFKA_VERSION) parts.push(`--kafka-version ${p.kafkaVersion}`);
+  if (p.txnVersion !== 2) parts.push(`--txn-version ${p.txnVersion}`);
+  if (p.rateHz !== undefined) parts.push(`--rate ${p.rateHz}`);
+  if (p.workers !== undefined) parts.push(`--workers ${p.workers}`);
+  if (p.nemesisIntervalSeconds !== undefined) parts.push(`--nemesis-interval ${p.nemesisIntervalSeconds}`);
+  return parts.join(' ');
+}
+
+export function programFor(p: ParsedRun) {
+  return generateProgram(p.seed, {
+    timeLimitMs: p.timeLimitSeconds * 1000, nemesis: p.nemesis, mutate: p.mutate, txnVersion: p.txnVersion,
+    ...(p.rateHz !== undefined ? { rateHz: p.rateHz } : {}),
+    ...(p.workers !== undefined ? { workers: p.workers } : {}),
+    ...(p.nemesisIntervalSeconds !== undefined ? { nemesisIntervalMs: p.nemesisIntervalSeconds * 1000 } : {}),
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const parsed = parseRunFlags('run', argv);
+  const outDir = path.resolve(parsed.out ?? path.join('runs', `seed-${parsed.seed}-${timestamp()}`));
+  const interactive = process.stderr.isTTY === true;
+  let lastPrinted = 0;
+  const verdict = await runProgram({
+    program: programFor(parsed), target: parsed.target, outDir, kafkaVersion: parsed.kafkaVersion, repro: reproCommand(parsed),
+    log: (line) => process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${line}\n`),
+    progress: (line) => {
+      // On a terminal the line updates in place; in CI logs, one line every 10 s.
+      if (interactive) process.stderr.write(`\r\x1b[K${line}`);
+      else if (Date.now() - lastPrinted >= 10_000) { lastPrinted = Date.now(); process.stderr.write(`${line}\n`); }
+    },
+  });
+  if (interactive) process.stderr.write('\n');
+  const report = await renderRunReport(outDir);
+  console.log(`${verdict.outcome === 'valid' ? 'VALID' : verdict.outcome.toUpperCase()}: seed ${verdict.seed}` +
+    (verdict.anomalyTypes.length ? `, anomalies: ${verdict.anomalyTypes.join(', ')}` : '') +
+    (verdict.divergences.length ? `, ${verdict.divergences.length} model divergence(s)` : ''));
+  for (const [name, h] of Object.entries(verdict.histories)) {
+    console.log(`  ${name}: ${h.verdict.stats.ops} ops (ok ${h.verdict.stats.ok}, fail ${h.verdict.stats.fail}, info ${h.verdict.stats.info}), ${h.path}`);
+  }
+  console.log(`  verdict: ${path.join(outDir, 'verdict.json')}`);
+  if (report) console.log(`  report:  ${report}`);
+  console.log(`  repro:   ${verdict.repro}`);
+  return verdict.valid ? EXIT.valid : EXIT.invalid;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+}

@@ -1,0 +1,93 @@
+// `kafka-eos run` without the command line: program → model and/or real cluster → histories →
+// checker → verdict.json (+ the report). Each stage writes to the run directory as it goes, so a run
+// that stops early leaves everything recorded so far, and verdict.json says it is incomplete.
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
+import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
+import { startCluster, type KafkaCluster } from '../cluster/cluster.ts';
+import { onInterrupt } from '../cluster/interrupts.ts';
+import { CliError } from '../cli/exit-codes.ts';
+import { runKafka, type KafkaProgress } from '../kafka-runner/run-kafka.ts';
+import { runModel } from '../model-runner/runModel.ts';
+import type { Program } from '../workload/program.ts';
+import { writeProgramFile } from '../workload/programFile.ts';
+import type { HistorySummary, RunVerdict, Target } from './verdict-file.ts';
+import { writeVerdict } from './verdict.ts';
+
+export const CLIENT = 'kafkajs 2.2.4';
+
+export interface RunConfig {
+  program: Program;
+  target: Target;
+  outDir: string;
+  kafkaVersion: string;
+  repro: string;
+  log: (line: string) => void;
+  progress: (line: string) => void;
+}
+
+export async function runProgram(config: RunConfig): Promise<RunVerdict> {
+  const { program, target, outDir } = config;
+  fs.mkdirSync(outDir, { recursive: true });
+  writeProgramFile(outDir, program);
+  const startedAt = new Date();
+  const histories: RunVerdict['histories'] = {};
+  const base = {
+    seed: program.seed, target, nemesis: program.options.nemesis, mutate: program.mutate, txnVersion: program.txnVersion,
+    timeLimitSeconds: program.phases.timeLimitMs / 1000, client: CLIENT, repro: config.repro, startedAt: startedAt.toISOString(),
+    kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
+  };
+  const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>
+    writeVerdict(outDir, { ...base, histories, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
+
+  const abort = new AbortController();
+  let interrupted = false;
+  const forget = onInterrupt(async () => {
+    interrupted = true;
+    abort.abort();
+    // Give the runner a moment to close its history; the cluster's own cleanup comes after this one.
+    await new Promise((r) => setTimeout(r, 2_000));
+    await finish({ complete: false, harnessError: 'interrupted (Ctrl-C / signal): the histories are prefixes' });
+  });
+
+  let cluster: KafkaCluster | undefined;
+  try {
+    if (target !== 'kafka') {
+      config.log('running the program against the model');
+      const result = await runModel(program, outDir, { signal: abort.signal, txnVersion: 1 });
+      histories.model = await summarize(outDir, result.historyPath, result.programInfo);
+    }
+    if (target !== 'model' && !abort.signal.aborted) {
+      cluster = await startCluster({ nodes: program.nodes.length, kafkaVersion: config.kafkaVersion, log: config.log });
+      base.kafkaImage = cluster.image.name;
+      base.kafkaVersion = cluster.image.version;
+      config.log(`cluster ready: ${cluster.bootstrapServers}; running the program against Kafka`);
+      const result = await runKafka(program, outDir, {
+        cluster, signal: abort.signal, onProgress: (p) => config.progress(progressLine(p)),
+      });
+      await cluster.stop();
+      cluster = undefined;
+      histories.kafka = await summarize(outDir, result.historyPath, result.programInfo);
+    }
+    return await finish({ complete: !interrupted && !abort.signal.aborted });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await finish({ complete: false, harnessError: message });
+    throw error instanceof CliError ? error : new CliError(message, 3);
+  } finally {
+    forget();
+    await cluster?.stop();
+  }
+}
+
+async function summarize(outDir: string, historyPath: string, program: ProgramInfo): Promise<HistorySummary> {
+  const { verdict, warnings } = await checkHistoryFile(historyPath, { program });
+  fs.writeFileSync(path.join(path.dirname(historyPath), 'program-info.json'), JSON.stringify(program, null, 1) + '\n');
+  return { path: path.relative(outDir, historyPath), verdict, warnings };
+}
+
+function progressLine(p: KafkaProgress): string {
+  const s = p.stats;
+  return `[${(p.elapsedMs / 1000).toFixed(0)}s ${p.phase}] ops ${s.ops} (ok ${s.ok}, fail ${s.fail}, info ${s.info}) · faults: ${p.faults}`;
+}
