@@ -179,7 +179,13 @@ export class Cluster {
     // A transit that the log append did not complete leaves the client without an answer.
     const reply = ctx.reply.awaitingLogAppend ? unavailable('REQUEST_TIMED_OUT') : ctx.reply;
     this.settle(id);
-    return reply;
+    return { ...reply, error: this.toClient(reply.error) };
+  }
+
+  /** KafkaApis answers PRODUCER_FENCED as INVALID_PRODUCER_EPOCH to old request versions (KIP-588): kafkajs
+   *  speaks InitProducerId/AddPartitionsToTxn/AddOffsetsToTxn/EndTxn v1, the TV1 client of this model. */
+  private toClient(error: KafkaError): KafkaError {
+    return error === 'PRODUCER_FENCED' && this.config.txnVersion === 1 ? 'INVALID_PRODUCER_EPOCH' : error;
   }
 
   // ---- the coordinator's own follow-ups -----------------------------------------------------------
