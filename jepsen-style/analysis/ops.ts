@@ -1,7 +1,7 @@
 // The op table: every send/poll/txn op of a history as columns of numbers, built while the history
 // streams. An op's mops are taken from its completion when it has them (the completion is what
 // really happened: a copier's sends depend on what it polled), from its invoke otherwise.
-import { F_NAMES, POLL_MAP, SEND_PAIR, SEND_PLAIN, TYPE_NAMES, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
+import { F_NAMES, POLL, POLL_MAP, SEND_PAIR, SEND_PLAIN, TYPE_NAMES, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
 import type { HistoryEvent } from '../history.ts';
 import { F64Vec, I32Vec } from './vec.ts';
 
@@ -45,6 +45,7 @@ export interface OpTable {
 /** An invoke awaiting completion; its mops are JS values (JSON.parse) or scanned numbers. */
 interface Pending { index: number; time: number; f: string; value: unknown; txnId: string | undefined }
 type Mops = unknown[] | Float64Array;
+const EMPTY = new Float64Array(0);
 
 /** Stream sink: feed events with `add`, then call `finish`. */
 export class OpTableBuilder {
@@ -93,11 +94,16 @@ export class OpTableBuilder {
   addScanned(s: FastEventScanner): void {
     this.events++;
     const type = TYPE_NAMES[s.type]!, fName = F_NAMES[s.f]!;
-    const mops = s.valueKind === V_MOPS || s.valueKind === V_EMPTY || s.valueKind === V_KEYS ? s.scratch.slice(0, s.length) : null;
+    const hasValue = s.valueKind === V_MOPS || s.valueKind === V_EMPTY || s.valueKind === V_KEYS;
     if (type === 'invoke') {
-      this.pending.set(s.process, { index: s.index, time: s.time, f: fName, value: mops, txnId: s.txnId });
+      // Kept only as the fallback for a completion without mops; ["poll"]s carry nothing to keep.
+      let i = 0;
+      while (s.valueKind === V_MOPS && i < s.length && s.scratch[i] === POLL) i++;
+      const keep = s.valueKind === V_KEYS || (s.valueKind === V_MOPS && i < s.length);
+      this.pending.set(s.process, { index: s.index, time: s.time, f: fName, value: keep ? s.scratch.slice(0, s.length) : EMPTY, txnId: s.txnId });
       return;
     }
+    const mops = hasValue ? s.scratch.subarray(0, s.length) : null;
     const p = this.pending.get(s.process);
     this.pending.delete(s.process);
     this.stats.ops++;

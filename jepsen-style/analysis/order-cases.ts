@@ -73,8 +73,9 @@ export function processCases(t: OpTable, v: Versions): Anomaly[] {
   const assignments = new Map<number, typeof t.assignments>();
   for (const a of t.assignments) assignments.set(a.process, [...(assignments.get(a.process) ?? []), a]);
   for (const [process, ops] of opsByProcess(t)) {
-    const lastRead = new Map<number, { op: number; r: number }>();
-    const lastSend = new Map<number, { op: number; w: number }>();
+    // key id → the last read (of an ok op) / the last send, as indices into the op table's columns.
+    const lastRead = new Map<number, number>();
+    const lastSend = new Map<number, number>();
     let subscribed = false;
     const pendingAssign = (assignments.get(process) ?? []).slice();
     for (const op of ops) {
@@ -92,19 +93,22 @@ export function processCases(t: OpTable, v: Versions): Anomaly[] {
   return out;
 }
 
-function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRead: Map<number, { op: number; r: number }>,
+/** Reused per op: key id → the op's last read or send of it (one Map, not one per op). */
+const seen = new Map<number, number>();
+
+function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRead: Map<number, number>,
   subscribed: boolean, out: Step[]): void {
-  const seen = new Map<number, number>();
+  seen.clear();
   for (let r = t.rStart[op]!; r < t.rStart[op + 1]!; r++) {
     const k = t.rKey[r]!;
     if (!seen.has(k)) {
       const prev = lastRead.get(k);
-      if (prev) {
-        const delta = v.rIdx[r]! - v.rIdx[prev.r]!;
-        const key = t.keys[k]!, ops = [t.index[prev.op]!, t.index[op]!];
-        const values = [t.rValue[prev.r]!, t.rValue[r]!], offsets = [t.rOffset[prev.r]!, t.rOffset[r]!];
+      if (prev !== undefined) {
+        const delta = v.rIdx[r]! - v.rIdx[prev]!;
+        const key = t.keys[k]!, ops = [t.index[t.rOp[prev]!]!, t.index[op]!];
+        const values = [t.rValue[prev]!, t.rValue[r]!], offsets = [t.rOffset[prev]!, t.rOffset[r]!];
         if (delta > 1) {
-          const skipped = skippedBetween(v.logs[k]!, v.rIdx[prev.r]!, v.rIdx[r]!);
+          const skipped = skippedBetween(v.logs[k]!, v.rIdx[prev]!, v.rIdx[r]!);
           out.push({ type: 'poll-skip', allowed: subscribed, key, ops, delta, values, offsets, skipped,
             explanation: `process ${process}'s op ${ops[1]} polled key ${key} from offset ${offsets[1]}, but its previous ok poll, op ${ops[0]}, ended at offset ${offsets[0]}: value(s) ${list(skipped)} between were skipped${subscribed ? ' (allowed: the process was subscribed, rebalances move partitions)' : ''}` });
         } else if (delta < 1) {
@@ -116,26 +120,26 @@ function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRea
     seen.set(k, r);
   }
   // Only ok ops move the position: after fail or info the consumer must have been rolled back.
-  if (t.type[op] === 0) for (const [k, r] of seen) lastRead.set(k, { op, r });
+  if (t.type[op] === 0) for (const [k, r] of seen) lastRead.set(k, r);
 }
 
-function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSend: Map<number, { op: number; w: number }>, out: Step[]): void {
+function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSend: Map<number, number>, out: Step[]): void {
   if (t.type[op] === FAIL) return;
-  const seen = new Map<number, number>();
+  seen.clear();
   for (let w = t.wStart[op]!; w < t.wStart[op + 1]!; w++) {
     const k = t.wKey[w]!;
     if (v.wIdx[w]! < 0) continue;
     const prev = lastSend.get(k);
-    if (!seen.has(k) && prev) {
-      const delta = v.wIdx[w]! - v.wIdx[prev.w]!;
+    if (!seen.has(k) && prev !== undefined) {
+      const delta = v.wIdx[w]! - v.wIdx[prev]!;
       if (delta < 1) {
-        const log = v.logs[k]!, key = t.keys[k]!, ops = [t.index[prev.op]!, t.index[op]!];
-        const values = [t.wValue[prev.w]!, t.wValue[w]!], offsets = [log.offsets[v.wIdx[prev.w]!]!, log.offsets[v.wIdx[w]!]!];
+        const log = v.logs[k]!, key = t.keys[k]!, ops = [t.index[t.wOp[prev]!]!, t.index[op]!];
+        const values = [t.wValue[prev]!, t.wValue[w]!], offsets = [log.offsets[v.wIdx[prev]!]!, log.offsets[v.wIdx[w]!]!];
         out.push({ type: 'nonmonotonic-send', allowed: false, key, ops, delta, values, offsets,
           explanation: `process ${process}'s op ${ops[1]} sent value ${values[1]} to key ${key}, which landed at offset ${offsets[1]}, at or before offset ${offsets[0]} where its earlier op ${ops[0]} sent value ${values[0]}` });
       }
     }
     seen.set(k, w);
   }
-  for (const [k, w] of seen) lastSend.set(k, { op, w });
+  for (const [k, w] of seen) lastSend.set(k, w);
 }

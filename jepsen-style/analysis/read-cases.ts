@@ -11,8 +11,8 @@ export function g1aCases(t: OpTable, v: Versions): Anomaly[] {
   for (let r = 0; r < t.rKey.length; r++) {
     const reader = t.rOp[r]!;
     if (t.type[reader] !== OK) continue;
-    const w = v.writerOf[t.rKey[r]!]!.get(t.rValue[r]!);
-    if (w === undefined || t.type[t.wOp[w]!] !== FAIL) continue;
+    const w = v.readWriter[r]!;
+    if (w < 0 || t.type[t.wOp[w]!] !== FAIL) continue;
     const key = t.keys[t.rKey[r]!]!, value = t.rValue[r]!, writer = t.index[t.wOp[w]!]!;
     out.push({
       type: 'G1a', allowed: false, key, values: [value], offsets: [t.rOffset[r]!], ops: [writer, t.index[reader]!],

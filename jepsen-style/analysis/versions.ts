@@ -10,6 +10,9 @@ export interface KeyLog {
   offsets: Float64Array;
   /** The value at each dense index (the first one observed, when several conflict). */
   values: Float64Array;
+  /** offset → dense index for small offsets (-1: not observed); `far` holds the rest. */
+  denseOf: Int32Array;
+  far: Map<number, number>;
   /** value → lowest offset where it was observed. */
   valueOffset: Map<number, number>;
   /** Values observed at more than one offset → all those offsets, ascending. */
@@ -21,8 +24,10 @@ export interface KeyLog {
 export interface Versions {
   /** Per op: ok, or info with a write some ok op read (Jepsen's must-have-committed?). */
   committed: Uint8Array;
-  /** Per key id: value → the first write (index into the write columns) that sent it. */
+  /** Per key id: value → the write (index into the write columns) most likely to have committed it. */
   writerOf: Map<number, number>[];
+  /** Per read: the write of its value (`writerOf`), -1 if no op sent it. */
+  readWriter: Int32Array;
   /** Per write: some ok op polled its value on its key. */
   readByOk: Uint8Array;
   logs: KeyLog[];
@@ -33,15 +38,8 @@ export interface Versions {
 }
 
 export function indexOfOffset(log: KeyLog, offset: number): number {
-  const a = log.offsets;
-  let lo = 0, hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[mid]!;
-    if (x === offset) return mid;
-    if (x < offset) lo = mid + 1; else hi = mid - 1;
-  }
-  return -1;
+  if (offset >= 0 && offset < log.denseOf.length && Number.isInteger(offset)) return log.denseOf[offset]!;
+  return log.far.get(offset) ?? -1;
 }
 
 /** Dense index of the lowest offset holding `value`, -1 if never observed. */
@@ -56,26 +54,70 @@ export function lastIndexOf(log: KeyLog, value: number): number {
   return dups ? indexOfOffset(log, dups[dups.length - 1]!) : firstIndexOf(log, value);
 }
 
-interface LogBuilder { offsetValue: Map<number, number>; log: KeyLog }
+/**
+ * Offsets are dense-ish per partition, so small ones index a typed array (most observations are
+ * re-reads of a known record, answered without touching a Map); offsets far beyond what was seen go
+ * to a Map, so that one odd offset cannot make the array huge.
+ */
+class LogBuilder {
+  slots = new Float64Array(1024).fill(NaN);
+  readonly farValue = new Map<number, number>();
+  private count = 0;
+  readonly valueOffset = new Map<number, number>();
+  readonly dupOffsets = new Map<number, number[]>();
+  readonly conflicts = new Map<number, number[]>();
 
-function observe(b: LogBuilder, offset: number, value: number): void {
-  const seen = b.offsetValue.get(offset);
-  if (seen === undefined) b.offsetValue.set(offset, value);
-  else if (seen !== value) {
-    const vs = b.log.conflicts.get(offset);
-    if (!vs) b.log.conflicts.set(offset, [seen, value]);
-    else if (!vs.includes(value)) vs.push(value);
-  }
-  const first = b.log.valueOffset.get(value);
-  if (first === undefined) b.log.valueOffset.set(value, offset);
-  else if (first !== offset) {
-    let dups = b.log.dupOffsets.get(value);
-    if (!dups) b.log.dupOffsets.set(value, (dups = [first]));
-    if (!dups.includes(offset)) {
-      dups.push(offset);
-      dups.sort((x, y) => x - y);
-      b.log.valueOffset.set(value, dups[0]!);
+  observe(offset: number, value: number): void {
+    let seen: number | undefined;
+    const small = offset >= 0 && Number.isInteger(offset) && (offset < this.slots.length || offset < 4 * this.count + (1 << 20));
+    if (small && !(this.farValue.size > 0 && this.farValue.has(offset))) {
+      if (offset >= this.slots.length) this.grow(offset);
+      seen = this.slots[offset]!;
+      if (seen === value) return;
+      if (seen !== seen) { this.slots[offset] = value; this.count++; seen = undefined; }
+    } else {
+      seen = this.farValue.get(offset);
+      if (seen === value) return;
+      if (seen === undefined) { this.farValue.set(offset, value); this.count++; }
     }
+    if (seen !== undefined) {
+      const vs = this.conflicts.get(offset);
+      if (!vs) this.conflicts.set(offset, [seen, value]);
+      else if (!vs.includes(value)) vs.push(value);
+    }
+    const first = this.valueOffset.get(value);
+    if (first === undefined) this.valueOffset.set(value, offset);
+    else if (first !== offset) {
+      let dups = this.dupOffsets.get(value);
+      if (!dups) this.dupOffsets.set(value, (dups = [first]));
+      if (!dups.includes(offset)) {
+        dups.push(offset);
+        dups.sort((x, y) => x - y);
+        this.valueOffset.set(value, dups[0]!);
+      }
+    }
+  }
+
+  private grow(offset: number): void {
+    let n = this.slots.length;
+    while (n <= offset) n *= 2;
+    const bigger = new Float64Array(n).fill(NaN);
+    bigger.set(this.slots);
+    this.slots = bigger;
+  }
+
+  finish(): KeyLog {
+    const far = Float64Array.from(this.farValue.keys()).sort();
+    const offsets = new Float64Array(this.count), values = new Float64Array(this.count);
+    const denseOf = new Int32Array(this.slots.length).fill(-1), farDense = new Map<number, number>();
+    let i = 0, j = 0;
+    for (let o = 0; o < this.slots.length; o++) {
+      if (this.slots[o] !== this.slots[o]) continue;
+      for (; j < far.length && far[j]! < o; j++, i++) { offsets[i] = far[j]!; values[i] = this.farValue.get(far[j]!)!; farDense.set(far[j]!, i); }
+      offsets[i] = o; values[i] = this.slots[o]!; denseOf[o] = i++;
+    }
+    for (; j < far.length; j++, i++) { offsets[i] = far[j]!; values[i] = this.farValue.get(far[j]!)!; farDense.set(far[j]!, i); }
+    return { offsets, values, denseOf, far: farDense, valueOffset: this.valueOffset, dupOffsets: this.dupOffsets, conflicts: this.conflicts };
   }
 }
 
@@ -97,28 +139,21 @@ export function buildVersions(t: OpTable): Versions {
   const committed = new Uint8Array(t.n);
   for (let i = 0; i < t.n; i++) if (t.type[i] === OK) committed[i] = 1;
   const readByOk = new Uint8Array(nW);
+  const readWriter = new Int32Array(nR);
   for (let r = 0; r < nR; r++) {
-    if (t.type[t.rOp[r]!] !== OK) continue;
-    const w = writerOf[t.rKey[r]!]!.get(t.rValue[r]!);
-    if (w === undefined) continue;
+    const w = writerOf[t.rKey[r]!]!.get(t.rValue[r]!) ?? -1;
+    readWriter[r] = w;
+    if (w < 0 || t.type[t.rOp[r]!] !== OK) continue;
     readByOk[w] = 1;
     if (t.type[t.wOp[w]!] === INFO) committed[t.wOp[w]!] = 1;
   }
-  const builders: LogBuilder[] = Array.from({ length: nKeys }, () => ({
-    offsetValue: new Map(),
-    log: { offsets: new Float64Array(0), values: new Float64Array(0), valueOffset: new Map(), dupOffsets: new Map(), conflicts: new Map() },
-  }));
+  const builders = Array.from({ length: nKeys }, () => new LogBuilder());
   for (let w = 0; w < nW; w++) {
     const o = t.wOffset[w]!;
-    if (o === o && committed[t.wOp[w]!]) observe(builders[t.wKey[w]!]!, o, t.wValue[w]!);
+    if (o === o && committed[t.wOp[w]!]) builders[t.wKey[w]!]!.observe(o, t.wValue[w]!);
   }
-  for (let r = 0; r < nR; r++) observe(builders[t.rKey[r]!]!, t.rOffset[r]!, t.rValue[r]!);
-  const logs = builders.map(({ offsetValue, log }) => {
-    const offsets = Float64Array.from(offsetValue.keys()).sort();
-    const values = new Float64Array(offsets.length);
-    for (let i = 0; i < offsets.length; i++) values[i] = offsetValue.get(offsets[i]!)!;
-    return { ...log, offsets, values };
-  });
+  for (let r = 0; r < nR; r++) builders[t.rKey[r]!]!.observe(t.rOffset[r]!, t.rValue[r]!);
+  const logs = builders.map((b) => b.finish());
   const rIdx = new Int32Array(nR);
   for (let r = 0; r < nR; r++) rIdx[r] = indexOfOffset(logs[t.rKey[r]!]!, t.rOffset[r]!);
   const wIdx = new Int32Array(nW);
@@ -128,5 +163,5 @@ export function buildVersions(t: OpTable): Versions {
     const own = o === o ? indexOfOffset(log, o) : -1;
     wIdx[w] = own >= 0 && log.values[own] === t.wValue[w] ? own : firstIndexOf(log, t.wValue[w]!);
   }
-  return { committed, writerOf, readByOk, logs, wIdx, rIdx };
+  return { committed, writerOf, readWriter, readByOk, logs, wIdx, rIdx };
 }

@@ -53,7 +53,7 @@ export function buildGraph(t: OpTable, v: Versions, options: { rw?: boolean; rea
   });
   let lastA = -1, lastB = -1;
   for (let r = 0; r < t.rKey.length; r++) {
-    const a = writer(t.rKey[r]!, t.rValue[r]!), b = t.rOp[r]!;
+    const w = v.readWriter[r]!, a = w < 0 ? -1 : t.wOp[w]!, b = t.rOp[r]!;
     if (a < 0 || a === b || (a === lastA && b === lastB)) continue;
     e.add(a, b, WR, t.rKey[r]!, r);
     lastA = a; lastB = b;
