@@ -37,7 +37,7 @@ export class Cluster {
   readonly lso: NonNullable<ModelVariant['lastStableOffset']>;
   readonly onStep: ModelVariant['onStep'];
 
-  constructor(readonly config: Required<SimConfig>, variant: ModelVariant | undefined) {
+  constructor(readonly config: Required<SimConfig>, private readonly variant: ModelVariant | undefined) {
     this.pm = stepperFor(variant?.partition ?? partitionMachine, { key: 0, txnVersion: config.txnVersion });
     this.cm = stepperFor(variant?.coordinator ?? coordinatorMachine, this.coordinatorInput(''));
     this.gm = stepperFor(variant?.group ?? groupMachine, { groupId: '' });
@@ -47,6 +47,21 @@ export class Cluster {
     this.leaders = Array.from({ length: config.keys }, (_, k) => k % config.nodes);
     this.partitions = Array.from({ length: config.keys }, (_, key) =>
       this.pm.initial({ key, txnVersion: config.txnVersion }));
+  }
+
+  /** An independent copy: snapshots are immutable, so copying the containers is enough. */
+  fork(): Cluster {
+    const c = new Cluster(this.config, this.variant);
+    c.steps = this.steps;
+    c.now = this.now;
+    c.nextProducerId = this.nextProducerId;
+    this.partitions.forEach((p, k) => { c.partitions[k] = p; });
+    this.up.forEach((u, n) => { c.up[n] = u; });
+    this.leaders.forEach((l, k) => { c.leaders[k] = l; });
+    for (const [id, s] of this.coordinators) c.coordinators.set(id, s);
+    for (const [id, s] of this.groups) c.groups.set(id, s);
+    for (const [id, n] of this.coordinatorNode) c.coordinatorNode.set(id, n);
+    return c;
   }
 
   /** Writes need min.insync.replicas = min(2, nodes) live brokers (RF = nodes, acks=all). */

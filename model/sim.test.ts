@@ -150,3 +150,17 @@ describe('usage errors name the problem', () => {
     expect(() => createSim({ txnVersion: 3 as 1, keys: 1 })).toThrow(/txnVersion must be 1 or 2/);
   });
 });
+
+describe('fork', () => {
+  it('gives two independent simulations from one state, e.g. both outcomes of an indeterminate commit', () => {
+    const sim = txnProducer(1);
+    sim.beginTxn('a');
+    sim.txnSend('a', 0, 1);
+    const lost = sim.fork();
+    lost.fault({ type: 'requestLost', clientId: 'a' });
+    expect(sim.commitTxn('a').type).toBe('ok');
+    expect(lost.commitTxn('a').type).toBe('info');
+    expect([sim.txn('T')?.state, lost.txn('T')?.state]).toEqual(['CompleteCommit', 'Ongoing']);
+    expect([sim.lastStableOffset(0), lost.lastStableOffset(0)]).toEqual([2, 0]);
+  });
+});

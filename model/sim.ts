@@ -42,16 +42,25 @@ class ModelSim implements Sim {
   /** Whether any attempt of the current call timed out, so the client cannot know what happened. */
   private uncertain = false;
 
-  constructor(config: SimConfig, variant?: ModelVariant) {
+  constructor(config: SimConfig, private readonly variant?: ModelVariant, from?: ModelSim) {
     if (!Number.isInteger(config.keys) || config.keys < 1) throw new Error(`createSim: keys must be an integer ≥ 1, got ${config.keys}`);
     if (config.txnVersion !== 1 && config.txnVersion !== 2) throw new Error(`createSim: txnVersion must be 1 or 2, got ${String(config.txnVersion)}`);
     this.config = {
       nodes: 3, transactionTimeoutTicks: 600, transactionalIdExpirationTicks: Number.MAX_SAFE_INTEGER, ...config,
     };
     if (!Number.isInteger(this.config.nodes) || this.config.nodes < 1) throw new Error(`createSim: nodes must be an integer ≥ 1, got ${this.config.nodes}`);
-    this.cluster = new Cluster(this.config, variant);
+    this.cluster = from === undefined ? new Cluster(this.config, variant) : from.cluster.fork();
+    if (from !== undefined) {
+      for (const [id, s] of from.producers) this.producers.set(id, s);
+      for (const [id, s] of from.consumers) this.consumers.set(id, s);
+      for (const [id, q] of from.armed) this.armed.set(id, [...q]);
+    }
     this.pm = stepperFor(variant?.producer ?? producerMachine, { clientId: '', transactionalId: null, txnVersion: this.config.txnVersion });
     this.csm = stepperFor(variant?.consumer ?? consumerMachine, { consumerId: '' });
+  }
+
+  fork(): Sim {
+    return new ModelSim(this.config, this.variant, this);
   }
 
   get steps(): number { return this.cluster.steps; }

@@ -70,6 +70,9 @@ export interface Sim {
   txn(transactionalId: string): TxnView | null;
   /** Machine-level views for properties and checkers (read-only snapshots' contexts and state names). */
   inspect(): SimInspection;
+  /** An independent copy of the whole simulation (cluster, clients, armed faults): explore both outcomes of
+   *  an indeterminate call, e.g. commit on one fork and request-lost on the other. O(number of machines). */
+  fork(): Sim;
   /** Machine transitions taken so far (the unit of the benchmark). */
   readonly steps: number;
   /** Logical time in ticks. */
