@@ -78,6 +78,9 @@ const familyOf = (f: string): { family: string; start: boolean } | undefined => 
   return undefined;
 };
 
+/** The last `n` items (`slice(-0)` would give them all). */
+const last = <T>(xs: T[], n: number): T[] => (n > 0 ? xs.slice(-n) : []);
+
 export class HistoryDigester {
   private readonly focus: Set<number>;
   private readonly context: number;
@@ -98,7 +101,7 @@ export class HistoryDigester {
   private after = 0;
   private events = 0;
   private lastTimeNs = 0;
-  private rowsCapped = 0;
+  private readonly capped = new Set<number>();
   private nemesisEvents = 0;
 
   constructor(options: DigestOptions = {}) {
@@ -133,7 +136,7 @@ export class HistoryDigester {
       if (this.focus.has(row.index) && invoke) this.keep(invoke.row);
     }
     if (this.focus.has(row.index)) {
-      for (const r of this.recent.slice(-this.context)) this.keep(r);
+      for (const r of last(this.recent, this.context)) this.keep(r);
       this.keep(row);
       this.after = this.context;
     } else if (row.index < this.head || this.after > 0) {
@@ -149,11 +152,11 @@ export class HistoryDigester {
       this.op(row.index, time, null, process, 'info', row.f);
       if (this.focus.has(row.index)) this.keep(row);
     }
-    for (const r of this.recent.slice(-this.tail)) this.keep(r);
+    for (const r of last(this.recent, this.tail)) this.keep(r);
     const rows = [...this.rows.values()].sort((a, b) => a.index - b.index);
     return {
       events: this.events, lastTimeNs: this.lastTimeNs, ops: this.ops, fNames: [...this.fIds.keys()],
-      faults: this.faults, rows, rowsCapped: this.rowsCapped, processes: this.processes.size, nemesisEvents: this.nemesisEvents,
+      faults: this.faults, rows, rowsCapped: this.capped.size, processes: this.processes.size, nemesisEvents: this.nemesisEvents,
     };
   }
 
@@ -188,7 +191,7 @@ export class HistoryDigester {
   private keep(row: ExcerptRow): void {
     if (this.rows.has(row.index)) return;
     if (this.rows.size >= this.maxRows) {
-      this.rowsCapped++;
+      this.capped.add(row.index);
       return;
     }
     this.rows.set(row.index, row);

@@ -105,7 +105,7 @@
       width: widthOf(el), height: 240,
       scales: { x: { time: false } },
       series: [{ label: 'time (s)' }].concat(TYPE_NAMES.map(function (name, i) {
-        return { label: name + ' /s', stroke: TYPE_COLORS[i], width: 1.5, fill: i === 0 ? 'rgba(47, 158, 68, 0.08)' : undefined, paths: uPlot.paths.stepped({ align: 1 }) };
+        return { label: name + ' /s', stroke: TYPE_COLORS[i], width: 1.5, fill: i === 0 ? 'rgba(47, 158, 68, 0.08)' : undefined, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } };
       })),
       axes: [{ label: 'time (s)' }, { label: 'completions per second', size: 70 }],
       plugins: [faultBands(chart)],

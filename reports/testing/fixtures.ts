@@ -2,7 +2,8 @@
 // model history), a copy of that history with anomalies injected standing in for a real Kafka
 // history, and optionally a verdict.json as `kafka-eos run` writes it. `hostile` puts HTML and script
 // tags wherever a history or verdict carries free text, to prove the report shows them as text.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runModel } from '../../harness/model-runner/index.ts';
 import type { Divergence, RunVerdict } from '../../harness/run/verdict-file.ts';
@@ -37,16 +38,32 @@ function hostile(events: HistoryEvent[]): HistoryEvent[] {
   });
 }
 
+/** One model run per program and process: the runner is deterministic, so tests may share it. */
+const runs = new Map<string, Promise<{ events: HistoryEvent[]; workerProcesses: number[][] }>>();
+
+function modelRun(program: Program, timeLimitMs: number) {
+  const id = `${program.seed}/${timeLimitMs}`;
+  if (!runs.has(id)) {
+    runs.set(id, (async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kafka-eos-fixture-'));
+      const run = await runModel(program, dir);
+      const events = parseHistoryText(readFileSync(run.historyPath, 'utf8')).events;
+      rmSync(dir, { recursive: true, force: true });
+      return { events, workerProcesses: run.workerProcesses };
+    })());
+  }
+  return runs.get(id)!;
+}
+
 export async function makeRunDir(dir: string, o: FixtureOptions = {}): Promise<Fixture> {
   const seed = o.seed ?? 7;
   const program = generateProgram(seed, { timeLimitMs: o.timeLimitMs ?? 3000, nemesis: ['partition', 'kill', 'pause'], nemesisIntervalMs: 700 });
   writeProgramFile(dir, program);
-  const run = await runModel(program, dir, { overwrite: true });
-  let model = parseHistoryText(readFileSync(run.historyPath, 'utf8')).events;
-  if (o.hostile) {
-    model = hostile(model);
-    writeFileSync(run.historyPath, jsonl(model));
-  }
+  const run = await modelRun(program, o.timeLimitMs ?? 3000);
+  let model = run.events;
+  if (o.hostile) model = hostile(model);
+  mkdirSync(path.join(dir, 'model'), { recursive: true });
+  writeFileSync(path.join(dir, 'model', 'history.jsonl'), jsonl(model));
   let kafka: HistoryEvent[] | null = null;
   if (o.inject?.length) {
     kafka = model;

@@ -1,0 +1,165 @@
+// writeReport and `kafka-eos report` on realistic run directories (a seeded model run, a stand-in
+// Kafka history with injected anomalies): what the page must say, that its links resolve, that it
+// loads nothing from outside, and that crashed or hostile runs still render safely.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateHistory } from '../jepsen-style/testing/generate.ts';
+import { html } from './escape.ts';
+import { writeReport } from './index.ts';
+import { makeRunDir, PAYLOAD, type Fixture } from './testing/fixtures.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'kafka-eos-report-'));
+const INJECT = ['duplicate', 'lost-write', 'G1a'] as const;
+
+async function fixture(name: string, options: Parameters<typeof makeRunDir>[1]): Promise<{ dir: string; f: Fixture; page: string }> {
+  const dir = path.join(root, name);
+  const f = await makeRunDir(dir, options);
+  const file = await writeReport(dir, { generatedAt: '2026-11-28T00:00:00.000Z' });
+  expect(file).toBe(path.join(dir, 'index.html'));
+  return { dir, f, page: readFileSync(file, 'utf8') };
+}
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', 'report', ...args], (error, stdout, stderr) => {
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+const inlineScripts = (page: string) => [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+
+describe('a run with anomalies and a verdict.json', () => {
+  let run: Awaited<ReturnType<typeof fixture>>;
+  beforeAll(async () => { run = await fixture('anomalies', { inject: [...INJECT] }); });
+
+  it('puts the outcome, the run facts and the repro line at the top', () => {
+    const { page, f } = run;
+    expect(page).toMatch(/<section id="verdict" class="verdict anomalies" data-outcome="anomalies">/);
+    expect(page).toContain(`<code>${html(f.verdict!.repro)}</code>`);
+    for (const fact of ['4.1.0', 'kafkajs 2.2.4', 'partition, kill, pause']) expect(page).toContain(`<dd>${fact}</dd>`);
+    expect(page).not.toContain('id="incomplete"');
+  });
+
+  it('lists every invalidating anomaly type of the Kafka history, with its ops linked to rows that exist', () => {
+    const { page, f } = run;
+    const kafka = f.verdict!.histories.kafka!.verdict;
+    expect(kafka.invalidTypes.length).toBeGreaterThanOrEqual(INJECT.length);
+    for (const t of kafka.invalidTypes) expect(page).toContain(`id="kafka-anomaly-${t}" data-anomaly="${t}"`);
+    for (const a of Object.values(kafka.anomalies).flat().slice(0, 50)) for (const op of a.ops) expect(page).toContain(`id="kafka-e-${op}"`);
+    const targets = [...page.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!);
+    expect(targets.length).toBeGreaterThan(20);
+    for (const t of new Set(targets)) expect(page, `link to #${t}`).toContain(`id="${t}"`);
+  });
+
+  it('shows the model-vs-real comparison and the divergence', () => {
+    expect(run.page).toContain('anomaly-not-in-model');
+    expect(run.page).toMatch(/<th class="num">model<\/th><th class="num">kafka<\/th>/);
+  });
+
+  it('is self-contained: no external resource, every inline script allowed by its hash and nothing else', () => {
+    const { page } = run;
+    expect(page).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(page).not.toMatch(/<link\b/i);
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(page)![1]!.replaceAll('&#39;', "'");
+    expect(csp).toContain("default-src 'none'");
+    const hashes = inlineScripts(page).map((s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`);
+    expect(hashes).toHaveLength(2);
+    expect(/script-src ([^;]+)/.exec(csp)![1]!.split(' ')).toEqual(hashes);
+  });
+
+  it('embeds chart data for both histories', () => {
+    const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(run.page)![1]!;
+    const data = JSON.parse(json) as { charts: Array<{ id: string; ops: { index: number[] }; faults: unknown[] }> };
+    expect(data.charts.map((c) => c.id)).toEqual(['model', 'kafka']);
+    expect(data.charts[1]!.ops.index.length).toBe(run.f.verdict!.histories.kafka!.verdict.stats.ops);
+    expect(data.charts[1]!.faults.length).toBeGreaterThan(0);
+  });
+});
+
+describe('runs that did not finish', () => {
+  it('without verdict.json: checks the histories itself, says the run is incomplete, rebuilds the repro from program.json', async () => {
+    const { page } = await fixture('no-verdict', { inject: ['lost-write'], verdict: false });
+    expect(page).toContain('data-outcome="anomalies"');
+    expect(page).toContain('id="incomplete"');
+    expect(page).toContain('there is no verdict.json');
+    expect(page).toContain('data-anomaly="lost-write"');
+    expect(page).toContain('<code>npx kafka-eos run --seed 7 --target both --nemesis partition,kill,pause --time-limit 3</code>');
+  });
+
+  it('with a verdict that says the run stopped early, and a torn last line: renders the prefix and says so', async () => {
+    const dir = path.join(root, 'torn');
+    await makeRunDir(dir, { inject: ['duplicate'], complete: false });
+    appendFileSync(path.join(dir, 'kafka', 'history.jsonl'), '{"index": 99999, "ti');
+    const page = readFileSync(await writeReport(dir), 'utf8');
+    expect(page).toContain('(incomplete)');
+    expect(page).toContain('verdict.json says the run stopped early');
+    expect(page).toContain('data-anomaly="duplicate"');
+  });
+
+  it('with only a program: renders the program and says no history was recorded', async () => {
+    const dir = path.join(root, 'program-only');
+    await makeRunDir(dir, { verdict: false });
+    const modelHistory = path.join(dir, 'model', 'history.jsonl');
+    writeFileSync(modelHistory, '');
+    const page = readFileSync(await writeReport(dir), 'utf8');
+    expect(page).toContain('id="incomplete"');
+    expect(page).toContain('id="program"');
+    expect(page).toContain('--seed 7');
+  });
+});
+
+describe('hostile text in histories and verdicts', () => {
+  it('shows error strings, nemesis values and verdict fields as text, never as markup', async () => {
+    const { page } = await fixture('hostile', { inject: ['duplicate'], hostile: true });
+    expect(page).toContain(html(PAYLOAD.slice(0, 40)));
+    expect(page).not.toContain('window.__pwned = 1</script>');
+    expect(page).not.toMatch(/<img\b/i);
+    expect(page).not.toContain('<b id="injected"');
+    expect(page.match(/<script\b/gi)).toHaveLength(3);
+    expect(page.match(/<\/script>/gi)).toHaveLength(3);
+  });
+});
+
+describe('a long history', () => {
+  it('keeps the table and the file small and says what it left out', async () => {
+    const dir = path.join(root, 'long');
+    mkdirSync(path.join(dir, 'kafka'), { recursive: true });
+    const lines: string[] = [];
+    for (const e of generateHistory({ seed: 3, ops: 30_000 })) lines.push(JSON.stringify(e));
+    writeFileSync(path.join(dir, 'kafka', 'history.jsonl'), lines.join('\n') + '\n');
+    const file = await writeReport(dir);
+    const page = readFileSync(file, 'utf8');
+    const rows = page.match(/<tr id="kafka-e-/g)?.length ?? 0;
+    expect(rows).toBeGreaterThan(150);
+    expect(rows).toBeLessThanOrEqual(4000);
+    expect(page).toMatch(/event\(s\) not shown/);
+    expect(page).toContain(`of ${lines.length.toLocaleString('en')} events`);
+    expect(statSync(file).size).toBeLessThan(4 * 1024 * 1024);
+  });
+});
+
+describe('kafka-eos report', () => {
+  it('prints the path of the report it wrote', async () => {
+    const dir = path.join(root, 'cli');
+    await makeRunDir(dir, { verdict: false });
+    const r = await cli(dir);
+    expect(r).toMatchObject({ code: 0, stdout: `${path.join(dir, 'index.html')}\n` });
+    expect(statSync(path.join(dir, 'index.html')).size).toBeGreaterThan(50_000);
+  });
+
+  it('exits 2 with the fix when DIR holds no history and no program, or does not exist', async () => {
+    const empty = mkdtempSync(path.join(root, 'empty-'));
+    const r = await cli(empty);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('holds no model/history.jsonl, kafka/history.jsonl or program.json');
+    const missing = await cli(path.join(root, 'nope'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such directory');
+    expect((await cli()).code).toBe(2);
+  });
+});
