@@ -11,7 +11,8 @@
 import { assign, setup } from 'xstate';
 import { type KafkaError, type Key, type TxnVersion, KAFKAJS_RETRIABLE, incrementSequence } from './types.ts';
 
-/** kafkajs `retry.retries` default: 5 retries after the first attempt. */
+/** kafkajs `retry.retries` default: 5 retries after the first attempt. (An idempotent kafkajs producer raises it to
+ *  MAX_SAFE_INTEGER; the model keeps 5, standing for the operation timeout after which a runner gives up.) */
 export const MAX_RETRIES = 5;
 
 export interface InFlight { key: Key; value: number; sequence: number; attempts: number }

@@ -8,7 +8,9 @@ import { fetchFrom } from './fetch.ts';
 import { type ProducerContext, producerMachine } from './producer.machine.ts';
 import { type Stepper, stepperFor } from './step.ts';
 import type { FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, TxnView } from './sim.types.ts';
-import { type KafkaError, type Key, type LogEntry, type Offset, type ProduceRequest, type Value, groupPartition } from './types.ts';
+import {
+  type KafkaError, type Key, type LogEntry, type Offset, type ProduceRequest, type Value, dataPartition, groupPartition,
+} from './types.ts';
 
 type ProducerSnap = SnapshotFrom<typeof producerMachine>;
 type ConsumerSnap = SnapshotFrom<typeof consumerMachine>;
@@ -106,7 +108,7 @@ class ModelSim implements Sim {
       const c = s.context;
       const txnId = c.transactionalId!;
       if (s.matches({ transacting: 'addingPartitions' })) {
-        const error = this.attempt(clientId, () => this.cluster.addPartitions(txnId, c.producerId, c.producerEpoch, [`p${key}`]), TIMED_OUT);
+        const error = this.attempt(clientId, () => this.cluster.addPartitions(txnId, c.producerId, c.producerEpoch, [dataPartition(key)]), TIMED_OUT);
         return { type: 'producer.addPartitionsAnswer', error };
       }
       if (!s.matches({ transacting: 'producing' })) return null;
