@@ -41,3 +41,8 @@ try {
     process.exitCode = EXIT.harnessError;
   }
 }
+
+// Clients abandoned mid-request (a timed-out op's kafkajs producer, say) may keep retrying against a
+// cluster that is gone; the verdict is written, so end the process instead of waiting on them.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+process.exit(process.exitCode ?? 0);

@@ -53,6 +53,9 @@ export async function waitUntilServing(options: ReadinessOptions): Promise<void>
         });
       }
     });
+    // The first group operation creates __consumer_offsets (RF 3); do it now rather than in the
+    // middle of a run, where it would show up as seconds of COORDINATOR_NOT_AVAILABLE.
+    await step('creating the consumer offsets topic', () => admin.fetchOffsets({ groupId: 'kafka-eos-readiness', topics: [PROBE_TOPIC] }));
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
