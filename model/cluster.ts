@@ -151,12 +151,36 @@ export class Cluster {
     return this.stepPartition(key, { type: 'partition.produce', request, verified: false });
   }
 
-  /** A transactional Produce: the leader first asks the coordinator (TV1 verify-only, TV2 implicit add). */
+  /**
+   * A transactional Produce (ReplicaManager.handleProduceAppend): unless the partition already holds an open
+   * transaction of this (pid, epoch) or the epoch is stale (maybeStartTransactionVerification), the leader first
+   * asks the coordinator (TV1 verify-only, TV2 implicit add) and translates its errors for the produce answer.
+   */
   txnProduce(transactionalId: string, key: Key, request: ProduceRequest): PartitionReply {
     if (!this.available()) return { error: 'NOT_ENOUGH_REPLICAS', offset: null, duplicate: false };
-    const verdict = this.verifyOrAdd(transactionalId, request.producerId, request.producerEpoch, dataPartition(key));
-    if (verdict === 'CONCURRENT_TRANSACTIONS') return { error: verdict, offset: null, duplicate: false };
-    return this.stepPartition(key, { type: 'partition.produce', request, verified: verdict === 'NONE' });
+    const entry = this.partitions[key]!.context.producers[request.producerId];
+    const stale = entry !== undefined && entry.producerEpoch > request.producerEpoch;
+    const ongoing = entry !== undefined && entry.producerEpoch === request.producerEpoch && entry.currentTxnFirstOffset !== null;
+    let verified = ongoing; // stale: the log's epoch check answers; ongoing: the SENTINEL guard, no verification
+    if (!stale && !ongoing) {
+      const verdict = this.verifyOrAdd(transactionalId, request.producerId, request.producerEpoch, dataPartition(key));
+      const refused = this.produceErrorFor(verdict);
+      if (refused !== null) return { error: refused, offset: null, duplicate: false };
+      verified = verdict === 'NONE';
+    }
+    return this.stepPartition(key, { type: 'partition.produce', request, verified });
+  }
+
+  /** ReplicaManager's translation of a verification error into a produce error (null: let the log decide). */
+  private produceErrorFor(verdict: KafkaError): KafkaError | null {
+    switch (verdict) {
+      // CONCURRENT_TRANSACTIONS becomes NOT_ENOUGH_REPLICAS (retriable) for pre-TV2 clients
+      case 'CONCURRENT_TRANSACTIONS': return this.config.txnVersion === 1 ? 'NOT_ENOUGH_REPLICAS' : verdict;
+      // AddPartitionsToTxnManager maps PRODUCER_FENCED to INVALID_PRODUCER_EPOCH
+      case 'PRODUCER_FENCED': return 'INVALID_PRODUCER_EPOCH';
+      case 'COORDINATOR_NOT_AVAILABLE': case 'NOT_COORDINATOR': return 'NOT_ENOUGH_REPLICAS';
+      default: return null; // NONE, or TRANSACTION_ABORTABLE/INVALID_PRODUCER_ID_MAPPING: the write guard refuses it
+    }
   }
 
   txnOffsetCommit(

@@ -84,6 +84,16 @@ describe('fencing', () => {
     expect(sim.commitTxn('old')).toEqual({ type: 'fail', error: 'INVALID_PRODUCER_EPOCH' });
   });
 
+  it('TV2: a zombie writing to a partition it never touched is refused by the implicit add, as INVALID_PRODUCER_EPOCH', () => {
+    const sim = txnProducer(2, 'old');
+    sim.beginTxn('old');
+    sim.txnSend('old', 0, 1);
+    sim.initProducer('new', { transactionalId: 'T' });
+    expect(sim.txnSend('old', 1, 2)).toEqual({ type: 'fail', error: 'INVALID_PRODUCER_EPOCH' });
+    expect(sim.log(1)).toEqual([]);
+    expect(sim.commitTxn('old')).toEqual({ type: 'fail', error: 'PRODUCER_FENCED' });
+  });
+
   it('after a timeout abort a TV1 producer is fenced for good, a TV2 producer aborts and carries on (research §2.9)', () => {
     const outcomes = ([1, 2] as const).map((tv) => {
       const sim = txnProducer(tv);
