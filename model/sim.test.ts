@@ -139,6 +139,15 @@ describe('consumers and group offsets', () => {
     expect(sim.inspect().consumers.get('c')?.context.position).toEqual({ 0: 3 });
   });
 
+  it('a plain commit written after the transactional offset wins when the transaction commits (newer log position, §4.3)', () => {
+    const sim = txnProducer(1);
+    sim.beginTxn('a');
+    sim.sendOffsets('a', 'g', { 0: 5, 1: 6 });
+    sim.commitOffsets('g', { 0: 9 });
+    sim.commitTxn('a');
+    expect(sim.committedOffsets('g')).toEqual({ 0: 9, 1: 6 });
+  });
+
   it('with fewer than two brokers up nothing can be written, and it all resumes when a node returns', () => {
     const sim = txnProducer(1);
     sim.fault({ type: 'nodeDown', node: 0 });
