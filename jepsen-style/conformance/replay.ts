@@ -47,6 +47,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
   const previous = previousOfProcess(states);
   const keyOrder = sendOrder(h.ops);
   const nextOnKey = new Map<number, number>();
+  const settled = new Map<number, number>();
   const modelOffset = new Map<string, number>();
   const inits = new Set<string>();
   const assigned = new Map<number, Set<number>>();
@@ -74,12 +75,49 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     if (!mop) return true;
     if (mop[0] === 'send') {
       if (!s.op.committed || offsetOf(mop) === null) return true;
-      return keyOrder.get(mop[1])![nextOnKey.get(mop[1]) ?? 0] === s.op;
+      return keyOrder.get(mop[1])!.ops[nextOnKey.get(mop[1]) ?? 0] === s.op;
     }
-    return readsOf(mop).every(([k, pairs]) => pairs.every(([, v]) => {
-      const w = h.writerOf.get(kv(k, v));
-      return !w || w === s.op || !w.committed || byOp.get(w)!.done;
-    }));
+    return readsOf(mop).every(([k, pairs]) => pairs.length === 0 || (settledBelow(s, k, Math.max(...pairs.map(([o]) => o)))
+      && pairs.every(([, v]) => {
+        const w = h.writerOf.get(kv(k, v));
+        return !w || w === s.op || !w.committed || byOp.get(w)!.done;
+      })));
+  };
+
+  /**
+   * A read_committed poll cannot return records above the last stable offset, so on Kafka every
+   * transaction with a record below the highest one read had ended: the model must be there too.
+   */
+  const settledBelow = (s: State, k: number, offset: number): boolean => {
+    const order = keyOrder.get(k);
+    if (!order) return true;
+    let i = settled.get(k) ?? 0;
+    while (i < order.ops.length && byOp.get(order.ops[i]!)!.done) i++;
+    settled.set(k, i);
+    for (; i < order.ops.length && order.offsets[i]! < offset; i++) if (order.ops[i] !== s.op && !byOp.get(order.ops[i]!)!.done) return false;
+    return true;
+  };
+
+  /** Why `s` cannot take its next step (for a stuck replay). */
+  const waitingFor = (s: State): string => {
+    const prev = previous.get(s);
+    if (prev && !prev.done) return `process ${s.op.process}'s previous op ${prev.op.index} has not finished`;
+    const mop = s.op.mops[s.mop]!;
+    if (mop[0] === 'send') {
+      const order = keyOrder.get(mop[1])!, i = nextOnKey.get(mop[1]) ?? 0;
+      return `its send to key ${mop[1]} landed after op ${order.ops[i]!.index}'s (offset ${order.offsets[i]})`;
+    }
+    for (const [k, pairs] of readsOf(mop)) {
+      for (const [, v] of pairs) {
+        const w = h.writerOf.get(kv(k, v));
+        if (w && w !== s.op && w.committed && !byOp.get(w)!.done) return `it read value ${v} of key ${k}, which op ${w.index} wrote and has not committed yet`;
+      }
+      const order = keyOrder.get(k);
+      const top = Math.max(...pairs.map(([o]) => o));
+      const open = order?.ops.find((op, i) => order.offsets[i]! < top && op !== s.op && !byOp.get(op)!.done);
+      if (open) return `it read key ${k} up to offset ${top}, past a record of op ${open.index}, whose transaction has not ended`;
+    }
+    return 'it waits for another op';
   };
 
   /** Runs the next step of `s`; returns a divergence or undefined. */
@@ -91,10 +129,12 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
       if (r.type !== 'ok' && op.committed) return diverge(s, 'refused', `refused to begin a transaction (${r.error})`, 'committed a transaction');
     }
     const mop = op.mops[s.mop];
-    // A non-transactional send that did not commit is resolved as never having happened.
+    // A send that did not commit is resolved as never having happened: the model leaves it out
+    // (an open aborted transaction would only hold back the last stable offset).
     if (!mop || (op.f === 'send' && !op.committed)) return finish(s);
     s.mop++;
-    return mop[0] === 'send' ? send(s, mop) : poll(s, mop);
+    if (mop[0] === 'send') return op.committed ? send(s, mop) : undefined;
+    return poll(s, mop);
   };
 
   const send = (s: State, mop: Mop): ReplayResult | undefined => {
@@ -166,7 +206,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     while (first < states.length && states[first]!.done) first++;
     if (!progressed && first < states.length) {
       const s = states[first]!;
-      return diverge(s, 'stuck', 'cannot order it: what it read or where its sends landed depends on ops that in turn depend on it',
+      return diverge(s, 'stuck', `cannot order it: ${waitingFor(s)}, and that depends on this op in turn`,
         `completed it with mops ${JSON.stringify(s.op.mops).slice(0, 200)}`);
     }
   }
@@ -178,7 +218,10 @@ const show = (xs: number[]) => `[${xs.slice(0, 12).join(', ')}${xs.length > 12 ?
 
 function previousOfProcess(states: State[]): Map<State, State> {
   const byProcess = new Map<number, State[]>();
-  for (const s of states) byProcess.set(s.op.process, [...(byProcess.get(s.op.process) ?? []), s]);
+  for (const s of states) {
+    const list = byProcess.get(s.op.process);
+    if (list) list.push(s); else byProcess.set(s.op.process, [s]);
+  }
   const previous = new Map<State, State>();
   for (const list of byProcess.values()) {
     list.sort((a, b) => a.op.invokeIndex - b.op.invokeIndex);
@@ -188,13 +231,20 @@ function previousOfProcess(states: State[]): Map<State, State> {
 }
 
 /** Per key, the committed ops in the order of the offsets their sends got on the cluster. */
-function sendOrder(ops: ReplayOp[]): Map<number, ReplayOp[]> {
+function sendOrder(ops: ReplayOp[]): Map<number, { ops: ReplayOp[]; offsets: number[] }> {
   const byKey = new Map<number, { offset: number; op: ReplayOp }[]>();
   for (const op of ops) {
     if (!op.committed) continue;
-    for (const s of sendsOf(op)) if (s.offset !== null) byKey.set(s.key, [...(byKey.get(s.key) ?? []), { offset: s.offset, op }]);
+    for (const s of sendsOf(op)) {
+      if (s.offset === null) continue;
+      const list = byKey.get(s.key);
+      if (list) list.push({ offset: s.offset, op }); else byKey.set(s.key, [{ offset: s.offset, op }]);
+    }
   }
-  return new Map([...byKey].map(([k, xs]) => [k, xs.sort((a, b) => a.offset - b.offset).map((x) => x.op)]));
+  return new Map([...byKey].map(([k, xs]) => {
+    xs.sort((a, b) => a.offset - b.offset);
+    return [k, { ops: xs.map((x) => x.op), offsets: xs.map((x) => x.offset) }];
+  }));
 }
 
 function copierGroups(program: ProgramInfo | undefined): (op: ReplayOp) => string | undefined {
