@@ -75,5 +75,5 @@ ${hr.error ? h`<p class="incomplete">Reading stopped early: ${hr.error}</p>` : '
 ${hr.warnings.length ? h`<ul class="note">${hr.warnings.map((w) => h`<li>${w}</li>`)}</ul>` : ''}
 <h3>Statistics</h3>${statistics(hr, d)}
 <h3>Plots</h3>${chart ? charts(hr, chart) : ''}
-<h3>History</h3>${excerpt(hr, d)}</section>`;
+<h3>History <label class="jump">jump to event <input type="number" min="0" max="${d.events - 1}" data-jump="${hr.target}" placeholder="index"></label></h3>${excerpt(hr, d)}</section>`;
 }

@@ -71,7 +71,7 @@ describe('report of a run with anomalies, in Chromium', () => {
     await page.close();
   });
 
-  it('jumps from an anomaly\'s op to its highlighted row in the history', async () => {
+  it('jumps from an anomaly\'s op to its highlighted row in the history, and to an event typed by index', async () => {
     const { page, errors } = await open(dir);
     const link = page.locator('#kafka-anomaly-duplicate a.op').first();
     const target = (await link.getAttribute('href'))!;
@@ -80,6 +80,9 @@ describe('report of a run with anomalies, in Chromium', () => {
     await expect.poll(() => row.evaluate((el) => el.classList.contains('flash') && el.matches(':target'))).toBe(true);
     expect(await row.isVisible()).toBe(true);
     expect(await row.evaluate((el) => el.classList.contains('hit'))).toBe(true);
+    await page.locator('[data-jump="kafka"]').fill('3');
+    await page.locator('[data-jump="kafka"]').press('Enter');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#kafka-e-3');
     expect(errors).toEqual([]);
     await page.close();
   });

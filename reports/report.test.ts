@@ -3,7 +3,7 @@
 // loads nothing from outside, and that crashed or hostile runs still render safely.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,21 @@ describe('runs that did not finish', () => {
     expect(page).toContain('id="incomplete"');
     expect(page).toContain('id="program"');
     expect(page).toContain('--seed 7');
+  });
+});
+
+describe('a run the harness could not do', () => {
+  it('shows the harness error, not a verdict on Kafka, and still the repro line', async () => {
+    const dir = path.join(root, 'harness-error');
+    const { verdict } = await makeRunDir(dir, {});
+    rmSync(path.join(dir, 'model'), { recursive: true });
+    const failed = { ...verdict!, valid: false, outcome: 'harness-error', complete: false, target: 'kafka', histories: {}, harnessError: 'no Docker engine answers <docker.sock>' };
+    writeFileSync(path.join(dir, 'verdict.json'), JSON.stringify(failed));
+    const page = readFileSync(await writeReport(dir), 'utf8');
+    expect(page).toContain('data-outcome="harness-error"');
+    expect(page).toContain('no Docker engine answers &lt;docker.sock&gt;');
+    expect(page).toContain('no history was recorded');
+    expect(page).toContain(`<code>${html(verdict!.repro)}</code>`);
   });
 });
 

@@ -29,6 +29,8 @@
     };
   }
 
+  var COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+  function compact(v) { return v === null ? '' : COMPACT.format(v); }
   function widthOf(el) { return Math.max(320, el.clientWidth || 900); }
   function dot(color) { return { show: true, size: 4, width: 0, fill: color, stroke: color }; }
   function noLine() { return null; }
@@ -107,7 +109,7 @@
       series: [{ label: 'time (s)' }].concat(TYPE_NAMES.map(function (name, i) {
         return { label: name + ' /s', stroke: TYPE_COLORS[i], width: 1.5, fill: i === 0 ? 'rgba(47, 158, 68, 0.08)' : undefined, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } };
       })),
-      axes: [{ label: 'time (s)' }, { label: 'completions per second', size: 70 }],
+      axes: [{ label: 'time (s)' }, { label: 'completions per second', size: 70, values: function (u, splits) { return splits.map(compact); } }],
       plugins: [faultBands(chart)],
     }, [t.startS, t.ok, t.fail, t.info], el);
   }
@@ -138,6 +140,20 @@
   }
   window.addEventListener('hashchange', flash);
   flash();
+
+  // Jump to an event by index; when the excerpt left it out, to the nearest event it shows.
+  document.querySelectorAll('[data-jump]').forEach(function (input) {
+    var target = input.getAttribute('data-jump');
+    var prefix = target + '-e-';
+    var shown = Array.prototype.map.call(document.querySelectorAll('tr[id^="' + prefix + '"]'), function (tr) { return Number(tr.id.slice(prefix.length)); });
+    input.addEventListener('change', function () {
+      var want = Number(input.value);
+      if (!shown.length || !isFinite(want)) return;
+      var best = shown.reduce(function (a, b) { return Math.abs(b - want) < Math.abs(a - want) ? b : a; });
+      input.title = best === want ? '' : 'event ' + want + ' is not in the excerpt; showing ' + best;
+      location.hash = prefix + best;
+    });
+  });
 
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     button.addEventListener('click', function () {
