@@ -3,7 +3,7 @@
 // each request to the broker machines, and armed faults decide whether a request or its response is lost.
 import type { EventFromLogic, SnapshotFrom } from 'xstate';
 import { Cluster } from './cluster.ts';
-import { consumerMachine } from './consumer.machine.ts';
+import { type ConsumerContext, consumerMachine } from './consumer.machine.ts';
 import { fetchFrom } from './fetch.ts';
 import { type ProducerContext, producerMachine } from './producer.machine.ts';
 import { type Stepper, stepperFor } from './step.ts';
@@ -294,6 +294,16 @@ class ModelSim implements Sim {
       state: c.state, producerId: c.producerId, producerEpoch: c.epoch, partitions: c.partitions,
       pendingMarkers: c.pendingMarkers, pendingState: c.pendingState,
     };
+  }
+
+  producer(clientId: string): { state: string; context: ProducerContext } | undefined {
+    const s = this.producers.get(clientId);
+    return s === undefined ? undefined : { state: stateName(s.value), context: s.context };
+  }
+
+  consumer(consumerId: string): { state: string; context: ConsumerContext } | undefined {
+    const s = this.consumers.get(consumerId);
+    return s === undefined ? undefined : { state: stateName(s.value), context: s.context };
   }
 
   inspect(): SimInspection {

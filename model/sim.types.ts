@@ -70,6 +70,9 @@ export interface Sim {
   txn(transactionalId: string): TxnView | null;
   /** Machine-level views for properties and checkers (read-only snapshots' contexts and state names). */
   inspect(): SimInspection;
+  /** One client's machine (cheaper than inspect()); undefined if the id was never used. */
+  producer(clientId: string): { state: string; context: ProducerContext } | undefined;
+  consumer(consumerId: string): { state: string; context: ConsumerContext } | undefined;
   /** An independent copy of the whole simulation (cluster, clients, armed faults): explore both outcomes of
    *  an indeterminate call, e.g. commit on one fork and request-lost on the other. O(number of machines). */
   fork(): Sim;

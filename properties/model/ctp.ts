@@ -16,7 +16,7 @@ type PollOutcome = Outcome<Record<number, Array<[number, number]>>>;
 
 /** One cycle: (restart if needed,) begin, poll the input, send each value to the output, commit. */
 export function ctpCycle(sim: Sim, w: CtpWorker, _value: () => number, onPoll: (consumerId: string, o: PollOutcome) => void): void {
-  if (w.needsRestart || w.clientId === null || sim.inspect().producers.get(w.clientId)?.state === 'crashed') {
+  if (w.needsRestart || w.clientId === null || sim.producer(w.clientId)?.state === 'crashed') {
     if (w.consumerId !== null) sim.fault({ type: 'consumerCrash', consumerId: w.consumerId });
     w.incarnation += 1;
     w.clientId = `ctp#${w.incarnation}`;
@@ -32,7 +32,7 @@ export function ctpCycle(sim: Sim, w: CtpWorker, _value: () => number, onPoll: (
   const polled = sim.poll(consumerId);
   onPoll(consumerId, polled);
   const records = polled.type === 'ok' ? polled.value[CTP_INPUT] ?? [] : [];
-  const position = sim.inspect().consumers.get(consumerId)!.context.position[CTP_INPUT] ?? 0;
+  const position = sim.consumer(consumerId)!.context.position[CTP_INPUT] ?? 0;
   const abortPath = (o: Outcome<unknown>): void => {
     if (o.type === 'info') { w.needsRestart = true; return; }
     if (sim.abortTxn(cid).type === 'ok') sim.rollback(consumerId);

@@ -122,7 +122,7 @@ export function startRun(txnVersion: TxnVersion, variant?: ModelVariant): { moni
     if (o.type === 'ok' && monitor.fenced.has(client)) monitor.zombieSuccesses.push([client, op]);
   };
   const readPoll = (cid: string, o: Outcome<Record<number, Array<[number, number]>>>) => {
-    const c = sim.inspect().consumers.get(cid);
+    const c = sim.consumer(cid);
     if (o.type !== 'ok' || c === undefined || !c.context.readCommitted) return;
     for (const [k, recs] of Object.entries(o.value)) for (const [off] of recs) monitor.committedReads.push([Number(k), off]);
   };
@@ -144,7 +144,7 @@ export function startRun(txnVersion: TxnVersion, variant?: ModelVariant): { moni
   };
   const end = (c: string, how: 'commit' | 'abort'): void => {
     // kafkajs "commits" a transaction with nothing in it without asking anyone: that commits nothing.
-    const p = sim.inspect().producers.get(c)?.context;
+    const p = sim.producer(c)?.context;
     const hasContent = p !== undefined && (p.txnKeys.length > 0 || p.offsetsAdded);
     const o = how === 'commit' ? sim.commitTxn(c) : sim.abortTxn(c);
     if (how === 'commit' && hasContent) zombie(c, 'commit', o);
@@ -199,9 +199,9 @@ export function startRun(txnVersion: TxnVersion, variant?: ModelVariant): { moni
       }
       case 'assign': sim.assign(`c${cmd.consumer}`, cmd.keys, { groupId: 'g0', readCommitted: cmd.readCommitted }); return;
       case 'poll': readPoll(`c${cmd.consumer}`, sim.poll(`c${cmd.consumer}`)); return;
-      case 'rollback': if (sim.inspect().consumers.has(`c${cmd.consumer}`)) sim.rollback(`c${cmd.consumer}`); return;
+      case 'rollback': if (sim.consumer(`c${cmd.consumer}`) !== undefined) sim.rollback(`c${cmd.consumer}`); return;
       case 'seek': {
-        const c = sim.inspect().consumers.get(`c${cmd.consumer}`);
+        const c = sim.consumer(`c${cmd.consumer}`);
         if (c?.state === 'assigned' && c.context.assignment.includes(cmd.key)) sim.seek(`c${cmd.consumer}`, cmd.key, cmd.offset);
         return;
       }
