@@ -3,7 +3,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../harness/cli/exit-codes.ts';
-import type { RunVerdict } from '../harness/run/verdict-file.ts';
 import { programInfoOf } from '../harness/workload/programInfo.ts';
 import { readProgramFile } from '../harness/workload/programFile.ts';
 import type { Program } from '../harness/workload/program.ts';
@@ -11,7 +10,7 @@ import { checkHistoryFile } from '../jepsen-style/check-file.ts';
 import type { Verdict } from '../jepsen-style/checker.ts';
 import { readHistoryFile } from '../jepsen-style/reader.ts';
 import { HistoryDigester, type DigestOptions } from './digest.ts';
-import type { HistoryReport, HistoryTarget, ReportData } from './run-data.ts';
+import type { HistoryReport, HistoryTarget, RecordedVerdict, ReportData } from './run-data.ts';
 
 const TARGETS: HistoryTarget[] = ['model', 'kafka'];
 /** Anomaly examples per type whose ops get a window in the history table. */
@@ -51,11 +50,11 @@ function readProgram(dir: string, problems: string[]): Program | null {
   }
 }
 
-function readVerdict(dir: string, problems: string[]): RunVerdict | null {
+function readVerdict(dir: string, problems: string[]): RecordedVerdict | null {
   const file = path.join(dir, 'verdict.json');
   if (!existsSync(file)) return null;
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as RunVerdict;
+    const v = JSON.parse(readFileSync(file, 'utf8')) as RecordedVerdict;
     if (typeof v !== 'object' || v === null || typeof v.valid !== 'boolean') throw new Error('it has no boolean "valid" field');
     return v;
   } catch (e) {
@@ -64,12 +63,13 @@ function readVerdict(dir: string, problems: string[]): RunVerdict | null {
   }
 }
 
-async function loadHistory(dir: string, target: HistoryTarget, program: Program | null, runVerdict: RunVerdict | null, digestOptions: Omit<DigestOptions, 'focus'>): Promise<HistoryReport> {
+async function loadHistory(dir: string, target: HistoryTarget, program: Program | null, runVerdict: RecordedVerdict | null, digestOptions: Omit<DigestOptions, 'focus'>): Promise<HistoryReport> {
   const rel = `${target}/history.jsonl`;
   const file = path.join(dir, rel);
-  const recorded = runVerdict?.histories?.[target];
+  // Trusted only if it has the checker's shape; otherwise the report checks the history itself.
+  const recorded = isVerdict(runVerdict?.histories?.[target]?.verdict) ? runVerdict!.histories![target]! : undefined;
   let verdict: Verdict | null = recorded?.verdict ?? null;
-  let warnings = recorded?.warnings ?? [];
+  let warnings = Array.isArray(recorded?.warnings) ? recorded.warnings : [];
   let error: string | undefined;
   if (!verdict) {
     try {
@@ -89,9 +89,15 @@ async function loadHistory(dir: string, target: HistoryTarget, program: Program 
   return { target, path: rel, verdict, checkedByReport: !recorded, warnings, ...(error !== undefined ? { error } : {}), digest: digester.finish() };
 }
 
-function focusOf(verdict: Verdict | null, runVerdict: RunVerdict | null): number[] {
+function focusOf(verdict: Verdict | null, runVerdict: RecordedVerdict | null): number[] {
   const focus: number[] = [];
   for (const list of Object.values(verdict?.anomalies ?? {})) for (const a of list.slice(0, FOCUS_PER_TYPE)) focus.push(...a.ops);
   for (const d of runVerdict?.divergences ?? []) focus.push(...(d.ops ?? []));
   return focus;
+}
+
+function isVerdict(v: unknown): v is Verdict {
+  const x = v as Verdict | undefined;
+  return typeof x === 'object' && x !== null && typeof x.valid === 'boolean' && Array.isArray(x.anomalyTypes)
+    && typeof x.anomalies === 'object' && x.anomalies !== null && typeof x.stats === 'object';
 }

@@ -38,7 +38,7 @@ function charts(hr: HistoryReport, chart: ChartData): SafeHtml {
   const box = (kind: string, title: string, note: string) =>
     h`<div class="chart-title">${title}</div><p class="note">${note}</p><div class="chart" data-chart="${kind}" data-history="${hr.target}"></div>`;
   return h`${legend}${thinned}
-${box('timeline', 'Timeline', 'One row per process; each bar runs from an op\'s invoke to its completion, green ok, red fail, orange info (an info bar runs to the end: its outcome is unknown).')}
+${box('timeline', 'Timeline', 'One row per process; each bar runs from an op\'s invoke to its completion, green ok, red fail, orange info (outcome unknown); an op that never completed runs to the end.')}
 ${box('latency', 'Latency', 'Each op at the time it was invoked, by how long it took (log scale), coloured by how it completed. Drag to zoom, double-click to reset.')}
 ${box('rate', 'Throughput', `Completions per second in ${chart.throughput.bucketS} s buckets, by how they completed.`)}`;
 }

@@ -12,7 +12,7 @@ const OUTCOME_TEXT: Record<Headline['outcome'], [string, string]> = {
 };
 
 export function verdictSection(d: ReportData, hl: Headline): SafeHtml {
-  const [title, sentence] = OUTCOME_TEXT[hl.outcome];
+  const [title, sentence] = OUTCOME_TEXT[hl.outcome] ?? [hl.outcome, 'verdict.json names an outcome this report does not know.'];
   const fact = (k: string, v: string | number | null) => h`<div><dt>${k}</dt><dd>${v === null || v === '' ? '—' : v}</dd></div>`;
   const v = d.verdict;
   const incomplete = hl.complete ? '' : h`<div class="incomplete" id="incomplete"><strong>Incomplete run.</strong> ${hl.incompleteReasons.length ? h`<ul>${hl.incompleteReasons.map((r) => h`<li>${r}</li>`)}</ul>` : ''}</div>`;
@@ -23,8 +23,8 @@ ${hl.harnessError ? h`<p class="card"><b>Error:</b> <span class="mono">${hl.harn
 <dl class="facts">
 ${fact('seed', hl.seed)}${fact('target', hl.target)}${fact('Kafka version', hl.kafkaVersion ?? (hl.target === 'model' ? 'model only' : null))}
 ${fact('client', hl.client)}${fact('nemesis', hl.nemesis.length ? hl.nemesis.join(', ') : 'none')}${fact('mutation', hl.mutate ?? 'none')}
-${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact('time limit', v ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
-${fact('started', v?.startedAt ?? null)}${fact('took', v ? `${v.durationSeconds.toFixed(1)} s` : null)}
+${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact('time limit', typeof v?.timeLimitSeconds === 'number' ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
+${fact('started', v?.startedAt ?? null)}${fact('took', typeof v?.durationSeconds === 'number' ? `${v.durationSeconds.toFixed(1)} s` : null)}
 </dl>
 ${hl.repro ? h`<div class="repro"><pre id="repro"><code>${hl.repro}</code></pre><button type="button" data-copy="repro">copy</button></div>` : h`<p class="note">No repro command: neither verdict.json nor program.json is there.</p>`}
 </section>${incomplete}`;
@@ -41,7 +41,7 @@ ${types.map((t) => h`<tr><td><code>${t}</code></td>${checked.map((x) => h`<td cl
   const divergenceList = !d.verdict
     ? h`<p class="note">No verdict.json, so the model and the real cluster were not compared.</p>`
     : divergences.length === 0
-      ? h`<p>${d.verdict.target === 'both' ? 'No divergence: the real cluster behaved as the model allows.' : `Only the ${d.verdict.target} was run, so there is nothing to compare.`}</p>`
+      ? h`<p>${d.verdict.target === 'both' ? 'No divergence: the real cluster behaved as the model allows.' : `Only the ${d.verdict.target ?? 'one target'} was run, so there is nothing to compare.`}</p>`
       : h`<ul class="divergences">${divergences.map((x) => h`<li><b>${x.kind}</b>: ${x.explanation}${x.ops?.length ? h` <span class="anomaly-meta">ops ${x.ops.join(', ')}</span>` : ''}</li>`)}</ul>`;
   return h`<section id="comparison"><h2>Model vs real Kafka</h2>${table}<h3>Divergences</h3>${divergenceList}</section>`;
 }

@@ -113,6 +113,19 @@ describe('runs that did not finish', () => {
   });
 });
 
+describe('a verdict.json with only the contract\'s field', () => {
+  it('renders, checks the histories itself and takes the outcome from `valid`', async () => {
+    const dir = path.join(root, 'minimal-verdict');
+    await makeRunDir(dir, { inject: ['lost-write'] });
+    writeFileSync(path.join(dir, 'verdict.json'), '{"valid": false}');
+    const page = readFileSync(await writeReport(dir), 'utf8');
+    expect(page).toContain('data-outcome="anomalies"');
+    expect(page).not.toContain('id="incomplete"');
+    expect(page).toContain('checked by this report');
+    expect(page).toContain('data-anomaly="lost-write"');
+  });
+});
+
 describe('a run the harness could not do', () => {
   it('shows the harness error, not a verdict on Kafka, and still the repro line', async () => {
     const dir = path.join(root, 'harness-error');

@@ -20,12 +20,15 @@ export interface HistoryReport {
   digest: HistoryDigest | null;
 }
 
+/** verdict.json as read: the contract promises only `valid`, so every other field may be missing. */
+export type RecordedVerdict = Partial<RunVerdict> & { valid: boolean };
+
 export interface ReportData {
   /** The run directory as the user named it. */
   dir: string;
   generatedAt: string;
   program: Program | null;
-  verdict: RunVerdict | null;
+  verdict: RecordedVerdict | null;
   histories: HistoryReport[];
   /** Files that were there but could not be used, with why. */
   problems: string[];
@@ -65,19 +68,20 @@ export function headlineOf(d: ReportData): Headline {
   const v = d.verdict;
   const incompleteReasons: string[] = [];
   if (!v) incompleteReasons.push('there is no verdict.json: the run did not finish, so the report checked the recorded histories itself');
-  else if (!v.complete) incompleteReasons.push('verdict.json says the run stopped early: what is shown is the prefix that was recorded');
+  else if (v.complete === false) incompleteReasons.push('verdict.json says the run stopped early: what is shown is the prefix that was recorded');
   if (d.histories.length === 0) incompleteReasons.push('no history was recorded');
   for (const h of d.histories) {
-    for (const w of h.warnings) if (/torn|without completion/.test(w)) incompleteReasons.push(`${h.path}: ${w}`);
+    // A torn last line means the writer died mid-line; unfinished invokes alone happen in finished runs too.
+    for (const w of h.warnings) if (/torn/.test(w)) incompleteReasons.push(`${h.path}: ${w}`);
   }
   const checked = d.histories.flatMap((h) => (h.verdict ? [h.verdict] : []));
   const anomalyTypes = v?.anomalyTypes ?? [...new Set(checked.flatMap((x) => x.invalidTypes))].sort();
   const unreadable = d.histories.filter((h) => h.error !== undefined);
-  const outcome: Outcome = v?.outcome ?? (unreadable.length > 0 ? 'harness-error' : anomalyTypes.length > 0 ? 'anomalies' : 'valid');
+  const outcome: Outcome = v?.outcome ?? (v ? (v.valid ? 'valid' : 'anomalies') : unreadable.length > 0 ? 'harness-error' : anomalyTypes.length > 0 ? 'anomalies' : 'valid');
   const target = v?.target ?? targetOf(d.histories);
   return {
     outcome,
-    complete: v?.complete === true && d.histories.length > 0,
+    complete: incompleteReasons.length === 0,
     incompleteReasons,
     seed: v?.seed ?? d.program?.seed ?? null,
     target,
