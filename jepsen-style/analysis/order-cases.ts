@@ -67,43 +67,78 @@ function opsByProcess(t: OpTable): Map<number, number[]> {
   return by;
 }
 
+/** key id → an index into the op table's columns (-1: none), cleared in time proportional to its use. */
+class PerKey {
+  readonly at: Int32Array;
+  private readonly touched: number[] = [];
+  constructor(keys: number) { this.at = new Int32Array(keys).fill(-1); }
+  set(k: number, x: number): void {
+    if (this.at[k]! < 0) this.touched.push(k);
+    this.at[k] = x;
+  }
+  retain(keep: (k: number) => boolean): void {
+    for (const k of this.touched) if (!keep(k)) this.at[k] = -1;
+  }
+  clear(): void {
+    for (const k of this.touched) this.at[k] = -1;
+    this.touched.length = 0;
+  }
+}
+
+/** The keys one op touched and its last index on each (stamped with the op, so never cleared). */
+class OpKeys {
+  readonly stamp: Int32Array;
+  readonly last: Int32Array;
+  readonly keys: number[] = [];
+  constructor(keys: number) { this.stamp = new Int32Array(keys).fill(-1); this.last = new Int32Array(keys); }
+  /** Records index `x` on key `k` for op `mark`; true when it is the op's first on that key. */
+  see(mark: number, k: number, x: number): boolean {
+    this.last[k] = x;
+    if (this.stamp[k] === mark) return false;
+    this.stamp[k] = mark;
+    this.keys.push(k);
+    return true;
+  }
+}
+
 /** poll-skip, nonmonotonic-poll and nonmonotonic-send, per process (= per client instance). */
 export function processCases(t: OpTable, v: Versions): Anomaly[] {
   const out: Step[] = [];
   const assignments = new Map<number, typeof t.assignments>();
-  for (const a of t.assignments) assignments.set(a.process, [...(assignments.get(a.process) ?? []), a]);
+  for (const a of t.assignments) {
+    const list = assignments.get(a.process);
+    if (list) list.push(a); else assignments.set(a.process, [a]);
+  }
+  // key id → the last read (of an ok op) / the last send of the current process.
+  const lastRead = new PerKey(t.keys.length), lastSend = new PerKey(t.keys.length);
+  const reads = new OpKeys(t.keys.length), sends = new OpKeys(t.keys.length);
   for (const [process, ops] of opsByProcess(t)) {
-    // key id → the last read (of an ok op) / the last send, as indices into the op table's columns.
-    const lastRead = new Map<number, number>();
-    const lastSend = new Map<number, number>();
-    let subscribed = false;
-    const pendingAssign = (assignments.get(process) ?? []).slice();
+    lastRead.clear(); lastSend.clear();
+    let subscribed = false, next = 0;
+    const pendingAssign = assignments.get(process) ?? [];
     for (const op of ops) {
-      while (pendingAssign.length > 0 && pendingAssign[0]!.index < t.invokeIndex[op]!) {
-        const a = pendingAssign.shift()!;
+      while (next < pendingAssign.length && pendingAssign[next]!.index < t.invokeIndex[op]!) {
+        const a = pendingAssign[next++]!;
         const keep = new Set(a.keys.map((k) => t.keyId.get(k)));
-        for (const k of [...lastRead.keys()]) if (!keep.has(k)) lastRead.delete(k);
-        for (const k of [...lastSend.keys()]) if (!keep.has(k)) lastSend.delete(k);
+        lastRead.retain((k) => keep.has(k));
+        lastSend.retain((k) => keep.has(k));
         subscribed = a.subscribe;
       }
-      pollSteps(t, v, op, process, lastRead, subscribed, out);
-      sendSteps(t, v, op, process, lastSend, out);
+      pollSteps(t, v, op, process, lastRead, reads, subscribed, out);
+      sendSteps(t, v, op, process, lastSend, sends, out);
     }
   }
   return out;
 }
 
-/** Reused per op: key id → the op's last read or send of it (one Map, not one per op). */
-const seen = new Map<number, number>();
-
-function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRead: Map<number, number>,
+function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRead: PerKey, seen: OpKeys,
   subscribed: boolean, out: Step[]): void {
-  seen.clear();
+  seen.keys.length = 0;
   for (let r = t.rStart[op]!; r < t.rStart[op + 1]!; r++) {
     const k = t.rKey[r]!;
-    if (!seen.has(k)) {
-      const prev = lastRead.get(k);
-      if (prev !== undefined) {
+    if (seen.see(op, k, r)) {
+      const prev = lastRead.at[k]!;
+      if (prev >= 0) {
         const delta = v.rIdx[r]! - v.rIdx[prev]!;
         const key = t.keys[k]!, ops = [t.index[t.rOp[prev]!]!, t.index[op]!];
         const values = [t.rValue[prev]!, t.rValue[r]!], offsets = [t.rOffset[prev]!, t.rOffset[r]!];
@@ -117,20 +152,19 @@ function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRea
         }
       }
     }
-    seen.set(k, r);
   }
   // Only ok ops move the position: after fail or info the consumer must have been rolled back.
-  if (t.type[op] === 0) for (const [k, r] of seen) lastRead.set(k, r);
+  if (t.type[op] === 0) for (const k of seen.keys) lastRead.set(k, seen.last[k]!);
 }
 
-function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSend: Map<number, number>, out: Step[]): void {
+function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSend: PerKey, seen: OpKeys, out: Step[]): void {
   if (t.type[op] === FAIL) return;
-  seen.clear();
+  seen.keys.length = 0;
   for (let w = t.wStart[op]!; w < t.wStart[op + 1]!; w++) {
     const k = t.wKey[w]!;
     if (v.wIdx[w]! < 0) continue;
-    const prev = lastSend.get(k);
-    if (!seen.has(k) && prev !== undefined) {
+    const prev = lastSend.at[k]!;
+    if (seen.see(op, k, w) && prev >= 0) {
       const delta = v.wIdx[w]! - v.wIdx[prev]!;
       if (delta < 1) {
         const log = v.logs[k]!, key = t.keys[k]!, ops = [t.index[t.wOp[prev]!]!, t.index[op]!];
@@ -139,7 +173,6 @@ function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSen
           explanation: `process ${process}'s op ${ops[1]} sent value ${values[1]} to key ${key}, which landed at offset ${offsets[1]}, at or before offset ${offsets[0]} where its earlier op ${ops[0]} sent value ${values[0]}` });
       }
     }
-    seen.set(k, w);
   }
-  for (const [k, w] of seen) lastSend.set(k, w);
+  for (const k of seen.keys) lastSend.set(k, seen.last[k]!);
 }

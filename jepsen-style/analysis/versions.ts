@@ -3,6 +3,7 @@
 // fail), because a read_committed poll must return safe data whether or not its transaction commits.
 // Analyses compare *dense* indices (positions among non-empty offsets), so the offsets that
 // transaction markers take never look like gaps.
+import { IntMap } from './int-map.ts';
 import { INFO, OK, type OpTable } from './ops.ts';
 
 export interface KeyLog {
@@ -14,7 +15,7 @@ export interface KeyLog {
   denseOf: Int32Array;
   far: Map<number, number>;
   /** value → lowest offset where it was observed. */
-  valueOffset: Map<number, number>;
+  valueOffset: IntMap;
   /** Values observed at more than one offset → all those offsets, ascending. */
   dupOffsets: Map<number, number[]>;
   /** Offsets observed with more than one value → those values, in observation order. */
@@ -25,7 +26,7 @@ export interface Versions {
   /** Per op: ok, or info with a write some ok op read (Jepsen's must-have-committed?). */
   committed: Uint8Array;
   /** Per key id: value → the write (index into the write columns) most likely to have committed it. */
-  writerOf: Map<number, number>[];
+  writerOf: IntMap[];
   /** Per read: the write of its value (`writerOf`), -1 if no op sent it. */
   readWriter: Int32Array;
   /** Per write: some ok op polled its value on its key. */
@@ -63,7 +64,7 @@ class LogBuilder {
   slots = new Float64Array(1024).fill(NaN);
   readonly farValue = new Map<number, number>();
   private count = 0;
-  readonly valueOffset = new Map<number, number>();
+  readonly valueOffset = new IntMap();
   readonly dupOffsets = new Map<number, number[]>();
   readonly conflicts = new Map<number, number[]>();
 
@@ -129,7 +130,7 @@ export function buildVersions(t: OpTable): Versions {
   // Values are unique per key, except that a copier's aborted attempt and its retry send the same
   // copy: the writer of a value is then the attempt most likely to have committed (ok, info, fail).
   const rank = (w: number) => RANK[t.type[t.wOp[w]!]!]!;
-  const writerOf: Map<number, number>[] = Array.from({ length: nKeys }, () => new Map());
+  const writerOf = Array.from({ length: nKeys }, () => new IntMap());
   for (let w = 0; w < nW; w++) {
     const m = writerOf[t.wKey[w]!]!;
     const seen = m.get(t.wValue[w]!);

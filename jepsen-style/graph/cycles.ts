@@ -31,8 +31,8 @@ const SPECS: Spec[] = [
   { type: 'G0-realtime', allowed: true, mask: WW | RT, first: RT, need: 0, skipIf: ['G0'], tries: 1 },
   { type: 'G1c', allowed: true, mask: WW | WR, first: WR, need: 0, skipIf: ['G0', 'G1c'], tries: 1 },
   { type: 'G1c-realtime', allowed: true, mask: WW | WR | RT, first: RT, need: WR, skipIf: ['G0', 'G0-realtime', 'G1c', 'G1c-realtime'], tries: 4 },
-  { type: 'G-single', allowed: true, mask: WW | WR, first: RW, need: 0, skipIf: [], tries: 2 },
-  { type: 'G2', allowed: true, mask: WW | WR | RW, first: RW, need: RW, skipIf: ['G-single'], tries: 2 },
+  { type: 'G-single', allowed: true, mask: WW | WR, first: RW, need: 0, skipIf: [], tries: 1 },
+  { type: 'G2', allowed: true, mask: WW | WR | RW, first: RW, need: RW, skipIf: ['G-single'], tries: 1 },
 ];
 
 export interface FoundCycle {
