@@ -45,7 +45,7 @@ export interface KafkaNode {
 
 export class KafkaCluster {
   readonly faults: Faults;
-  private stopped = false;
+  private stopping: Promise<void> | null = null;
   private readonly forgetInterrupt: () => void;
 
   constructor(
@@ -81,12 +81,13 @@ export class KafkaCluster {
     this.forgetInterrupt();
   }
 
-  /** Heals every fault, then removes the nodes and the network. Safe to call twice. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.forgetInterrupt();
-    await sweepLeftovers({ clusterId: this.id });
+  /**
+   * Removes the nodes (and with them every firewall rule) and the network. Every caller gets the same
+   * promise: Ctrl-C during a normal stop must wait for it, not exit halfway through.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= sweepLeftovers({ clusterId: this.id }).then(() => this.forgetInterrupt());
+    return this.stopping;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -120,7 +120,10 @@ export class Faults {
   }
 }
 
-// Docker answers 304/409 when the container is already in the wanted state; that is success here.
-const ignoreNotRunning = (e: { statusCode?: number }) => { if (e.statusCode !== 409 && e.statusCode !== 304) throw e; };
-const ignoreAlreadyStarted = (e: { statusCode?: number }) => { if (e.statusCode !== 304) throw e; };
-const ignoreNotPaused = (e: { statusCode?: number }) => { if (e.statusCode !== 409) throw e; };
+// Docker answers 304, 409 or (for unpause, 20.10) 500 "is not paused" when the container is already in
+// the wanted state; that is success here, and makes every primitive idempotent (the final heal resumes
+// and restarts every node, faulted or not).
+type DockerError = { statusCode?: number; message?: string };
+const ignoreNotRunning = (e: DockerError) => { if (e.statusCode !== 409 && e.statusCode !== 304) throw e; };
+const ignoreAlreadyStarted = (e: DockerError) => { if (e.statusCode !== 304) throw e; };
+const ignoreNotPaused = (e: DockerError) => { if (e.statusCode !== 409 && !/is not paused/.test(e.message ?? '')) throw e; };
