@@ -29,10 +29,15 @@ export class IntMap {
   }
 
   private grow(k: number): void {
-    let n = this.slots.length;
-    while (n <= k) n *= 2;
-    const bigger = new Float64Array(n).fill(NaN);
-    bigger.set(this.slots);
-    this.slots = bigger;
+    this.slots = growNaN(this.slots, k);
   }
+}
+
+/** A copy of `slots` long enough to index `k` (doubling), new slots NaN. */
+export function growNaN(slots: Float64Array, k: number): Float64Array {
+  let n = slots.length;
+  while (n <= k) n *= 2;
+  const bigger = new Float64Array(n).fill(NaN);
+  bigger.set(slots);
+  return bigger;
 }

@@ -3,7 +3,7 @@
 // fail), because a read_committed poll must return safe data whether or not its transaction commits.
 // Analyses compare *dense* indices (positions among non-empty offsets), so the offsets that
 // transaction markers take never look like gaps.
-import { IntMap } from './int-map.ts';
+import { growNaN, IntMap } from './int-map.ts';
 import { INFO, OK, type OpTable } from './ops.ts';
 
 export interface KeyLog {
@@ -72,7 +72,7 @@ class LogBuilder {
     let seen: number | undefined;
     const small = offset >= 0 && Number.isInteger(offset) && (offset < this.slots.length || offset < 4 * this.count + (1 << 20));
     if (small && !(this.farValue.size > 0 && this.farValue.has(offset))) {
-      if (offset >= this.slots.length) this.grow(offset);
+      if (offset >= this.slots.length) this.slots = growNaN(this.slots, offset);
       seen = this.slots[offset]!;
       if (seen === value) return;
       if (seen !== seen) { this.slots[offset] = value; this.count++; seen = undefined; }
@@ -97,14 +97,6 @@ class LogBuilder {
         this.valueOffset.set(value, dups[0]!);
       }
     }
-  }
-
-  private grow(offset: number): void {
-    let n = this.slots.length;
-    while (n <= offset) n *= 2;
-    const bigger = new Float64Array(n).fill(NaN);
-    bigger.set(this.slots);
-    this.slots = bigger;
   }
 
   finish(): KeyLog {
