@@ -34,7 +34,7 @@ export class IntMap {
 }
 
 /** A copy of `slots` long enough to index `k` (doubling), new slots NaN. */
-export function growNaN(slots: Float64Array, k: number): Float64Array {
+export function growNaN(slots: Float64Array, k: number): Float64Array<ArrayBuffer> {
   let n = slots.length;
   while (n <= k) n *= 2;
   const bigger = new Float64Array(n).fill(NaN);
