@@ -14,6 +14,8 @@ import type { Program } from '../workload/program.ts';
 import { writeProgramFile } from '../workload/programFile.ts';
 import type { HistorySummary, RunVerdict, Target } from './verdict-file.ts';
 import { writeVerdict } from './verdict.ts';
+import { comparisonDivergences, conformanceDivergences, readEvents } from './divergences.ts';
+import type { Divergence } from './verdict-file.ts';
 
 export const CLIENT = 'kafkajs 2.2.4';
 
@@ -33,13 +35,14 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   writeProgramFile(outDir, program);
   const startedAt = new Date();
   const histories: RunVerdict['histories'] = {};
+  const divergences: Divergence[] = [];
   const base = {
     seed: program.seed, target, nemesis: program.options.nemesis, mutate: program.mutate, txnVersion: program.txnVersion,
     timeLimitSeconds: program.phases.timeLimitMs / 1000, client: CLIENT, repro: config.repro, startedAt: startedAt.toISOString(),
     kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
   };
   const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>
-    writeVerdict(outDir, { ...base, histories, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
+    writeVerdict(outDir, { ...base, histories, divergences, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
 
   const abort = new AbortController();
   let interrupted = false;
@@ -69,6 +72,14 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       await cluster.stop();
       cluster = undefined;
       histories.kafka = await summarize(outDir, result.historyPath, result.programInfo);
+      if (!abort.signal.aborted) {
+        config.log('holding the Kafka history against the model');
+        const kafkaEvents = readEvents(result.historyPath);
+        const conformance = conformanceDivergences(kafkaEvents, result.programInfo);
+        if (conformance.note) config.log(conformance.note);
+        divergences.push(...conformance.divergences);
+        if (histories.model) divergences.push(...comparisonDivergences(readEvents(`${outDir}/${histories.model.path}`), kafkaEvents));
+      }
     }
     return await finish({ complete: !interrupted && !abort.signal.aborted });
   } catch (error) {
