@@ -107,6 +107,7 @@ export function startRun(txnVersion: TxnVersion, variant?: ModelVariant): { moni
   const moves: string[] = [];
   const sim: Sim = createSim({ txnVersion, keys: KEYS }, { name: 'model', ...variant, onStep: (s) => {
     if (s.machine === 'group') watchGroupOffsets(sim, s.event, s.before.context as GroupContext, s.after.context as GroupContext, moves);
+    variant?.onStep?.(s);
   } });
   const monitor: Monitor = {
     sim, txnOfValue: new Map(), fenced: new Set(), zombieSuccesses: [], committedReads: [], unexplainedOffsetMoves: moves,
