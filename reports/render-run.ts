@@ -11,6 +11,13 @@ const OUTCOME_TEXT: Record<Headline['outcome'], [string, string]> = {
   'harness-error': ['Harness error', 'The harness could not do its job: this is not a verdict on Kafka.'],
 };
 
+/** An anomaly name linked to its card in the first history (Kafka before the model) that has it. */
+function typeLink(d: ReportData, type: string): SafeHtml {
+  const where = [...d.histories].sort((a, b) => (a.target === 'kafka' ? -1 : b.target === 'kafka' ? 1 : 0))
+    .find((x) => x.verdict?.anomalyTypes.includes(type));
+  return where ? h`<a href="#${where.target}-anomaly-${type}"><code>${type}</code></a>` : h`<code>${type}</code>`;
+}
+
 export function verdictSection(d: ReportData, hl: Headline): SafeHtml {
   const [title, sentence] = OUTCOME_TEXT[hl.outcome] ?? [hl.outcome, 'verdict.json names an outcome this report does not know.'];
   const fact = (k: string, v: string | number | null) => h`<div><dt>${k}</dt><dd>${v === null || v === '' ? '—' : v}</dd></div>`;
@@ -18,13 +25,13 @@ export function verdictSection(d: ReportData, hl: Headline): SafeHtml {
   const incomplete = hl.complete ? '' : h`<div class="incomplete" id="incomplete"><strong>Incomplete run.</strong> ${hl.incompleteReasons.length ? h`<ul>${hl.incompleteReasons.map((r) => h`<li>${r}</li>`)}</ul>` : ''}</div>`;
   return h`<section id="verdict" class="verdict ${hl.outcome}" data-outcome="${hl.outcome}">
 <p class="outcome">${title}${hl.complete ? '' : ' (incomplete)'}</p>
-<p class="summary">${sentence}${hl.anomalyTypes.length ? h` Invalid: ${hl.anomalyTypes.map((t, i) => h`${i ? ', ' : ''}<code>${t}</code>`)}.` : ''}</p>
+<p class="summary">${sentence}${hl.anomalyTypes.length ? h` Invalid: ${hl.anomalyTypes.map((t, i) => h`${i ? ', ' : ''}${typeLink(d, t)}`)}.` : ''}</p>
 ${hl.harnessError ? h`<p class="card"><b>Error:</b> <span class="mono">${hl.harnessError}</span></p>` : ''}
 <dl class="facts">
 ${fact('seed', hl.seed)}${fact('target', hl.target)}${fact('Kafka version', hl.kafkaVersion ?? (hl.target === 'model' ? 'model only' : null))}
 ${fact('client', hl.client)}${fact('nemesis', hl.nemesis.length ? hl.nemesis.join(', ') : 'none')}${fact('mutation', hl.mutate ?? 'none')}
 ${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact('time limit', typeof v?.timeLimitSeconds === 'number' ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
-${fact('started', v?.startedAt ?? null)}${fact('took', typeof v?.durationSeconds === 'number' ? `${v.durationSeconds.toFixed(1)} s` : null)}
+${fact('started', typeof v?.startedAt === 'string' ? v.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : null)}${fact('took', typeof v?.durationSeconds === 'number' ? `${v.durationSeconds.toFixed(1)} s` : null)}
 </dl>
 ${hl.repro ? h`<div class="repro"><pre id="repro"><code>${hl.repro}</code></pre><button type="button" data-copy="repro">copy</button></div>` : h`<p class="note">No repro command: neither verdict.json nor program.json is there.</p>`}
 </section>${incomplete}`;
