@@ -192,20 +192,13 @@ export class FastEventScanner {
   /** A JSON integer (no sign for keys, no fraction or exponent, at most 15 digits). */
   private int(): number {
     const b = this.b;
-    let neg = false;
-    if (b[this.p] === MINUS) { neg = true; this.p++; }
-    const start = this.p;
-    let x = 0;
-    while (this.p < b.length) {
-      const c = b[this.p]! - 48;
-      if (c < 0 || c > 9) break;
-      x = x * 10 + c;
-      this.p++;
-    }
-    const digits = this.p - start;
-    if (digits === 0 || digits > 15 || (digits > 1 && b[start] === 48)) throw FAIL;
-    const c = b[this.p];
-    if (c === 46 || c === 101 || c === 69) throw FAIL;
+    let p = this.p, neg = false, x = 0;
+    if (b[p] === MINUS) { neg = true; p++; }
+    const start = p;
+    for (let c = b[p]! - 48; c >= 0 && c <= 9; c = b[p]! - 48) { x = x * 10 + c; p++; }
+    const digits = p - start, next = b[p];
+    if (digits === 0 || digits > 15 || (digits > 1 && b[start] === 48) || next === 46 || next === 101 || next === 69) throw FAIL;
+    this.p = p;
     return neg ? -x : x;
   }
 
@@ -264,9 +257,8 @@ export class FastEventScanner {
 
   private ws(): void {
     const b = this.b;
-    for (;;) {
-      const c = b[this.p];
-      if (c === 32 || c === 9 || c === 13) this.p++; else return;
-    }
+    let p = this.p, c = b[p];
+    while (c === 32 || c === 9 || c === 13) c = b[++p];
+    this.p = p;
   }
 }
