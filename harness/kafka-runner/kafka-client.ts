@@ -10,6 +10,7 @@ import type { KeyPartition, PollMop, ProgramOp, SendMop } from '../workload/prog
 import { classify, timeoutError, type Classified } from './errors.ts';
 import { DeadlineExceeded, withDeadline } from './deadline.ts';
 import { KeyConsumer, type Polled } from './key-consumer.ts';
+import { TxnReads } from '../workload/txnReads.ts';
 
 type DoneMop = SendMop | PollMop | ['send', Key, [Offset | null, Value]] | ['poll', Polled];
 
@@ -116,8 +117,8 @@ export class KafkaClientProcess {
 
   private async txn(mops: Array<SendMop | PollMop>, abort: boolean, out: DoneMop[], copyTo: ReadonlyMap<Key, Key> | null): Promise<OpResult> {
     const producer = await this.ensureProducer();
-    const firstRead = new Map<Key, Offset>();
-    const nextOffset = new Map<Key, Offset>();
+    const reads = new TxnReads(copyTo);
+    const { firstRead, nextOffset } = reads;
     const txn = await producer.transaction();
     let failure: Classified | null = null;
     for (let i = 0; i < out.length && failure === null; i++) {
@@ -131,15 +132,7 @@ export class KafkaClientProcess {
         }
         const polled = await this.consumer.poll(this.s.pollMs);
         out[i] = ['poll', polled];
-        for (const [key, pairs] of Object.entries(polled)) {
-          const k = Number(key);
-          for (const [o, v] of pairs) {
-            if (!firstRead.has(k)) firstRead.set(k, o);
-            nextOffset.set(k, o + 1);
-            const target = copyTo?.get(k);
-            if (target !== undefined) out.push(['send', target, v]);
-          }
-        }
+        out.push(...reads.absorb(polled));
       } catch (error) {
         failure = classify(error);
       }

@@ -6,6 +6,7 @@
 import type { ClientEvent, Key, Offset, Value } from '../../jepsen-style/history.ts';
 import type { Outcome, Sim } from '../../model/index.ts';
 import { invocationOf, type PollMop, type ProgramOp, type SendMop } from '../workload/program.ts';
+import { TxnReads } from '../workload/txnReads.ts';
 
 type Polled = Record<string, Array<[Offset, Value]>>;
 type DoneMop = SendMop | PollMop | ['send', Key, [Offset | null, Value]] | ['poll', Polled];
@@ -110,8 +111,8 @@ export class ModelClient {
   /** A transaction of sends and polls; with `copyTo`, each polled value is also sent to its output key. */
   private txn(proc: ClientProcess, mops: Array<SendMop | PollMop>, abort: boolean, copyTo: ReadonlyMap<Key, Key> | null): OpResult {
     const out: DoneMop[] = [...mops];
-    const firstRead = new Map<Key, Offset>();
-    const nextOffset = new Map<Key, Offset>();
+    const reads = new TxnReads(copyTo);
+    const { firstRead, nextOffset } = reads;
     const init = this.ensureProducer(proc);
     if (init.type !== 'ok') return failed(init.type, out, init.error, true);
     const begin = this.sim.beginTxn(proc.producer);
@@ -129,15 +130,7 @@ export class ModelClient {
       const r = this.sim.poll(proc.consumer);
       if (r.type !== 'ok') { failure = r; continue; }
       out[i] = ['poll', toPolled(r.value)];
-      for (const [key, pairs] of Object.entries(r.value)) {
-        const k = Number(key);
-        for (const [o, v] of pairs) {
-          if (!firstRead.has(k)) firstRead.set(k, o);
-          nextOffset.set(k, o + 1);
-          const target = copyTo?.get(k);
-          if (target !== undefined) out.push(['send', target, v]);
-        }
-      }
+      out.push(...reads.absorb(r.value));
     }
     if (failure === null && nextOffset.size > 0) {
       const offsets = Object.fromEntries(nextOffset);

@@ -5,20 +5,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { startCluster } from '../../harness/cluster/cluster.ts';
 import { KAFKA_3_VERSION, BASE_IMAGE } from '../../harness/docker/image.ts';
-import { dockerode } from '../../harness/docker/engine.ts';
 import { LABEL } from '../../harness/docker/labels.ts';
+import { dockerode } from '../../harness/docker/engine.ts';
 import { sweepLeftovers } from '../../harness/docker/sweep.ts';
-import { commitTransaction, createTopic } from './support.ts';
+import { harnessResources, commitTransaction, createTopic } from './support.ts';
 
 const CLI = ['bin/kafka-eos.js'];
-
-async function harnessResources(): Promise<string[]> {
-  const docker = await dockerode();
-  const filters = { label: [LABEL.role] };
-  const containers = await docker.listContainers({ all: true, filters });
-  const networks = await docker.listNetworks({ filters });
-  return [...containers.map((c) => c.Names[0] ?? c.Id), ...networks.map((n) => n.Name)];
-}
 
 // Every test here asserts that it left nothing behind; start each from a clean slate, so that one
 // failure does not show up again as leftovers in the next.

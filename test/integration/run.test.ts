@@ -6,19 +6,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerode } from '../../harness/docker/engine.ts';
-import { LABEL } from '../../harness/docker/labels.ts';
 import { sweepLeftovers } from '../../harness/docker/sweep.ts';
+import { harnessResources } from './support.ts';
 
 const CLI = 'bin/kafka-eos.js';
-
-async function harnessResources(): Promise<string[]> {
-  const docker = await dockerode();
-  const filters = { label: [LABEL.role] };
-  const containers = await docker.listContainers({ all: true, filters });
-  const networks = await docker.listNetworks({ filters });
-  return [...containers.map((c) => c.Names[0] ?? c.Id), ...networks.map((n) => n.Name)];
-}
 
 function lines(file: string): Array<Record<string, unknown>> {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -2,6 +2,8 @@
 import { connect, type Socket } from 'node:net';
 import kafkajs, { type Admin } from 'kafkajs';
 import type { KafkaCluster } from '../../harness/cluster/cluster.ts';
+import { dockerode } from '../../harness/docker/engine.ts';
+import { LABEL } from '../../harness/docker/labels.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -99,4 +101,13 @@ async function commitOnce(cluster: KafkaCluster, topic: string, transactionalId:
   } finally {
     await producer.disconnect();
   }
+}
+
+/** Every container and network the harness has created and not yet removed. */
+export async function harnessResources(): Promise<string[]> {
+  const docker = await dockerode();
+  const filters = { label: [LABEL.role] };
+  const containers = await docker.listContainers({ all: true, filters });
+  const networks = await docker.listNetworks({ filters });
+  return [...containers.map((c) => c.Names[0] ?? c.Id), ...networks.map((n) => n.Name)];
 }
