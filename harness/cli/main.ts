@@ -9,6 +9,9 @@ const commands: Record<string, Command> = {
   cluster: { summary: 'cluster up|down: start or remove a Kafka cluster to explore', load: () => import('./cluster.ts') },
   check: { summary: 'check HISTORY [--json]: check one history.jsonl for anomalies', load: () => import('./check.ts') },
   report: { summary: 'report DIR: (re)write DIR/index.html from what a run directory holds', load: () => import('./report.ts') },
+  repro: { summary: 'repro DIR: re-run the program an earlier run recorded; exit 1 if anomalies came back', load: () => import('./repro.ts') },
+  shrink: { summary: 'shrink DIR [--budget S]: find a smaller program that still fails (model, then Kafka)', load: () => import('./shrink.ts') },
+  campaign: { summary: 'campaign --seeds A..B [run flags]: many seeds, index.html + junit.xml', load: () => import('./campaign.ts') },
 };
 
 function usage(): string {

@@ -1,0 +1,123 @@
+// `kafka-eos campaign` without the command line: run seed after seed (each a full `runProgram` into
+// DIR/seed-<n>/, with its report), and after every seed rewrite DIR/campaign.json, DIR/index.html and
+// DIR/junit.xml, so that a campaign stopped midway (Ctrl-C, a CI timeout) still leaves its index.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CliError, EXIT, usageError } from '../cli/exit-codes.ts';
+import { programFor, reproCommand, type ParsedRun } from '../cli/run.ts';
+import { onInterrupt } from '../cluster/interrupts.ts';
+import { renderRunReport } from '../run/report-hook.ts';
+import { runProgram } from '../run/run.ts';
+import type { RunVerdict } from '../run/verdict-file.ts';
+import { renderCampaignIndex } from './index-page.ts';
+import { renderJunit } from './junit.ts';
+import type { ProgressState } from './progress.ts';
+import type { CampaignResult, SeedResult } from './result.ts';
+
+export interface CampaignConfig {
+  seeds: number[];
+  /** The run flags every seed shares (its `seed` is replaced per run). */
+  run: ParsedRun;
+  outDir: string;
+  /** The command-line arguments, recorded in campaign.json and on the index page. */
+  args: string[];
+  log?: (line: string) => void;
+  onProgress?: (state: ProgressState) => void;
+  /** Renders each seed's report; the CLI passes the reports module's, tests may pass a no-op. */
+  renderReport?: (runDir: string) => Promise<string | null>;
+}
+
+export function writeCampaignFiles(outDir: string, c: CampaignResult): void {
+  const write = (name: string, text: string) => {
+    fs.writeFileSync(path.join(outDir, `${name}.tmp`), text);
+    fs.renameSync(path.join(outDir, `${name}.tmp`), path.join(outDir, name));
+  };
+  write('campaign.json', JSON.stringify(c, null, 1) + '\n');
+  write('junit.xml', renderJunit(c));
+  write('index.html', renderCampaignIndex(c));
+}
+
+/** A seed's entry from its verdict; `error` when the run did not finish and found nothing. */
+export function seedResult(seed: number, dir: string, report: string | null, v: RunVerdict): SeedResult {
+  const failed = v.anomalyTypes.length > 0 || v.divergences.length > 0;
+  const status = failed ? 'invalid' : v.outcome === 'harness-error' || !v.complete ? 'error' : 'valid';
+  return {
+    seed, status, outcome: v.outcome, anomalyTypes: v.anomalyTypes, divergences: v.divergences.length,
+    durationSeconds: v.durationSeconds, dir, report, repro: v.repro,
+    ops: Object.fromEntries(Object.entries(v.histories).map(([t, h]) => [t, h!.verdict.stats.ops])),
+    error: status === 'error' ? v.harnessError ?? 'the run stopped before it finished' : null,
+  };
+}
+
+function refuseUsedDir(outDir: string): void {
+  if (fs.existsSync(path.join(outDir, 'campaign.json'))) {
+    throw usageError(`campaign: ${outDir} already holds a campaign (campaign.json); give a new --out directory or remove it`);
+  }
+}
+
+export async function runCampaign(config: CampaignConfig): Promise<CampaignResult> {
+  const { seeds, outDir } = config;
+  refuseUsedDir(outDir);
+  fs.mkdirSync(outDir, { recursive: true });
+  const started = Date.now();
+  const result: CampaignResult = {
+    version: 1, seeds, args: config.args, target: config.run.target, startedAt: new Date(started).toISOString(),
+    durationSeconds: 0, complete: false, runs: [],
+  };
+  const save = () => {
+    result.durationSeconds = (Date.now() - started) / 1000;
+    writeCampaignFiles(outDir, result);
+  };
+  save();
+  // Ctrl-C: the running seed's own handler marks its verdict incomplete; this one (registered first,
+  // so run last) records the campaign as stopped before the process exits.
+  const forget = onInterrupt(async () => save());
+  const render = config.renderReport ?? renderRunReport;
+  const log = config.log ?? (() => {});
+  try {
+    for (const [index, seed] of seeds.entries()) {
+      const parsed = { ...config.run, seed };
+      const dirName = `seed-${seed}`;
+      const runDir = path.join(outDir, dirName);
+      const state = (detail?: string): ProgressState => ({
+        index, total: seeds.length, seed, elapsedSeconds: (Date.now() - started) / 1000,
+        doneSeconds: result.runs.map((r) => r.durationSeconds),
+        anomalies: result.runs.filter((r) => r.status === 'invalid').map((r) => ({ seed: r.seed, types: r.anomalyTypes })),
+        errors: result.runs.filter((r) => r.status === 'error').length,
+        ...(detail ? { detail } : {}),
+      });
+      config.onProgress?.(state());
+      const seedStarted = Date.now();
+      let entry: SeedResult;
+      try {
+        const verdict = await runProgram({
+          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion,
+          repro: reproCommand(parsed), log: (line) => log(`[seed ${seed}] ${line}`), progress: (line) => config.onProgress?.(state(line)),
+        });
+        const report = await render(runDir);
+        entry = seedResult(seed, dirName, report ? path.relative(outDir, report) : null, verdict);
+      } catch (error) {
+        if (error instanceof CliError && error.exitCode === EXIT.usage) throw error; // same for every seed
+        const message = error instanceof Error ? error.message : String(error);
+        log(`[seed ${seed}] could not run: ${message}`);
+        const verdictFile = path.join(runDir, 'verdict.json');
+        const report = fs.existsSync(verdictFile) ? await render(runDir) : null;
+        const link = report ? path.relative(outDir, report) : null;
+        // What the run recorded before it failed still counts: anomalies found by then make the seed invalid.
+        const recorded = fs.existsSync(verdictFile) ? seedResult(seed, dirName, link, JSON.parse(fs.readFileSync(verdictFile, 'utf8')) as RunVerdict) : null;
+        entry = recorded ? { ...recorded, error: recorded.error ?? message } : {
+          seed, status: 'error', outcome: 'harness-error', anomalyTypes: [], divergences: 0,
+          durationSeconds: (Date.now() - seedStarted) / 1000, dir: dirName, report: link,
+          repro: reproCommand(parsed), ops: {}, error: message,
+        };
+      }
+      result.runs.push(entry);
+      save();
+    }
+    result.complete = true;
+    save();
+    return result;
+  } finally {
+    forget();
+  }
+}
