@@ -24,6 +24,19 @@ describe('replay against the model', () => {
     expect(replayAgainstModel(h.events)).toEqual({ conforms: true, replayed: 3, ops: 3 });
   });
 
+  it('resolves info ops by what was read: a cut send op, lost offsets, a crashed txn only an info op read', () => {
+    const h = new HistoryBuilder();
+    h.op(1, 'ok', 'send', [send(1, 5)], [sent(1, 0, 5)]);
+    // A killed client: only its first send landed; its answers were lost, a poll shows where.
+    h.op(0, 'info', 'send', [send(0, 1), send(1, 1)], [send(0, 1), send(1, 1)]);
+    h.op(5, 'ok', 'send', [send(0, 2), send(1, 6)], [sent(0, 1, 2), sent(1, 1, 6)]);
+    // A crashed transaction whose write only an info poll saw: polls return committed data only.
+    h.op(2, 'info', 'txn', [send(2, 7)], [sent(2, null, 7)]);
+    h.op(3, 'info', 'poll', [poll()], [polled({ 2: [[0, 7]] })]);
+    h.op(4, 'ok', 'poll', [poll()], [polled({ 0: [[0, 1], [1, 2]], 1: [[0, 5], [1, 6]] })]);
+    expect(replayAgainstModel(h.events)).toEqual({ conforms: true, replayed: 6, ops: 6 });
+  });
+
   it('reports an aborted read: Kafka returned a value the model never commits', () => {
     const h = new HistoryBuilder();
     h.op(0, 'fail', 'txn', [send(0, 5)], [sent(0, null, 5)]);

@@ -48,6 +48,8 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
   const keyOrder = sendOrder(h.ops);
   const nextOnKey = new Map<number, number>();
   const settled = new Map<number, number>();
+  /** `${key}:${value}` of the non-transactional sends replayed so far. */
+  const appended = new Set<string>();
   const modelOffset = new Map<string, number>();
   const inits = new Set<string>();
   const assigned = new Map<number, Set<number>>();
@@ -80,21 +82,27 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     return readsOf(mop).every(([k, pairs]) => pairs.length === 0 || (settledBelow(s, k, Math.max(...pairs.map(([o]) => o)))
       && pairs.every(([, v]) => {
         const w = h.writerOf.get(kv(k, v));
-        return !w || w === s.op || !w.committed || byOp.get(w)!.done;
+        return !w || w === s.op || !w.committed || visible(w, k, v);
       })));
   };
 
+  /** A non-transactional send is visible once appended; a transaction's write once it committed. */
+  const visible = (w: ReplayOp, k: number, v: number): boolean => (w.f === 'send' ? appended.has(kv(k, v)) : byOp.get(w)!.done);
+
   /**
    * A read_committed poll cannot return records above the last stable offset, so on Kafka every
-   * transaction with a record below the highest one read had ended: the model must be there too.
+   * committed record below the highest one read was in the log and every transaction holding one had
+   * ended: the model must be there too.
    */
   const settledBelow = (s: State, k: number, offset: number): boolean => {
     const order = keyOrder.get(k);
     if (!order) return true;
+    const inLog = nextOnKey.get(k) ?? 0;
+    const ended = (i: number) => i < inLog && (order.ops[i]!.f !== 'txn' || byOp.get(order.ops[i]!)!.done);
     let i = settled.get(k) ?? 0;
-    while (i < order.ops.length && byOp.get(order.ops[i]!)!.done) i++;
+    while (i < order.ops.length && ended(i)) i++;
     settled.set(k, i);
-    for (; i < order.ops.length && order.offsets[i]! < offset; i++) if (order.ops[i] !== s.op && !byOp.get(order.ops[i]!)!.done) return false;
+    for (; i < order.ops.length && order.offsets[i]! < offset; i++) if (order.ops[i] !== s.op && !ended(i)) return false;
     return true;
   };
 
@@ -110,12 +118,13 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     for (const [k, pairs] of readsOf(mop)) {
       for (const [, v] of pairs) {
         const w = h.writerOf.get(kv(k, v));
-        if (w && w !== s.op && w.committed && !byOp.get(w)!.done) return `it read value ${v} of key ${k}, which op ${w.index} wrote and has not committed yet`;
+        if (w && w !== s.op && w.committed && !visible(w, k, v)) return `it read value ${v} of key ${k}, which op ${w.index} wrote and has not ${w.f === 'send' ? 'sent' : 'committed'} yet`;
       }
       const order = keyOrder.get(k);
       const top = Math.max(...pairs.map(([o]) => o));
-      const open = order?.ops.find((op, i) => order.offsets[i]! < top && op !== s.op && !byOp.get(op)!.done);
-      if (open) return `it read key ${k} up to offset ${top}, past a record of op ${open.index}, whose transaction has not ended`;
+      const inLog = nextOnKey.get(k) ?? 0;
+      const open = order?.ops.findIndex((op, i) => order.offsets[i]! < top && op !== s.op && (i >= inLog || (op.f === 'txn' && !byOp.get(op)!.done))) ?? -1;
+      if (open >= 0) return `it read key ${k} up to offset ${top}, past the record of op ${order!.ops[open]!.index} at offset ${order!.offsets[open]}, which is not in the log or whose transaction has not ended`;
     }
     return 'it waits for another op';
   };
@@ -141,6 +150,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     const k = mop[1] as number, v = Array.isArray(mop[2]) ? (mop[2] as [number | null, number])[1] : (mop[2] as number);
     const r = s.op.f === 'txn' ? sim.txnSend(producer(s.op), k, v) : sim.send(producer(s.op), k, v);
     if (r.type === 'ok' && r.value.offset !== null) modelOffset.set(kv(k, v), r.value.offset);
+    if (s.op.f === 'send') appended.add(kv(k, v));
     if (s.op.committed && offsetOf(mop) !== null) nextOnKey.set(k, (nextOnKey.get(k) ?? 0) + 1);
     if (r.type !== 'ok' && s.op.committed) return diverge(s, 'refused', `answered ${r.type} (${r.error}) to the send of value ${v}`, `wrote value ${v} to key ${k} and the write committed`, k);
     return undefined;
