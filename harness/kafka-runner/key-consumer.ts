@@ -10,8 +10,13 @@ import { sleep } from './deadline.ts';
 
 const { AssignerProtocol } = kafkajs;
 const ASSIGNER = 'kafka-eos-manual';
-/** Above this many buffered records the consumer pauses fetching until polls drain it. */
-const BUFFER_LIMIT = 5_000;
+/**
+ * Once this many records wait in the buffer, fetching pauses until a poll drains it. One: a consumer
+ * fetches about once per poll, as a process that polls now and then would. Fetching continuously for
+ * every process (each with its own fetch loop on 3 brokers) saturates a 2-core machine and slows every
+ * produce request by two orders of magnitude.
+ */
+const BUFFER_LIMIT = 1;
 
 export type Polled = Record<string, Array<[Offset, Value]>>;
 
@@ -79,7 +84,7 @@ export class KeyConsumer {
         const key = this.byTopicPartition.get(`${batch.topic}/${batch.partition}`);
         if (key === undefined || isStale() || this.consumer !== consumer) return;
         for (const m of batch.messages) this.accept(key, Number(m.offset), Number(m.value?.toString()));
-        if (this.buffered > BUFFER_LIMIT && !this.paused) {
+        if (this.buffered >= BUFFER_LIMIT && !this.paused) {
           this.paused = true;
           consumer.pause([...partitionsByTopic.keys()].map((topic) => ({ topic })));
         }
