@@ -10,6 +10,7 @@ import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import { repro } from '../repro/repro.ts';
 import { readRunDir } from '../repro/run-dir.ts';
 import { modelRunDir, smallRun } from '../repro/testing.ts';
+import { runProgram, type RunConfig } from '../run/run.ts';
 import type { RunVerdict } from '../run/verdict-file.ts';
 import { programProblems } from '../workload/index.ts';
 import { shrink } from './shrink.ts';
@@ -69,6 +70,36 @@ describe('kafka-eos shrink on the model', () => {
     expect(r.notes).toContain('no smaller program failed on Kafka within the budget');
     expect(r.result).toBeNull();
     expect(fs.existsSync(path.join(dir, 'shrunk'))).toBe(false);
+  });
+
+  it('then on Kafka: continues from the model\'s smallest program; falls back to the original when that one passes there', async () => {
+    // A stand-in cluster: the model again, except that on "Kafka" programs under `minOps` ops pass.
+    const fakeKafka = (minOps: number) => async (config: RunConfig): Promise<RunVerdict> => {
+      const v = await runProgram({ ...config, target: 'model' });
+      const big = programSize(config.program).ops >= minOps;
+      return { ...v, target: config.target, anomalyTypes: config.target === 'kafka' && !big ? [] : v.anomalyTypes };
+    };
+    const recordedBoth = async () => {
+      const dir = await modelRunDir(smallRun(3, 'read-uncommitted'));
+      const file = path.join(dir, 'verdict.json');
+      const v = readJson<RunVerdict>(file);
+      fs.writeFileSync(file, JSON.stringify({ ...v, target: 'both', durationSeconds: 1, histories: { model: v.histories.model, kafka: v.histories.model } }));
+      return dir;
+    };
+    const same = await shrink(await recordedBoth(), { budgetSeconds: 300, runner: fakeKafka(0) });
+    expect(same.phases.map((p) => [p.target, p.startedFrom, p.stoppedBy])).toEqual([['model', 'original', 'done'], ['kafka', 'model result', 'done']]);
+    expect(same.phases[1]!.runs).toBeGreaterThan(0);
+    expect(same.result!.target).toBe('kafka');
+    expect(same.result!.size).toEqual(same.phases[0]!.smallest);
+
+    const dir = await recordedBoth();
+    const fallback = await shrink(dir, { budgetSeconds: 300, runner: fakeKafka(30) });
+    expect(fallback.phases.map((p) => [p.target, p.startedFrom])).toEqual([['model', 'original'], ['kafka', 'model result'], ['kafka', 'original']]);
+    expect(fallback.notes).toContain('the smallest program that fails on the model does not fail on Kafka; shrinking the original on Kafka instead');
+    expect(fallback.result!.target).toBe('kafka');
+    expect(fallback.result!.size.ops).toBeGreaterThanOrEqual(30);
+    expect(fallback.result!.size.ops).toBeLessThan(fallback.original.ops);
+    expect(programSize(readRunDir(path.join(dir, 'shrunk'), 'test').program)).toEqual(fallback.result!.size);
   });
 
   it('refuses what it cannot shrink (exit 2): a valid run, a run without verdict, a shrunk program', async () => {

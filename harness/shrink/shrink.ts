@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../cli/exit-codes.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
-import { runProgram } from '../run/run.ts';
-import type { Target } from '../run/verdict-file.ts';
+import { runProgram, type RunConfig } from '../run/run.ts';
+import type { RunVerdict, Target } from '../run/verdict-file.ts';
 import { generateProgram, type Program } from '../workload/index.ts';
 import { readRunDir, recordedAnomalies, recordedTarget } from '../repro/run-dir.ts';
 import { programKey, searchSmallerFailing } from './search.ts';
@@ -25,6 +25,8 @@ export interface ShrinkOptions {
   target?: Target;
   log?: (line: string) => void;
   now?: () => number;
+  /** Runs one candidate; `runProgram` unless a test stands in for the cluster. */
+  runner?: (config: RunConfig) => Promise<RunVerdict>;
 }
 
 export interface PhaseReport {
@@ -84,7 +86,7 @@ export async function shrink(dir: string, options: ShrinkOptions): Promise<Shrin
   const attempt = async (target: RunTarget, program: Program, n: number): Promise<boolean> => {
     fs.rmSync(scratch, { recursive: true, force: true });
     const size = programSize(program);
-    const verdict = await runProgram({
+    const verdict = await (options.runner ?? runProgram)({
       program, target, outDir: scratch, kafkaVersion, repro: `npx kafka-eos repro ${shrunkDir}`,
       log: target === 'kafka' ? (line) => log(`  ${line}`) : () => {}, progress: () => {},
     });
