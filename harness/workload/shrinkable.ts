@@ -30,4 +30,4 @@ export const fullSize = (max: number, min = 0): fc.Arbitrary<number> => new Full
 
 /** The first `n` elements, n generated as all of them and shrinking towards `min`. */
 export const shrinkablePrefix = <T>(items: fc.Arbitrary<T[]>, count: number, min = 0): fc.Arbitrary<T[]> =>
-  fc.tuple(items, fullSize(count, min)).map(([xs, n]) => xs.slice(0, n));
+  fc.tuple(fullSize(count, min), items).map(([n, xs]) => xs.slice(0, n));

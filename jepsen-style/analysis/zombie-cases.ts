@@ -29,9 +29,15 @@ export function zombieCases(t: OpTable, v: Versions, program: ProgramInfo | unde
   return out;
 }
 
+/**
+ * A transaction that sent nothing and read nothing (so committed no offsets) never reaches the
+ * coordinator: kafkajs commits it locally. Nothing of it can become visible, so it is no witness.
+ */
+const touchedKafka = (t: OpTable, op: number) => t.wStart[op + 1]! > t.wStart[op]! || t.rStart[op + 1]! > t.rStart[op]!;
+
 function lateCommits(t: OpTable, v: Versions, tid: string, older: Instance, newer: Instance, firstOk: number): Anomaly[] {
   const initialised = t.completeTime[firstOk]!;
-  return older.ops.filter((op) => v.committed[op] && t.invokeTime[op]! > initialised).map((op) => ({
+  return older.ops.filter((op) => v.committed[op] && t.invokeTime[op]! > initialised && touchedKafka(t, op)).map((op) => ({
     type: 'zombie-write' as const, allowed: false, ops: [t.index[firstOk]!, t.index[op]!],
     explanation: `op ${t.index[op]} of process ${older.process} (transactional id ${tid}) began after op ${t.index[firstOk]} of the newer instance, process ${newer.process}, had committed, yet its transaction committed: the old producer was not fenced`,
   }));
