@@ -92,7 +92,9 @@ export class KafkaClientProcess {
       idempotent: this.s.idempotent,
       maxInFlightRequests: this.s.idempotent ? 1 : 5,
       ...(this.transactionalId !== null ? { transactionalId: this.transactionalId, transactionTimeout: 30_000 } : {}),
-      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
+      // Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the coordinator still writes the
+      // previous markers (tens of ms; kafkajs#1315): retry soon and often rather than after 100+ ms.
+      retry: { retries: 8, initialRetryTime: 20, maxRetryTime: 1_000 },
     });
     await this.producer.connect(); // InitProducerId happens here for transactional producers
     this.producerReady = true;
