@@ -120,7 +120,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
     });
     const network = new StartedNetwork(client, clusterId, dockerNetwork);
     const ports = await freeHostPorts(nodeCount);
-    const kraftClusterUuid = randomBytes(16).toString('base64url').slice(0, 22);
+    const kraftClusterUuid = newKraftClusterId();
     log(`starting ${nodeCount} Kafka ${image.version} nodes (${image.name})`);
 
     // testcontainers removes a container whose wait strategy failed, logs and all: keep the tail as it streams.
@@ -172,6 +172,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
     forget();
     await sweepLeftovers({ clusterId }).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * A KRaft cluster id (a Kafka Uuid: 16 random bytes, base64url). One that starts with '-' would be read
+ * as an option by kafka-storage's argument parser (seen: "argument --cluster-id/-t: expected one argument").
+ */
+export function newKraftClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
 

@@ -19,6 +19,8 @@ import { playSchedule, recordNemesisOp } from './nemesis.ts';
 import { sleep } from './deadline.ts';
 import { runWorker, type WorkerContext } from './worker-loop.ts';
 import { runFinalReads } from './final-reads.ts';
+import { onInterrupt } from '../cluster/interrupts.ts';
+import { startWatchdog } from '../cluster/watchdog.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -66,6 +68,10 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
   const progress = () => options.onProgress?.({ stats, elapsedMs: Date.now() - started, phase, faults: describeFaults(options.cluster) });
   const ticker = setInterval(progress, 1_000);
   const clients: KafkaClientProcess[] = [];
+  // Registered after the cluster's own cleanup, so it runs first on Ctrl-C: kafkajs clients whose
+  // brokers vanish under them can spin the event loop, so they go before the cluster does.
+  const forgetClients = onInterrupt(() => Promise.race([Promise.allSettled(clients.map((c) => c.abandon())).then(() => undefined), sleep(5_000)]));
+  const watchdog = startWatchdog(options.cluster.id);
   try {
     await admin.connect();
     await createTopics(admin, program);
@@ -102,9 +108,11 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
     progress();
     return { historyPath, stats, programInfo: programInfoOf(program, workerProcesses, groupOffsets), workerProcesses, durationMs: Date.now() - started };
   } finally {
+    forgetClients();
     clearInterval(ticker);
     await Promise.allSettled(clients.map((c) => c.abandon()));
     await admin.disconnect().catch(() => undefined);
+    await watchdog.stop();
     writer.close();
     clientLog.end();
   }

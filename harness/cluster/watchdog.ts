@@ -1,0 +1,45 @@
+// The last line of defence for "no container outlives a run". If the harness' main thread stops
+// turning its event loop (seen: kafkajs' fetch manager spinning on microtasks once brokers vanish),
+// neither timers nor Ctrl-C handlers run any more. A worker thread has its own event loop: it watches a
+// heartbeat the main thread writes, and after `stallMs` without one it removes the cluster with the
+// docker CLI and kills the process (the history, written line by line, stays a valid prefix).
+import { Worker } from 'node:worker_threads';
+import { LABEL } from '../docker/labels.ts';
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { execFileSync } = require('node:child_process');
+const { writeSync } = require('node:fs');
+const beat = new Float64Array(workerData.heartbeat);
+const say = (line) => { try { writeSync(2, 'kafka-eos watchdog: ' + line + '\\n'); } catch {} };
+const docker = (args) => { try { return execFileSync('docker', args, { encoding: 'utf8', timeout: 60000 }); } catch { return ''; } };
+setInterval(() => {
+  const stalled = Date.now() - beat[0];
+  if (beat[0] === 0 || stalled < workerData.stallMs) return;
+  say('the harness made no progress for ' + Math.round(stalled / 1000) + ' s; removing cluster ' + workerData.clusterId + ' and stopping');
+  const ids = docker(['ps', '-aq', '--filter', 'label=' + workerData.label + '=' + workerData.clusterId]).split('\\n').filter(Boolean);
+  if (ids.length > 0) docker(['rm', '-f', '-v', ...ids]);
+  docker(['network', 'rm', workerData.clusterId]);
+  process.kill(process.pid, 'SIGKILL');
+}, 1000);
+`;
+
+export interface Watchdog {
+  stop(): Promise<void>;
+}
+
+export function startWatchdog(clusterId: string, stallMs = 90_000): Watchdog {
+  const heartbeat = new SharedArrayBuffer(8);
+  const beat = new Float64Array(heartbeat);
+  beat[0] = Date.now();
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { heartbeat, stallMs, clusterId, label: LABEL.cluster } });
+  worker.unref();
+  const timer = setInterval(() => { beat[0] = Date.now(); }, 500);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await worker.terminate();
+    },
+  };
+}
