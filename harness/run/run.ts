@@ -36,13 +36,14 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const startedAt = new Date();
   const histories: RunVerdict['histories'] = {};
   const divergences: Divergence[] = [];
+  const notes: string[] = [];
   const base = {
     seed: program.seed, target, nemesis: program.options.nemesis, mutate: program.mutate, txnVersion: program.txnVersion,
     timeLimitSeconds: program.phases.timeLimitMs / 1000, client: CLIENT, repro: config.repro, startedAt: startedAt.toISOString(),
     kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
   };
   const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>
-    writeVerdict(outDir, { ...base, histories, divergences, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
+    writeVerdict(outDir, { ...base, histories, divergences, notes, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
 
   const abort = new AbortController();
   let interrupted = false;
@@ -76,7 +77,10 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
         config.log('holding the Kafka history against the model');
         const kafkaEvents = readEvents(result.historyPath);
         const conformance = conformanceDivergences(kafkaEvents, result.programInfo);
-        if (conformance.note) config.log(conformance.note);
+        if (conformance.note) {
+          config.log(conformance.note);
+          notes.push(conformance.note);
+        }
         divergences.push(...conformance.divergences);
         if (histories.model) divergences.push(...comparisonDivergences(readEvents(`${outDir}/${histories.model.path}`), kafkaEvents));
       }

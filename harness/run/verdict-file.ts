@@ -38,6 +38,8 @@ export interface RunVerdict {
   anomalyTypes: string[];
   /** Model-vs-real comparison and conformance findings, when the target allowed them. */
   divergences: Divergence[];
+  /** Things the run could not judge and says so (e.g. a model replay it had to stop or skip). */
+  notes?: string[];
   /** What stopped the harness from doing its job, when outcome is `harness-error`. */
   harnessError?: string;
 }
