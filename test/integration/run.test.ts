@@ -25,7 +25,7 @@ describe('kafka-eos run against a real cluster', () => {
   it.each(Object.keys(NEMESIS_OPS))('completes with nemesis %s and records its faults', (nemesis) => {
     const out = mkdtempSync(join(tmpdir(), `kafka-eos-run-${nemesis}-`));
     const run = spawnSync('node', [CLI, 'run', '--seed', '3', '--target', 'kafka', '--time-limit', '20',
-      '--nemesis', nemesis, '--nemesis-interval', '3', '--out', out], { encoding: 'utf8' });
+      '--nemesis', nemesis, '--nemesis-interval', '6', '--out', out], { encoding: 'utf8' });
     expect(run.status, run.stderr.slice(-2000)).toBeOneOf([0, 1]);
     const history = lines(join(out, 'kafka', 'history.jsonl'));
     const faults = history.filter((e) => e['process'] === 'nemesis');
@@ -34,7 +34,7 @@ describe('kafka-eos run against a real cluster', () => {
       expect(applied.length, `${f} events`).toBeGreaterThan(0);
       expect(applied.filter((e) => e['error'] !== undefined), `${f} failed to apply`).toEqual([]);
     }
-    // Faults every ~3 s keep the cluster busy recovering; the volume itself is the benchmark's business.
+    // Faults every few seconds keep the cluster busy recovering; the volume itself is the benchmark's business.
     expect(history.filter((e) => e['type'] === 'ok' && e['process'] !== 'nemesis').length).toBeGreaterThan(20);
     const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')) as Record<string, unknown>;
     expect(verdict['complete']).toBe(true);
