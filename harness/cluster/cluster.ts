@@ -59,7 +59,7 @@ export class KafkaCluster {
   }
 
   get bootstrapServers(): string {
-    return this.nodes.map((n) => n.bootstrap).join(',');
+    return this.brokers.join(',');
   }
 
   get brokers(): string[] {

@@ -2,6 +2,7 @@
 // definitely did not take effect, `info` whenever it might have. When unsure, `info`: a wrong `fail`
 // makes the checker cry wolf (a write it was told never happened shows up), a wrong `info` only costs
 // precision.
+import { END_PROCESS_ERROR, FENCED_ERROR } from '../workload/processErrors.ts';
 
 export interface Classified {
   type: 'fail' | 'info';
@@ -20,9 +21,6 @@ const DEFINITE = new Set([
   'INVALID_TXN_STATE', 'CONCURRENT_TRANSACTIONS', 'INVALID_PRODUCER_ID_MAPPING', 'TOPIC_AUTHORIZATION_FAILED',
   'GROUP_AUTHORIZATION_FAILED', 'INVALID_RECORD', 'RECORD_LIST_TOO_LARGE', 'MESSAGE_TOO_LARGE',
 ]);
-/** Errors that leave a kafkajs producer unusable: it has no abortable/fatal states to recover from. */
-const END_PROCESS = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|OUT_OF_ORDER_SEQUENCE_NUMBER|INVALID_PRODUCER_ID_MAPPING|Transaction state exception|already an ongoing transaction/;
-const FENCED = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTION_COORDINATOR_FENCED/;
 
 interface KafkaJsErrorLike {
   name?: string;
@@ -60,7 +58,7 @@ export function classify(error: unknown): Classified {
   const e = error as KafkaJsErrorLike;
   const retried = e?.name === 'KafkaJSNumberOfRetriesExceeded';
   const definite = (!retried && type !== undefined && DEFINITE.has(type)) || /Transaction state exception/.test(text);
-  return { type: definite ? 'fail' : 'info', error: text, endProcess: !definite || END_PROCESS.test(text), fenced: FENCED.test(text) };
+  return { type: definite ? 'fail' : 'info', error: text, endProcess: !definite || END_PROCESS_ERROR.test(text), fenced: FENCED_ERROR.test(text) };
 }
 
 /** The error for an op that ran out of time: always ambiguous. */

@@ -149,7 +149,10 @@ function clientSettings(program: Program, kafka: Kafka, admin: Admin, options: R
     idempotent: program.mutate !== 'no-idempotence',
     offsetsOutsideTxn: program.mutate === 'offsets-outside-txn',
     copyTo,
-    topicKeys: (keys) => program.keys.filter((k) => topicsOf(keys).includes(k.topic)).map((k) => k.key),
+    topicKeys: (keys) => {
+      const topics = topicsOf(keys);
+      return program.keys.filter((k) => topics.includes(k.topic)).map((k) => k.key);
+    },
     committedOffsets: async (groupId) => {
       const result = new Map<Key, Offset>();
       const fetched = await admin.fetchOffsets({ groupId, topics: program.topics.map((t) => t.name) });

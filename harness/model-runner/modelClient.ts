@@ -7,6 +7,7 @@ import type { ClientEvent, Key, Offset, Value } from '../../jepsen-style/history
 import type { Outcome, Sim } from '../../model/index.ts';
 import { invocationOf, type PollMop, type ProgramOp, type SendMop } from '../workload/program.ts';
 import { TxnReads } from '../workload/txnReads.ts';
+import { END_PROCESS_ERROR, FENCED_ERROR } from '../workload/processErrors.ts';
 
 type Polled = Record<string, Array<[Offset, Value]>>;
 type DoneMop = SendMop | PollMop | ['send', Key, [Offset | null, Value]] | ['poll', Polled];
@@ -41,15 +42,11 @@ export interface ClientBehaviour {
   topicKeys: (keys: readonly Key[]) => Key[];
 }
 
-const FENCED = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|TRANSACTION_COORDINATOR_FENCED/;
-/** Errors after which Jepsen tears the producer down (research/jepsen.md 1.4). */
-const END_PROCESS = /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|OUT_OF_ORDER_SEQUENCE_NUMBER|Transaction state exception|INVALID_PRODUCER_ID_MAPPING/;
-
 const toPolled = (r: Record<Key, Array<[Offset, Value]>>): Polled =>
   Object.fromEntries(Object.entries(r).map(([k, pairs]) => [k, pairs.map(([o, v]): [Offset, Value] => [o, v])]));
 
 function failed(type: 'fail' | 'info', value: ClientEvent['value'], error: string, endProcess = type === 'info'): OpResult {
-  return { type, value, error, endProcess: endProcess || END_PROCESS.test(error), fenced: FENCED.test(error) };
+  return { type, value, error, endProcess: endProcess || END_PROCESS_ERROR.test(error), fenced: FENCED_ERROR.test(error) };
 }
 
 export class ModelClient {
