@@ -71,7 +71,7 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
   // Registered after the cluster's own cleanup, so it runs first on Ctrl-C: kafkajs clients whose
   // brokers vanish under them can spin the event loop, so they go before the cluster does.
   const forgetClients = onInterrupt(() => Promise.race([Promise.allSettled(clients.map((c) => c.abandon())).then(() => undefined), sleep(5_000)]));
-  const watchdog = startWatchdog(options.cluster.id);
+  const watchdog = startWatchdog(options.cluster.id, 90_000, path.join(outDir, 'kafka'));
   try {
     await admin.connect();
     await createTopics(admin, program);
