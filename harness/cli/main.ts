@@ -1,6 +1,10 @@
 // `kafka-eos` entry point: dispatches to one module per subcommand. Each module exports
 // `main(argv): Promise<number>` and owns its flags; errors become messages and exit codes here.
 import { CliError, EXIT } from './exit-codes.ts';
+import { installClientFixes } from '../kafka-runner/client-fixes.ts';
+
+// Before any command loads kafkajs: `--client-fix` can only swap what is in place before kafkajs loads.
+installClientFixes();
 
 type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> };
 

@@ -9,6 +9,7 @@ import { generateProgram, NEMESIS_FAMILIES, type NemesisFamily } from '../worklo
 import { runProgram } from '../run/run.ts';
 import type { Target } from '../run/verdict-file.ts';
 import { renderRunReport } from '../run/report-hook.ts';
+import { CLIENT_FIXES, type ClientFix } from '../kafka-runner/client-fixes.ts';
 
 export const MUTATIONS = ['no-idempotence', 'read-uncommitted', 'offsets-outside-txn', 'unfenced-zombie'] as const;
 const TARGETS: Target[] = ['model', 'kafka', 'both'];
@@ -25,6 +26,7 @@ export const RUN_FLAGS = {
   rate: { type: 'string' },
   workers: { type: 'string' },
   'nemesis-interval': { type: 'string' },
+  'client-fix': { type: 'string' },
 } as const;
 
 export interface ParsedRun {
@@ -39,6 +41,7 @@ export interface ParsedRun {
   workers: number | undefined;
   nemesisIntervalSeconds: number | undefined;
   out: string | undefined;
+  clientFixes: ClientFix[];
 }
 
 export function parseRunFlags(command: string, argv: string[]): ParsedRun {
@@ -52,6 +55,9 @@ export function parseRunFlags(command: string, argv: string[]): ParsedRun {
   if (mutate !== null && !(MUTATIONS as readonly string[]).includes(mutate)) {
     throw usageError(`${command}: unknown --mutate '${mutate}': choose from ${MUTATIONS.join(', ')}`);
   }
+  const clientFixes = (values['client-fix'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknownFixes = clientFixes.filter((c) => !(CLIENT_FIXES as readonly string[]).includes(c));
+  if (unknownFixes.length > 0) throw usageError(`${command}: unknown --client-fix '${unknownFixes.join(',')}': choose from ${CLIENT_FIXES.join(', ')}`);
   const txnVersion = intFlag(command, 'txn-version', values['txn-version'], 2, 1);
   if (txnVersion !== 1 && txnVersion !== 2) throw usageError(`${command}: --txn-version must be 1 or 2`);
   return {
@@ -66,6 +72,7 @@ export function parseRunFlags(command: string, argv: string[]): ParsedRun {
     workers: values.workers === undefined ? undefined : intFlag(command, 'workers', values.workers, 6, 1),
     nemesisIntervalSeconds: values['nemesis-interval'] === undefined ? undefined : intFlag(command, 'nemesis-interval', values['nemesis-interval'], 10, 1),
     out: values.out,
+    clientFixes: [...new Set(clientFixes)] as ClientFix[],
   };
 }
 
@@ -79,6 +86,7 @@ export function reproCommand(p: ParsedRun): string {
   if (p.rateHz !== undefined) parts.push(`--rate ${p.rateHz}`);
   if (p.workers !== undefined) parts.push(`--workers ${p.workers}`);
   if (p.nemesisIntervalSeconds !== undefined) parts.push(`--nemesis-interval ${p.nemesisIntervalSeconds}`);
+  if (p.clientFixes.length > 0) parts.push(`--client-fix ${p.clientFixes.join(',')}`);
   return parts.join(' ');
 }
 
@@ -97,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
   const interactive = process.stderr.isTTY === true;
   let lastPrinted = 0;
   const verdict = await runProgram({
-    program: programFor(parsed), target: parsed.target, outDir, kafkaVersion: parsed.kafkaVersion, repro: reproCommand(parsed),
+    program: programFor(parsed), target: parsed.target, outDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes, repro: reproCommand(parsed),
     log: (line) => process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${line}\n`),
     progress: (line) => {
       // On a terminal the line updates in place; in CI logs, one line every 10 s.

@@ -3,6 +3,7 @@
 // programs re-run as they are) into a fresh DIR/repro-<n>/, and compare its anomaly types with the
 // recorded ones.
 import { runProgram, type RunConfig } from '../run/run.ts';
+import type { ClientFix } from '../kafka-runner/client-fixes.ts';
 import type { RunVerdict, Target } from '../run/verdict-file.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
 import { freshSubdir, readRunDir, recordedAnomalies, recordedTarget, type RecordedRun } from './run-dir.ts';
@@ -52,6 +53,7 @@ export async function repro(dir: string, options: ReproOptions = {}): Promise<Re
   const verdict = await runProgram({
     program: run.program, target, outDir: runDir,
     kafkaVersion: run.verdict?.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
+    clientFixes: (run.verdict?.clientFixes ?? []) as ClientFix[],
     repro: reproLineOf(run),
     log: options.log ?? (() => {}),
     progress: options.progress ?? (() => {}),

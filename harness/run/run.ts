@@ -9,6 +9,7 @@ import { startCluster, type KafkaCluster } from '../cluster/cluster.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { runKafka, type KafkaProgress } from '../kafka-runner/run-kafka.ts';
+import { enableClientFixes, type ClientFix } from '../kafka-runner/client-fixes.ts';
 import { runModel } from '../model-runner/runModel.ts';
 import type { Program } from '../workload/program.ts';
 import { writeProgramFile } from '../workload/programFile.ts';
@@ -25,6 +26,8 @@ export interface RunConfig {
   outDir: string;
   kafkaVersion: string;
   repro: string;
+  /** Known kafkajs bugs to fix for this run (none by default: the stock client is under test too). */
+  clientFixes?: readonly ClientFix[];
   log: (line: string) => void;
   progress: (line: string) => void;
 }
@@ -32,6 +35,8 @@ export interface RunConfig {
 export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const { program, target, outDir } = config;
   fs.mkdirSync(outDir, { recursive: true });
+  const clientFixes = [...(config.clientFixes ?? [])];
+  if (target !== 'model') enableClientFixes(clientFixes);
   writeProgramFile(outDir, program);
   const startedAt = new Date();
   const histories: RunVerdict['histories'] = {};
@@ -39,7 +44,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const notes: string[] = [];
   const base = {
     seed: program.seed, target, nemesis: program.options.nemesis, mutate: program.mutate, txnVersion: program.txnVersion,
-    timeLimitSeconds: program.phases.timeLimitMs / 1000, client: CLIENT, repro: config.repro, startedAt: startedAt.toISOString(),
+    timeLimitSeconds: program.phases.timeLimitMs / 1000, client: clientFixes.length > 0 ? `${CLIENT} (fixed: ${clientFixes.join(', ')})` : CLIENT, clientFixes, repro: config.repro, startedAt: startedAt.toISOString(),
     kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
   };
   const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>

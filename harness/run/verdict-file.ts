@@ -29,6 +29,8 @@ export interface RunVerdict {
   kafkaImage: string | null;
   /** The client library and version that talked to Kafka, e.g. `kafkajs 2.2.4`. */
   client: string;
+  /** kafkajs bugs fixed for this run (`--client-fix`), e.g. `abort-filter`; empty or absent (older runs): the stock client. */
+  clientFixes?: string[];
   /** The one-line command that reproduces this run from scratch. */
   repro: string;
   startedAt: string;
