@@ -47,7 +47,9 @@ const caseArb = fc.record({
 });
 
 /** What read_committed must return from `from` on: the committed records, never an aborted one. */
-function filtersExactly(filter: Filter, c: fc.RecordValue<typeof caseArb>): boolean {
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+function filtersExactly(filter: Filter, c: Case): boolean {
   const { log, aborted } = logOf(c.steps);
   const from = c.from % log.length;
   const fetched = log.slice(from);

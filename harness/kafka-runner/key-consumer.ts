@@ -7,6 +7,7 @@ import kafkajs, { type Consumer, type Kafka } from 'kafkajs';
 import type { Key, Offset, Value } from '../../jepsen-style/history.ts';
 import type { KeyPartition } from '../workload/program.ts';
 import { sleep } from './deadline.ts';
+import { stopFetchersAfterStop } from './client-fixes.ts';
 
 const { AssignerProtocol } = kafkajs;
 const ASSIGNER = 'kafka-eos-manual';
@@ -40,6 +41,7 @@ export class KeyConsumer {
   private readonly byTopicPartition = new Map<string, Key>();
 
   constructor(private readonly options: KeyConsumerOptions) {
+    stopFetchersAfterStop(); // a kafkajs liveness bug; see client-fixes.ts
     for (const k of options.keys) this.byTopicPartition.set(`${k.topic}/${k.partition}`, k.key);
   }
 
