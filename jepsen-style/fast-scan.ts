@@ -2,26 +2,70 @@
 // a scratch array instead of building objects: JSON.parse of a million-op history spends most of its
 // time allocating [offset, value] pairs the checker immediately flattens. It accepts a subset of
 // what the contract allows (no escapes in keys, no unknown fields, no nemesis events, no value whose
-// shape is wrong); anything else returns false and the line takes the JSON.parse path, which also
-// produces the error messages. So the fast path never changes what is accepted or rejected.
+// shape is wrong, polled keys in ascending order as JSON.stringify writes them); anything else
+// returns false and the line takes the JSON.parse path, which also produces the error messages. So
+// the fast path never changes what is accepted or rejected, nor the order in which reads are seen.
+// The hot loops keep the position in a local variable and numbers go to a module variable: this
+// file is most of the time a large history takes to check.
 
 export const SEND_PLAIN = 1, SEND_PAIR = 2, POLL = 3, POLL_MAP = 4;
 /** `value` kinds. */
 export const V_MISSING = 0, V_NULL = 1, V_MOPS = 2, V_KEYS = 3, V_EMPTY = 4;
 export const TYPE_NAMES = ['invoke', 'ok', 'fail', 'info'] as const;
 export const F_NAMES = ['send', 'poll', 'txn', 'assign', 'subscribe', 'crash'] as const;
+const F_POLL = 1, F_SEND = 0, F_ASSIGN = 3, F_SUBSCRIBE = 4, F_CRASH = 5;
+/** Field numbers, in the order JSON.stringify of a history event writes them. */
+const K_INDEX = 0, K_TIME = 1, K_PROCESS = 2, K_TYPE = 3, K_F = 4, K_VALUE = 5, K_ERROR = 6, K_TXN_ID = 7;
 
 const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const KEYS = ['index', 'time', 'process', 'type', 'f', 'value', 'error', 'txnId'].map(enc);
 const TYPES = TYPE_NAMES.map(enc);
 const FS = F_NAMES.map(enc);
-const SEND = enc('send'), POLL_S = enc('poll');
+const MOP_NAMES = [enc('send'), enc('poll')];
+const NULL = enc('null');
 const Q = 34, COMMA = 44, COLON = 58, LBRACK = 91, RBRACK = 93, LBRACE = 123, RBRACE = 125, MINUS = 45, BACKSLASH = 92;
 
-const ESCAPES = new Set(Array.from('"\\/bfnrtu', (c) => c.charCodeAt(0)));
+const ESCAPE = new Uint8Array(256), HEX = new Uint8Array(256), U = 117;
+for (const c of '"\\/bfnrtu') ESCAPE[c.charCodeAt(0)] = 1;
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
 class Fail extends Error {}
 const FAIL = new Fail();
+
+/** The number the last `int` call read. */
+let num = 0;
+
+/** A JSON integer at p (no fraction or exponent, at most 15 digits); the position after it, or -1. */
+function int(b: Uint8Array, p: number): number {
+  let neg = false, x = 0;
+  if (b[p] === MINUS) { neg = true; p++; }
+  const start = p;
+  for (let c = b[p]! - 48; c >= 0 && c <= 9; c = b[p]! - 48) { x = x * 10 + c; p++; }
+  const digits = p - start, next = b[p];
+  if (digits === 0 || digits > 15 || (digits > 1 && b[start] === 48) || next === 46 || next === 101 || next === 69) return -1;
+  num = neg ? -x : x;
+  return p;
+}
+
+function ws(b: Uint8Array, p: number): number {
+  let c = b[p];
+  while (c === 32 || c === 9 || c === 13) c = b[++p];
+  return p;
+}
+
+/** Position after `c` at p (whitespace allowed before it), or a throw. */
+function after(b: Uint8Array, p: number, c: number): number {
+  if (b[p] === c) return p + 1;
+  p = ws(b, p);
+  if (b[p] !== c) throw FAIL;
+  return p + 1;
+}
+
+function same(b: Uint8Array, start: number, end: number, w: Uint8Array): boolean {
+  if (w.length !== end - start) return false;
+  for (let j = 0; j < w.length; j++) if (b[start + j] !== w[j]) return false;
+  return true;
+}
 
 export class FastEventScanner {
   index = 0; time = 0; process = 0; type = 0; f = 0; valueKind = V_MISSING;
@@ -30,47 +74,55 @@ export class FastEventScanner {
   length = 0;
   private b: Uint8Array = new Uint8Array(0);
   private p = 0;
+  private end = 0;
 
   /** Scans b[start, end); true when the line is a client event of the common shape. */
   scan(b: Uint8Array, start: number, end: number): boolean {
-    this.b = b; this.p = start; this.length = 0; this.valueKind = V_MISSING; this.txnId = undefined;
-    let seen = 0;
+    this.b = b; this.p = start; this.end = end; this.length = 0; this.valueKind = V_MISSING; this.txnId = undefined;
+    // Every number pushed takes at least two bytes of the line, so this bound needs no later check.
+    if (this.scratch.length < end - start + 16) this.scratch = new Float64Array(2 * (end - start) + 16);
     try {
-      this.ws(); this.expect(LBRACE); this.ws();
-      if (this.b[this.p] === RBRACE) return false;
-      for (;;) {
-        const key = this.word(KEYS);
-        if (seen & (1 << key)) return false;
-        seen |= 1 << key;
-        this.ws(); this.expect(COLON); this.ws();
-        switch (key) {
-          case 0: this.index = this.int(); if (this.index < 0) return false; break;
-          case 1: this.time = this.int(); if (this.time < 0) return false; break;
-          case 2: this.process = this.int(); if (this.process < 0) return false; break;
-          case 3: this.type = this.word(TYPES); break;
-          case 4: this.f = this.word(FS); break;
-          case 5: this.value(); break;
-          case 6: this.skipString(); break;
-          case 7: this.txnId = this.plainString(); break;
-        }
-        this.ws();
-        if (this.b[this.p] === COMMA) { this.p++; this.ws(); continue; }
-        this.expect(RBRACE);
-        break;
-      }
-      this.ws();
-      return this.p === end && (seen & 0b111111) === 0b111111 && this.shapeFits();
+      return this.fields() && this.shapeFits();
     } catch (e) {
       if (e === FAIL) return false;
       throw e;
     }
   }
 
+  private fields(): boolean {
+    const b = this.b;
+    let seen = 0;
+    this.p = ws(b, after(b, this.p, LBRACE));
+    if (b[this.p] === RBRACE) return false;
+    for (;;) {
+      const key = this.word(KEYS);
+      if (seen & (1 << key)) return false;
+      seen |= 1 << key;
+      this.p = ws(b, after(b, this.p, COLON));
+      switch (key) {
+        case K_INDEX: this.index = this.nonNegative(); break;
+        case K_TIME: this.time = this.nonNegative(); break;
+        case K_PROCESS: this.process = this.nonNegative(); break;
+        case K_TYPE: this.type = this.word(TYPES); break;
+        case K_F: this.f = this.word(FS); break;
+        case K_VALUE: this.value(); break;
+        case K_ERROR: this.skipString(); break;
+        case K_TXN_ID: this.txnId = this.plainString(); break;
+      }
+      let p = ws(b, this.p);
+      if (b[p] === COMMA) { this.p = ws(b, p + 1); continue; }
+      p = after(b, p, RBRACE);
+      this.p = ws(b, p);
+      break;
+    }
+    return this.p === this.end && (seen & 0b111111) === 0b111111;
+  }
+
   /** The value's shape must suit `f` and whether this is an invoke (history-format.md §1). */
   private shapeFits(): boolean {
-    const f = F_NAMES[this.f]!, invoke = this.type === 0, kind = this.valueKind;
-    if (f === 'crash') return kind === V_NULL;
-    if (f === 'assign' || f === 'subscribe') return kind === V_KEYS || kind === V_EMPTY;
+    const f = this.f, invoke = this.type === 0, kind = this.valueKind;
+    if (f === F_CRASH) return kind === V_NULL;
+    if (f === F_ASSIGN || f === F_SUBSCRIBE) return kind === V_KEYS || kind === V_EMPTY;
     if (kind === V_EMPTY) return true;
     if (kind === V_NULL) return !invoke;
     if (kind !== V_MOPS) return false;
@@ -78,10 +130,10 @@ export class FastEventScanner {
     for (let i = 0; i < this.length;) {
       const m = s[i]!;
       if (m === SEND_PLAIN || m === SEND_PAIR) {
-        if (f === 'poll' || (invoke && m === SEND_PAIR)) return false;
+        if (f === F_POLL || (invoke && m === SEND_PAIR)) return false;
         i += m === SEND_PLAIN ? 3 : 4;
       } else {
-        if (f === 'send' || (invoke && m === POLL_MAP)) return false;
+        if (f === F_SEND || (invoke && m === POLL_MAP)) return false;
         if (m === POLL) { i++; continue; }
         const keys = s[i + 1]!;
         i += 2;
@@ -91,174 +143,174 @@ export class FastEventScanner {
     return true;
   }
 
-  private push(x: number): void {
-    if (this.length === this.scratch.length) {
-      const bigger = new Float64Array(this.scratch.length * 2);
-      bigger.set(this.scratch);
-      this.scratch = bigger;
-    }
-    this.scratch[this.length++] = x;
+  private nonNegative(): number {
+    const p = int(this.b, this.p);
+    if (p < 0 || num < 0) throw FAIL;
+    this.p = p;
+    return num;
   }
 
   private value(): void {
-    const b = this.b;
-    if (b[this.p] === 110) { this.literal('null'); this.valueKind = V_NULL; return; }
-    this.expect(LBRACK); this.ws();
-    if (b[this.p] === RBRACK) { this.p++; this.valueKind = V_EMPTY; return; }
-    this.valueKind = b[this.p] === LBRACK ? V_MOPS : V_KEYS;
+    const b = this.b, s = this.scratch;
+    if (b[this.p] === 110) { this.literal(NULL); this.valueKind = V_NULL; return; }
+    let p = ws(b, after(b, this.p, LBRACK));
+    if (b[p] === RBRACK) { this.p = p + 1; this.valueKind = V_EMPTY; return; }
+    this.valueKind = b[p] === LBRACK ? V_MOPS : V_KEYS;
     for (;;) {
       if (this.valueKind === V_KEYS) {
-        const k = this.int();
-        if (k < 0) throw FAIL;
-        this.push(k);
-      } else this.mop();
-      this.ws();
-      if (b[this.p] === COMMA) { this.p++; this.ws(); continue; }
-      this.expect(RBRACK);
+        p = int(b, p);
+        if (p < 0 || num < 0) throw FAIL;
+        s[this.length++] = num;
+      } else {
+        this.p = p;
+        this.mop();
+        p = this.p;
+      }
+      p = ws(b, p);
+      if (b[p] === COMMA) { p = ws(b, p + 1); continue; }
+      this.p = after(b, p, RBRACK);
       return;
     }
   }
 
   private mop(): void {
-    this.expect(LBRACK); this.ws();
-    const name = this.word([SEND, POLL_S]);
-    this.ws();
+    const b = this.b, s = this.scratch;
+    this.p = ws(b, after(b, this.p, LBRACK));
+    const name = this.word(MOP_NAMES);
+    let p = ws(b, this.p);
     if (name === 0) {
-      this.expect(COMMA); this.ws();
-      const k = this.int();
-      if (k < 0) throw FAIL;
-      this.ws(); this.expect(COMMA); this.ws();
-      if (this.b[this.p] === LBRACK) {
-        this.p++; this.ws();
+      p = int(b, ws(b, after(b, p, COMMA)));
+      const k = num;
+      if (p < 0 || k < 0) throw FAIL;
+      p = ws(b, after(b, p, COMMA));
+      if (b[p] === LBRACK) {
+        p = ws(b, p + 1);
         let o = NaN;
-        if (this.b[this.p] === 110) this.literal('null'); else o = this.int();
-        this.ws(); this.expect(COMMA); this.ws();
-        const v = this.int();
-        this.ws(); this.expect(RBRACK);
-        this.push(SEND_PAIR); this.push(k); this.push(o); this.push(v);
+        if (b[p] === 110) { this.p = p; this.literal(NULL); p = this.p; } else {
+          p = int(b, p);
+          if (p < 0) throw FAIL;
+          o = num;
+        }
+        p = int(b, ws(b, after(b, p, COMMA)));
+        if (p < 0) throw FAIL;
+        p = after(b, p, RBRACK);
+        const n = this.length;
+        s[n] = SEND_PAIR; s[n + 1] = k; s[n + 2] = o; s[n + 3] = num;
+        this.length = n + 4;
       } else {
-        const v = this.int();
-        this.push(SEND_PLAIN); this.push(k); this.push(v);
+        p = int(b, p);
+        if (p < 0) throw FAIL;
+        const n = this.length;
+        s[n] = SEND_PLAIN; s[n + 1] = k; s[n + 2] = num;
+        this.length = n + 3;
       }
-      this.ws();
-    } else if (this.b[this.p] === COMMA) {
-      this.p++; this.ws();
+    } else if (b[p] === COMMA) {
+      this.p = ws(b, p + 1);
       this.pollMap();
-      this.ws();
+      p = this.p;
     } else {
-      this.push(POLL);
+      s[this.length++] = POLL;
     }
-    this.expect(RBRACK);
+    this.p = after(b, p, RBRACK);
   }
 
+  /** `{"k": [[offset, value], ...], ...}`: the bulk of a large history's bytes. */
   private pollMap(): void {
-    this.expect(LBRACE); this.ws();
-    this.push(POLL_MAP);
-    const countAt = this.length;
-    this.push(0);
-    if (this.b[this.p] === RBRACE) { this.p++; return; }
+    const b = this.b, s = this.scratch;
+    let p = ws(b, after(b, this.p, LBRACE));
+    let n = this.length;
+    s[n++] = POLL_MAP;
+    const countAt = n;
+    s[n++] = 0;
+    if (b[p] === RBRACE) { this.p = p + 1; this.length = n; return; }
+    let keys = 0, previous = -1;
     for (;;) {
-      this.expect(Q);
-      const k = this.int();
-      this.expect(Q);
-      this.ws(); this.expect(COLON); this.ws(); this.expect(LBRACK); this.ws();
-      this.push(k);
-      const pairsAt = this.length;
-      this.push(0);
+      // JSON.parse lists integer keys in ascending order whatever the text says: leave others to it.
+      if (b[p] !== Q || b[p + 1] === MINUS) throw FAIL;
+      p = int(b, p + 1);
+      if (p < 0 || b[p] !== Q || num <= previous) throw FAIL;
+      previous = num;
+      p = ws(b, after(b, ws(b, after(b, p + 1, COLON)), LBRACK));
+      s[n++] = num;
+      const pairsAt = n++;
       let pairs = 0;
-      if (this.b[this.p] !== RBRACK) {
+      if (b[p] !== RBRACK) {
         for (;;) {
-          this.expect(LBRACK); this.ws();
-          const o = this.int();
-          if (o < 0) throw FAIL;
-          this.ws(); this.expect(COMMA); this.ws();
-          const v = this.int();
-          this.ws(); this.expect(RBRACK); this.ws();
-          this.push(o); this.push(v); pairs++;
-          if (this.b[this.p] === COMMA) { this.p++; this.ws(); continue; }
+          p = int(b, ws(b, after(b, p, LBRACK)));
+          if (p < 0 || num < 0) throw FAIL;
+          const o = num;
+          p = int(b, ws(b, after(b, p, COMMA)));
+          if (p < 0) throw FAIL;
+          s[n] = o; s[n + 1] = num; n += 2;
+          p = after(b, p, RBRACK);
+          pairs++;
+          if (b[p] === COMMA) { p++; continue; }
+          p = ws(b, p);
+          if (b[p] === COMMA) { p = ws(b, p + 1); continue; }
           break;
         }
       }
-      this.expect(RBRACK);
-      this.scratch[pairsAt] = pairs;
-      this.scratch[countAt]!++;
-      this.ws();
-      if (this.b[this.p] === COMMA) { this.p++; this.ws(); continue; }
-      this.expect(RBRACE);
-      return;
+      p = after(b, p, RBRACK);
+      s[pairsAt] = pairs;
+      keys++;
+      p = ws(b, p);
+      if (b[p] === COMMA) { p = ws(b, p + 1); continue; }
+      p = after(b, p, RBRACE);
+      break;
     }
-  }
-
-  /** A JSON integer (no sign for keys, no fraction or exponent, at most 15 digits). */
-  private int(): number {
-    const b = this.b;
-    let p = this.p, neg = false, x = 0;
-    if (b[p] === MINUS) { neg = true; p++; }
-    const start = p;
-    for (let c = b[p]! - 48; c >= 0 && c <= 9; c = b[p]! - 48) { x = x * 10 + c; p++; }
-    const digits = p - start, next = b[p];
-    if (digits === 0 || digits > 15 || (digits > 1 && b[start] === 48) || next === 46 || next === 101 || next === 69) throw FAIL;
+    s[countAt] = keys;
+    this.length = n;
     this.p = p;
-    return neg ? -x : x;
   }
 
+  /** A string from `words`, by number; anything else throws. */
   private word(words: Uint8Array[]): number {
-    this.expect(Q);
-    const start = this.p;
-    while (this.b[this.p] !== Q) if (this.b[this.p++] === BACKSLASH || this.p >= this.b.length) throw FAIL;
-    const k = this.match(words, start, this.p);
-    this.p++;
-    if (k < 0) throw FAIL;
-    return k;
-  }
-
-  private match(words: Uint8Array[], start: number, end: number): number {
-    outer: for (let i = 0; i < words.length; i++) {
-      const w = words[i]!;
-      if (w.length !== end - start) continue;
-      for (let j = 0; j < w.length; j++) if (this.b[start + j] !== w[j]) continue outer;
-      return i;
-    }
-    return -1;
+    const b = this.b, end = this.end;
+    if (b[this.p] !== Q) throw FAIL;
+    const start = this.p + 1;
+    let p = start;
+    while (p < end && b[p] !== Q) if (b[p++] === BACKSLASH) throw FAIL;
+    if (p >= end) throw FAIL;
+    this.p = p + 1;
+    for (let i = 0; i < words.length; i++) if (same(b, start, p, words[i]!)) return i;
+    throw FAIL;
   }
 
   private plainString(): string {
-    this.expect(Q);
+    const b = this.b;
+    if (b[this.p] !== Q) throw FAIL;
+    let p = this.p + 1;
     let s = '';
-    while (this.b[this.p] !== Q) {
-      const c = this.b[this.p++]!;
-      if (c === BACKSLASH || c >= 128 || c < 32 || this.p >= this.b.length) throw FAIL;
+    for (let c = b[p]!; c !== Q; c = b[p]!) {
+      if (c === BACKSLASH || c >= 128 || c < 32 || p >= this.end) throw FAIL;
       s += String.fromCharCode(c);
+      p++;
     }
-    this.p++;
+    this.p = p + 1;
     return s;
   }
 
   private skipString(): void {
-    this.expect(Q);
-    const b = this.b;
-    while (this.p < b.length && b[this.p] !== Q) {
-      const c = b[this.p]!;
+    const b = this.b, end = this.end;
+    if (b[this.p] !== Q) throw FAIL;
+    let p = this.p + 1;
+    while (p < end && b[p] !== Q) {
+      const c = b[p]!;
       if (c < 32) throw FAIL;
-      if (c === BACKSLASH && !ESCAPES.has(b[this.p + 1]!)) throw FAIL;
-      this.p += c === BACKSLASH ? 2 : 1;
+      if (c !== BACKSLASH) { p++; continue; }
+      const e = b[p + 1]!;
+      if (!ESCAPE[e]) throw FAIL;
+      if (e === U) {
+        for (let j = p + 2; j < p + 6; j++) if (!HEX[b[j]!]) throw FAIL;
+        p += 6;
+      } else p += 2;
     }
-    this.expect(Q);
+    if (p >= end) throw FAIL;
+    this.p = p + 1;
   }
 
-  private literal(word: string): void {
-    for (let i = 0; i < word.length; i++) if (this.b[this.p++] !== word.charCodeAt(i)) throw FAIL;
-  }
-
-  private expect(c: number): void {
-    if (this.b[this.p] !== c) throw FAIL;
-    this.p++;
-  }
-
-  private ws(): void {
-    const b = this.b;
-    let p = this.p, c = b[p];
-    while (c === 32 || c === 9 || c === 13) c = b[++p];
-    this.p = p;
+  private literal(word: Uint8Array): void {
+    if (!same(this.b, this.p, this.p + word.length, word)) throw FAIL;
+    this.p += word.length;
   }
 }

@@ -3,7 +3,7 @@
 // JSON is only an error once another line follows it. Lines of the common client-event shape can
 // skip JSON.parse (fast-scan.ts) when the caller consumes scanned events directly.
 import { createReadStream } from 'node:fs';
-import { F_NAMES, FastEventScanner, TYPE_NAMES } from './fast-scan.ts';
+import { FastEventScanner } from './fast-scan.ts';
 import type { HistoryEvent } from './history.ts';
 import { HistoryFormatError, HistoryRules } from './rules.ts';
 
@@ -57,7 +57,7 @@ export class HistoryLineParser {
     }
     const s = this.scanner;
     if (this.scanned && s.scan(buf, start, end)) {
-      this.rules.acceptClient(s.index, s.time, s.process, TYPE_NAMES[s.type]!, F_NAMES[s.f]!, this.line);
+      this.rules.acceptClient(s.index, s.time, s.process, s.type, s.f, this.line);
       this.scanned(s);
       this.events++;
       return;

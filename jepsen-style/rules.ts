@@ -12,11 +12,16 @@ export class HistoryFormatError extends Error {
 }
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
-const CLIENT_FS = new Set(['send', 'poll', 'txn', 'assign', 'subscribe', 'crash']);
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
 const isKey = (x: unknown): x is number => isInt(x) && x >= 0;
 
-interface Pending { f: string; line: number }
+const F_LIST = ['send', 'poll', 'txn', 'assign', 'subscribe', 'crash'];
+const CLIENT_FS = new Set(F_LIST);
+const F_CRASH = 5, INVOKE = 0, INFO = 3;
+/** A pending invoke as one number (no object per event): its line and f. */
+const pendingOf = (line: number, f: number) => line * 8 + f;
+const pendingLine = (x: number) => Math.floor(x / 8);
+const pendingF = (x: number) => F_LIST[x % 8]!;
 
 /**
  * Validates events in file order. `accept` throws HistoryFormatError on the first broken rule; the
@@ -25,7 +30,8 @@ interface Pending { f: string; line: number }
 export class HistoryRules {
   private nextIndex = 0;
   private lastTime = -Infinity;
-  private readonly pending = new Map<number, Pending>();
+  /** Process → its invoke still waiting for a completion (`pendingOf`). */
+  private readonly pending = new Map<number, number>();
   /** Processes whose last completion was `info`: they must never invoke again. Line of that info. */
   private readonly retired = new Map<number, number>();
 
@@ -57,24 +63,25 @@ export class HistoryRules {
 
   /**
    * The same rules for a client event whose field types and value shape the caller (the fast
-   * reader) has already checked: only the ordering and alternation rules remain.
+   * reader) has already checked: only the ordering and alternation rules remain. `type` and `f`
+   * are numbers: positions in invoke/ok/fail/info and in the contract's list of client fs.
    */
-  acceptClient(index: number, time: number, process: number, type: string, f: string, line: number): void {
+  acceptClient(index: number, time: number, process: number, type: number, f: number, line: number): void {
     // The common case without allocating a closure per event; the general path has the messages.
     const pending = this.pending.get(process);
-    const fine = index === this.nextIndex && time >= this.lastTime && (type === 'invoke'
-      ? pending === undefined && !this.retired.has(process)
-      : pending !== undefined && pending.f === f && (f !== 'crash' || type === 'info'));
+    const fine = index === this.nextIndex && time >= this.lastTime && (type === INVOKE
+      ? pending === undefined && (this.retired.size === 0 || !this.retired.has(process))
+      : pending !== undefined && pending % 8 === f && (f !== F_CRASH || type === INFO));
     if (!fine) {
       const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
       this.order(index, time, fail);
-      this.alternation(process, type, f, line, fail);
+      this.alternation(process, ['invoke', 'ok', 'fail', 'info'][type]!, F_LIST[f]!, line, fail);
       throw new Error('unreachable: the fast rule check and the general one disagree');
     }
-    if (type === 'invoke') this.pending.set(process, { f, line });
+    if (type === INVOKE) this.pending.set(process, pendingOf(line, f));
     else {
       this.pending.delete(process);
-      if (type === 'info') this.retired.set(process, line);
+      if (type === INFO) this.retired.set(process, line);
     }
     this.nextIndex++;
     this.lastTime = time;
@@ -95,16 +102,16 @@ export class HistoryRules {
   private alternation(process: number, type: string, f: string, line: number, fail: (d: string) => never): void {
     const pending = this.pending.get(process);
     if (type === 'invoke') {
-      if (pending) fail(`process ${process} invoked ${f} while its ${pending.f} from line ${pending.line} has no completion yet (one client is single-threaded)`);
+      if (pending !== undefined) fail(`process ${process} invoked ${f} while its ${pendingF(pending)} from line ${pendingLine(pending)} has no completion yet (one client is single-threaded)`);
       const retiredAt = this.retired.get(process);
       if (retiredAt !== undefined) {
         fail(`process ${process} invoked again after its info completion on line ${retiredAt}; a fresh process id must take its place`);
       }
-      this.pending.set(process, { f, line });
+      this.pending.set(process, pendingOf(line, F_LIST.indexOf(f)));
       return;
     }
-    if (!pending) fail(`process ${process} completed ${f} (${type}) without a pending invoke`);
-    if (pending!.f !== f) fail(`process ${process} completed "${f}" but invoked "${pending!.f}" on line ${pending!.line}`);
+    if (pending === undefined) fail(`process ${process} completed ${f} (${type}) without a pending invoke`);
+    if (pendingF(pending!) !== f) fail(`process ${process} completed "${f}" but invoked "${pendingF(pending!)}" on line ${pendingLine(pending!)}`);
     if (f === 'crash' && type !== 'info') fail('a crash always completes "info"');
     this.pending.delete(process);
     if (type === 'info') this.retired.set(process, line);

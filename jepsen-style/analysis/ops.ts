@@ -1,14 +1,17 @@
 // The op table: every send/poll/txn op of a history as columns of numbers, built while the history
 // streams. An op's mops are taken from its completion when it has them (the completion is what
 // really happened: a copier's sends depend on what it polled), from its invoke otherwise.
-import { F_NAMES, POLL, POLL_MAP, SEND_PAIR, SEND_PLAIN, TYPE_NAMES, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
+import { POLL, POLL_MAP, SEND_PAIR, SEND_PLAIN, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
 import type { HistoryEvent } from '../history.ts';
-import { F64Vec, I32Vec } from './vec.ts';
+import { MopColumns, OpColumns } from './columns.ts';
 
 export const OK = 0, FAIL = 1, INFO = 2;
 export const F_SEND = 0, F_POLL = 1, F_TXN = 2;
 const TYPE_CODE: Record<string, number> = { ok: OK, fail: FAIL, info: INFO };
 const F_CODE: Record<string, number> = { send: F_SEND, poll: F_POLL, txn: F_TXN };
+/** The scanner's f numbers (fast-scan.ts F_NAMES) → F_CODE, -1 for assign, subscribe and crash. */
+const SCANNED_F = [F_SEND, F_POLL, F_TXN, -1, -1, -1];
+const SCANNED_ASSIGN = 3, SCANNED_SUBSCRIBE = 4;
 
 /** An assign or subscribe that may have taken effect (ok or info): it resets per-key process state. */
 export interface Assignment { process: number; index: number; keys: number[]; subscribe: boolean }
@@ -42,130 +45,165 @@ export interface OpTable {
   stats: HistoryStats;
 }
 
-/** An invoke awaiting completion; its mops are JS values (JSON.parse) or scanned numbers. */
-interface Pending { index: number; time: number; f: string; value: unknown; txnId: string | undefined }
-type Mops = unknown[] | Float64Array;
-const EMPTY = new Float64Array(0);
+/**
+ * Invokes awaiting completion, one reusable slot each (a history has few live processes), so that
+ * a million invokes allocate nothing. An invoke's mops are scanned numbers (`mops`, `length`) or,
+ * from JSON.parse, a JS value (`parsed`, with `length` -1).
+ */
+class PendingInvokes {
+  /** process → slot, in invoke order (unfinished invokes become ops in this order). */
+  readonly slotOf = new Map<number, number>();
+  private readonly free: number[] = [];
+  index: number[] = []; time: number[] = []; f: string[] = []; txnId: (string | undefined)[] = [];
+  parsed: unknown[] = []; mops: Float64Array[] = []; length: number[] = [];
 
-/** Stream sink: feed events with `add`, then call `finish`. */
+  open(process: number, index: number, time: number, f: string, txnId: string | undefined): number {
+    let slot = this.slotOf.get(process);
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.index.length;
+      if (slot === this.index.length) { this.index.push(0); this.time.push(0); this.f.push(''); this.txnId.push(undefined); this.parsed.push(null); this.mops.push(new Float64Array(64)); this.length.push(0); }
+      this.slotOf.set(process, slot);
+    }
+    this.index[slot] = index; this.time[slot] = time; this.f[slot] = f; this.txnId[slot] = txnId;
+    this.parsed[slot] = null; this.length[slot] = 0;
+    return slot;
+  }
+
+  keepScanned(slot: number, s: Float64Array, length: number): void {
+    if (this.mops[slot]!.length < length) this.mops[slot] = new Float64Array(2 * length);
+    this.mops[slot]!.set(s.subarray(0, length));
+    this.length[slot] = length;
+  }
+
+  close(process: number): number | undefined {
+    const slot = this.slotOf.get(process);
+    if (slot !== undefined) { this.slotOf.delete(process); this.free.push(slot); }
+    return slot;
+  }
+}
+
+/** Stream sink: feed events with `add` (or `addScanned`), then call `finish`. */
 export class OpTableBuilder {
-  private readonly pending = new Map<number, Pending>();
-  private readonly index = new I32Vec(); private readonly invokeIndex = new I32Vec();
-  private readonly process = new I32Vec(); private readonly type = new I32Vec(); private readonly f = new I32Vec();
-  private readonly invokeTime = new F64Vec(); private readonly completeTime = new F64Vec();
-  private readonly wStart = new I32Vec(); private readonly rStart = new I32Vec();
-  private readonly wKey = new I32Vec(); private readonly wOffset = new F64Vec();
-  private readonly wValue = new F64Vec(); private readonly wOp = new I32Vec();
-  private readonly rKey = new I32Vec(); private readonly rOffset = new F64Vec();
-  private readonly rValue = new F64Vec(); private readonly rOp = new I32Vec();
+  private readonly pending = new PendingInvokes();
+  private readonly ops = new OpColumns();
+  private readonly w = new MopColumns();
+  private readonly r = new MopColumns();
   private readonly keys: number[] = [];
   private readonly keyId = new Map<number, number>();
+  /** key → id + 1 for small keys (0: not seen), the Map otherwise. */
+  private readonly smallKeyId = new Int32Array(4096);
   private readonly txnId = new Map<number, string>();
   private readonly assignments: Assignment[] = [];
-  private readonly stats: HistoryStats = { ops: 0, ok: 0, fail: 0, info: 0 };
+  private nOps = 0; private nOk = 0; private nFail = 0; private nInfo = 0;
   private events = 0;
 
   add(e: HistoryEvent): void {
     this.events++;
     if (e.process === 'nemesis') return;
     if (e.type === 'invoke') {
-      this.pending.set(e.process, { index: e.index, time: e.time, f: e.f, value: e.value, txnId: e.txnId });
+      const slot = this.pending.open(e.process, e.index, e.time, e.f, e.txnId);
+      this.pending.parsed[slot] = e.value;
+      this.pending.length[slot] = -1;
       return;
     }
-    const p = this.pending.get(e.process);
-    this.pending.delete(e.process);
-    this.stats.ops++;
-    this.stats[e.type]++;
-    if (!p) return; // the rules make this impossible; a hand-built event list may still try
+    this.count(TYPE_CODE[e.type]!);
+    const slot = this.pending.close(e.process);
+    if (slot === undefined) return; // the rules make this impossible; a hand-built event list may still try
     if (e.f === 'assign' || e.f === 'subscribe') {
       if (e.type !== 'fail') {
-        const keys = (Array.isArray(e.value) ? e.value : p.value) as number[];
+        const keys = (Array.isArray(e.value) ? e.value : this.pending.parsed[slot]) as number[];
         this.assignments.push({ process: e.process, index: e.index, keys, subscribe: e.f === 'subscribe' });
       }
       return;
     }
     const f = F_CODE[e.f];
     if (f === undefined) return;
-    const value = Array.isArray(e.value) ? e.value : p.value;
-    this.pushOp(e.index, p, e.process, TYPE_CODE[e.type]!, f, e.time, value as Mops, e.txnId ?? p.txnId);
+    const op = this.pushOp(e.index, slot, e.process, TYPE_CODE[e.type]!, f, e.time, e.txnId ?? this.pending.txnId[slot]);
+    if (Array.isArray(e.value)) this.parsedMops(op, e.value);
+    else this.invokeMops(op, slot);
   }
 
   /** The same as `add`, for an event the fast scanner read (its mops are still in the scratch array). */
   addScanned(s: FastEventScanner): void {
     this.events++;
-    const type = TYPE_NAMES[s.type]!, fName = F_NAMES[s.f]!;
-    const hasValue = s.valueKind === V_MOPS || s.valueKind === V_EMPTY || s.valueKind === V_KEYS;
-    if (type === 'invoke') {
+    const kind = s.valueKind, length = s.length, scratch = s.scratch;
+    if (s.type === 0) {
+      const slot = this.pending.open(s.process, s.index, s.time, FAST_F_NAMES[s.f]!, s.txnId);
       // Kept only as the fallback for a completion without mops; ["poll"]s carry nothing to keep.
       let i = 0;
-      while (s.valueKind === V_MOPS && i < s.length && s.scratch[i] === POLL) i++;
-      const keep = s.valueKind === V_KEYS || (s.valueKind === V_MOPS && i < s.length);
-      this.pending.set(s.process, { index: s.index, time: s.time, f: fName, value: keep ? s.scratch.slice(0, s.length) : EMPTY, txnId: s.txnId });
+      while (kind === V_MOPS && i < length && scratch[i] === POLL) i++;
+      if (kind === V_KEYS || (kind === V_MOPS && i < length)) this.pending.keepScanned(slot, scratch, length);
       return;
     }
-    const mops = hasValue ? s.scratch.subarray(0, s.length) : null;
-    const p = this.pending.get(s.process);
-    this.pending.delete(s.process);
-    this.stats.ops++;
-    this.stats[type]++;
-    if (!p) return;
-    if (fName === 'assign' || fName === 'subscribe') {
-      if (type !== 'fail') this.assignments.push({ process: s.process, index: s.index, keys: Array.from(mops ?? []), subscribe: fName === 'subscribe' });
+    const type = s.type - 1;
+    this.count(type);
+    const slot = this.pending.close(s.process);
+    if (slot === undefined) return;
+    const hasValue = kind === V_MOPS || kind === V_EMPTY || kind === V_KEYS;
+    if (s.f === SCANNED_ASSIGN || s.f === SCANNED_SUBSCRIBE) {
+      if (type !== FAIL) this.assignments.push({ process: s.process, index: s.index, keys: hasValue ? Array.from(scratch.subarray(0, length)) : [], subscribe: s.f === SCANNED_SUBSCRIBE });
       return;
     }
-    const f = F_CODE[fName];
-    if (f === undefined) return;
-    this.pushOp(s.index, p, s.process, TYPE_CODE[type]!, f, s.time, (mops ?? p.value) as Mops, s.txnId ?? p.txnId);
+    const f = SCANNED_F[s.f]!;
+    if (f < 0) return;
+    const op = this.pushOp(s.index, slot, s.process, type, f, s.time, s.txnId ?? this.pending.txnId[slot]);
+    if (hasValue) this.scannedMops(op, scratch, length);
+    else this.invokeMops(op, slot);
   }
 
   finish(): OpTable {
     // The contract treats an invoke left without completion as info (history-format.md §1).
-    for (const [process, p] of this.pending) {
-      const f = F_CODE[p.f];
-      if (f !== undefined) this.pushOp(p.index, p, process, INFO, f, Infinity, p.value as Mops, p.txnId);
+    const p = this.pending;
+    for (const [process, slot] of p.slotOf) {
+      const f = F_CODE[p.f[slot]!];
+      if (f === undefined) continue;
+      const op = this.pushOp(p.index[slot]!, slot, process, INFO, f, Infinity, p.txnId[slot]);
+      this.invokeMops(op, slot);
     }
-    this.pending.clear();
-    this.wStart.push(this.wKey.length);
-    this.rStart.push(this.rKey.length);
+    p.slotOf.clear();
+    const o = this.ops, w = this.w, r = this.r;
+    o.closeStarts(w.n, r.n);
+    const n = o.n;
     return {
-      n: this.index.length,
-      index: this.index.view(), invokeIndex: this.invokeIndex.view(), process: this.process.view(),
-      type: this.type.view(), f: this.f.view(), invokeTime: this.invokeTime.view(),
-      completeTime: this.completeTime.view(), wStart: this.wStart.view(), rStart: this.rStart.view(),
-      wKey: this.wKey.view(), wOffset: this.wOffset.view(), wValue: this.wValue.view(), wOp: this.wOp.view(),
-      rKey: this.rKey.view(), rOffset: this.rOffset.view(), rValue: this.rValue.view(), rOp: this.rOp.view(),
+      n,
+      index: o.index.subarray(0, n), invokeIndex: o.invokeIndex.subarray(0, n), process: o.process.subarray(0, n),
+      type: o.type.subarray(0, n), f: o.f.subarray(0, n), invokeTime: o.invokeTime.subarray(0, n),
+      completeTime: o.completeTime.subarray(0, n), wStart: o.wStart.subarray(0, n + 1), rStart: o.rStart.subarray(0, n + 1),
+      wKey: w.key.subarray(0, w.n), wOffset: w.offset.subarray(0, w.n), wValue: w.value.subarray(0, w.n), wOp: w.op.subarray(0, w.n),
+      rKey: r.key.subarray(0, r.n), rOffset: r.offset.subarray(0, r.n), rValue: r.value.subarray(0, r.n), rOp: r.op.subarray(0, r.n),
       keys: this.keys, keyId: this.keyId, txnId: this.txnId, assignments: this.assignments,
-      events: this.events, stats: this.stats,
+      events: this.events, stats: { ops: this.nOps, ok: this.nOk, fail: this.nFail, info: this.nInfo },
     };
   }
 
+  private count(type: number): void {
+    this.nOps++;
+    if (type === OK) this.nOk++; else if (type === FAIL) this.nFail++; else this.nInfo++;
+  }
+
   private key(k: number): number {
+    const small = k >= 0 && k < 4096 && (k | 0) === k;
+    if (small && this.smallKeyId[k] !== 0) return this.smallKeyId[k]! - 1;
     let id = this.keyId.get(k);
     if (id === undefined) {
       id = this.keys.length;
       this.keys.push(k);
       this.keyId.set(k, id);
     }
+    if (small) this.smallKeyId[k] = id + 1;
     return id;
   }
 
-  private pushOp(index: number, p: Pending, process: number, type: number, f: number, completeTime: number,
-    mops: Mops, txnId: string | undefined): void {
-    const op = this.index.length;
-    this.index.push(index); this.invokeIndex.push(p.index); this.process.push(process);
-    this.type.push(type); this.f.push(f); this.invokeTime.push(p.time); this.completeTime.push(completeTime);
-    this.wStart.push(this.wKey.length); this.rStart.push(this.rKey.length);
+  private pushOp(index: number, slot: number, process: number, type: number, f: number, completeTime: number, txnId: string | undefined): number {
+    const op = this.ops.add(index, this.pending.index[slot]!, process, type, f, this.pending.time[slot]!, completeTime, this.w.n, this.r.n);
     if (txnId !== undefined) this.txnId.set(op, txnId);
-    if (mops instanceof Float64Array) this.scannedMops(op, mops);
-    else this.parsedMops(op, mops);
+    return op;
   }
 
-  private write(op: number, k: number, offset: number, value: number): void {
-    this.wKey.push(this.key(k)); this.wOp.push(op); this.wOffset.push(offset); this.wValue.push(value);
-  }
-
-  private read(op: number, id: number, offset: number, value: number): void {
-    this.rKey.push(id); this.rOffset.push(offset); this.rValue.push(value); this.rOp.push(op);
+  private invokeMops(op: number, slot: number): void {
+    const p = this.pending;
+    if (p.length[slot]! < 0) this.parsedMops(op, p.parsed[slot] as unknown[]);
+    else this.scannedMops(op, p.mops[slot]!, p.length[slot]!);
   }
 
   private parsedMops(op: number, mops: unknown[]): void {
@@ -173,36 +211,40 @@ export class OpTableBuilder {
       const m = mop as unknown[];
       if (m[0] === 'send') {
         const v = m[2];
-        if (Array.isArray(v)) this.write(op, m[1] as number, v[0] === null ? NaN : v[0], v[1]);
-        else this.write(op, m[1] as number, NaN, v as number);
+        if (Array.isArray(v)) this.w.add(op, this.key(m[1] as number), v[0] === null ? NaN : v[0], v[1]);
+        else this.w.add(op, this.key(m[1] as number), NaN, v as number);
       } else if (m.length === 2) {
         const polled = m[1] as Record<string, [number, number][]>;
         for (const k in polled) {
           const id = this.key(Number(k));
-          for (const [offset, value] of polled[k]!) this.read(op, id, offset, value);
+          for (const [offset, value] of polled[k]!) this.r.add(op, id, offset, value);
         }
       }
     }
   }
 
   /** Walks the fast scanner's encoding (fast-scan.ts): kind codes followed by their numbers. */
-  private scannedMops(op: number, s: Float64Array): void {
-    for (let i = 0; i < s.length;) {
+  private scannedMops(op: number, s: Float64Array, length: number): void {
+    const w = this.w, r = this.r;
+    for (let i = 0; i < length;) {
       const kind = s[i]!;
-      if (kind === SEND_PLAIN) { this.write(op, s[i + 1]!, NaN, s[i + 2]!); i += 3; }
-      else if (kind === SEND_PAIR) { this.write(op, s[i + 1]!, s[i + 2]!, s[i + 3]!); i += 4; }
+      if (kind === SEND_PLAIN) { w.add(op, this.key(s[i + 1]!), NaN, s[i + 2]!); i += 3; }
+      else if (kind === SEND_PAIR) { w.add(op, this.key(s[i + 1]!), s[i + 2]!, s[i + 3]!); i += 4; }
       else if (kind === POLL_MAP) {
         const keys = s[i + 1]!;
         i += 2;
         for (let k = 0; k < keys; k++) {
           const id = this.key(s[i]!), n = s[i + 1]!;
           i += 2;
-          for (let j = 0; j < n; j++, i += 2) this.read(op, id, s[i]!, s[i + 1]!);
+          r.reserve(n);
+          for (let j = 0; j < n; j++, i += 2) r.addReserved(op, id, s[i]!, s[i + 1]!);
         }
       } else i++;
     }
   }
 }
+
+const FAST_F_NAMES = ['send', 'poll', 'txn', 'assign', 'subscribe', 'crash'];
 
 /** Builds the op table of an in-memory event list (tests, the `run` command). */
 export function buildOpTable(events: Iterable<HistoryEvent>): OpTable {

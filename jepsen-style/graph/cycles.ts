@@ -128,11 +128,12 @@ class Bfs {
       const s = this.queue[head++]!;
       if (s === goal) return this.unwind(s);
       const v = s >> 1, bit = s & 1;
-      for (let e = g.start[v]!; e < g.start[v + 1]!; e++) {
-        const id = g.adj[e]!, rel = g.rel[id]!;
+      for (let e = g.start[v]!, end = g.start[v + 1]!; e < end; e++) {
+        const rel = g.adjRel[e]!;
         if (!(rel & mask)) continue;
-        const w = g.dst[id]!;
+        const w = g.adjDst[e]!;
         if (comp[w] !== c) continue;
+        const id = g.adj[e]!;
         const next = w * 2 + (bit | (rel & need ? 1 : 0));
         if (this.stamp[next] === round) continue;
         this.stamp[next] = round;

@@ -8,7 +8,6 @@
 import type { OpTable } from '../analysis/ops.ts';
 import { OK } from '../analysis/ops.ts';
 import type { Versions } from '../analysis/versions.ts';
-import { I32Vec } from '../analysis/vec.ts';
 
 export const WW = 1, WR = 2, RW = 4, RT = 8;
 
@@ -19,6 +18,9 @@ export interface Graph {
   /** CSR: out-edges of v are adj[start[v] .. start[v+1]-1], as edge ids. */
   start: Int32Array;
   adj: Int32Array;
+  /** The head and relation of each `adj` entry, in `adj` order, so that searches read memory in sequence. */
+  adjDst: Int32Array;
+  adjRel: Int32Array;
   src: Int32Array;
   dst: Int32Array;
   rel: Int32Array;
@@ -31,11 +33,24 @@ export interface Graph {
   ref: Int32Array;
 }
 
+/** Edge columns that grow together (monomorphic stores: a large history has millions of edges). */
 class EdgeList {
-  readonly src = new I32Vec(1 << 16); readonly dst = new I32Vec(1 << 16); readonly rel = new I32Vec(1 << 16);
-  readonly key = new I32Vec(1 << 16); readonly ref = new I32Vec(1 << 16);
+  n = 0;
+  src = new Int32Array(1 << 16); dst = new Int32Array(1 << 16); rel = new Int32Array(1 << 16);
+  key = new Int32Array(1 << 16); ref = new Int32Array(1 << 16);
+
   add(a: number, b: number, rel: number, key = -1, ref = -1): void {
-    this.src.push(a); this.dst.push(b); this.rel.push(rel); this.key.push(key); this.ref.push(ref);
+    const i = this.n;
+    if (i === this.src.length) this.grow();
+    this.src[i] = a; this.dst[i] = b; this.rel[i] = rel; this.key[i] = key; this.ref[i] = ref;
+    this.n = i + 1;
+  }
+
+  private grow(): void {
+    const size = 2 * this.src.length;
+    const grown = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
+    this.src = grown(this.src); this.dst = grown(this.dst); this.rel = grown(this.rel);
+    this.key = grown(this.key); this.ref = grown(this.ref);
   }
 }
 
@@ -65,14 +80,18 @@ export function buildGraph(t: OpTable, v: Versions, options: { rw?: boolean; rea
 }
 
 function addRwEdges(t: OpTable, v: Versions, e: EdgeList, writer: (k: number, value: number) => number): void {
-  const highest = new Map<number, number>();
+  // Per key, the highest dense index the current op read (stamped with the op), keys in first-read order.
+  const stamp = new Int32Array(t.keys.length).fill(-1), highest = new Int32Array(t.keys.length);
+  const touched = new Int32Array(t.keys.length);
   for (let op = 0; op < t.n; op++) {
-    highest.clear();
+    let nTouched = 0;
     for (let r = t.rStart[op]!; r < t.rStart[op + 1]!; r++) {
-      const h = highest.get(t.rKey[r]!);
-      if (h === undefined || v.rIdx[r]! > h) highest.set(t.rKey[r]!, v.rIdx[r]!);
+      const k = t.rKey[r]!, idx = v.rIdx[r]!;
+      if (stamp[k] !== op) { stamp[k] = op; highest[k] = idx; touched[nTouched++] = k; }
+      else if (idx > highest[k]!) highest[k] = idx;
     }
-    for (const [k, h] of highest) {
+    for (let i = 0; i < nTouched; i++) {
+      const k = touched[i]!, h = highest[k]!;
       const log = v.logs[k]!;
       if (h + 1 >= log.values.length) continue;
       // A poll that stopped inside one op's run of writes merely read incrementally (polls return
@@ -113,12 +132,15 @@ function addRealtimeEdges(t: OpTable, e: EdgeList): number {
 }
 
 function toCsr(ops: number, vertices: number, e: EdgeList): Graph {
-  const src = e.src.view(), m = src.length;
+  const m = e.n, src = e.src.subarray(0, m), dst = e.dst.subarray(0, m), rel = e.rel.subarray(0, m);
   const start = new Int32Array(vertices + 1);
   for (let i = 0; i < m; i++) start[src[i]! + 1]!++;
   for (let v = 0; v < vertices; v++) start[v + 1]! += start[v]!;
   const fill = start.slice(0, vertices);
-  const adj = new Int32Array(m);
-  for (let i = 0; i < m; i++) adj[fill[src[i]!]!++] = i;
-  return { ops, vertices, start, adj, src, dst: e.dst.view(), rel: e.rel.view(), key: e.key.view(), ref: e.ref.view() };
+  const adj = new Int32Array(m), adjDst = new Int32Array(m), adjRel = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const at = fill[src[i]!]!++;
+    adj[at] = i; adjDst[at] = dst[i]!; adjRel[at] = rel[i]!;
+  }
+  return { ops, vertices, start, adj, adjDst, adjRel, src, dst, rel, key: e.key.subarray(0, m), ref: e.ref.subarray(0, m) };
 }

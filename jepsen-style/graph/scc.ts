@@ -11,7 +11,7 @@ export interface Components {
 }
 
 export function stronglyConnected(g: Graph, mask: number, active?: Uint8Array): Components {
-  const n = g.vertices;
+  const n = g.vertices, adjRel = g.adjRel, adjDst = g.adjDst, start = g.start;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
@@ -23,22 +23,21 @@ export function stronglyConnected(g: Graph, mask: number, active?: Uint8Array): 
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1 || (active && !active[root])) continue;
     let depth = 0;
-    callV[0] = root; callE[0] = g.start[root]!;
+    callV[0] = root; callE[0] = start[root]!;
     index[root] = low[root] = next++; stack[sp++] = root; onStack[root] = 1;
     while (depth >= 0) {
       const v = callV[depth]!;
       let e = callE[depth]!;
-      const end = g.start[v + 1]!;
+      const end = start[v + 1]!;
       let descended = false;
       while (e < end) {
-        const id = g.adj[e++]!;
-        if (!(g.rel[id]! & mask)) continue;
-        const w = g.dst[id]!;
+        if (!(adjRel[e]! & mask)) { e++; continue; }
+        const w = adjDst[e++]!;
         if (active && !active[w]) continue;
         if (index[w] === -1) {
           callE[depth] = e;
           depth++;
-          callV[depth] = w; callE[depth] = g.start[w]!;
+          callV[depth] = w; callE[depth] = start[w]!;
           index[w] = low[w] = next++; stack[sp++] = w; onStack[w] = 1;
           descended = true;
           break;

@@ -1,0 +1,64 @@
+// The op table's columns while it is built: typed arrays that grow together, one class per record
+// kind, so that each store is monomorphic and a million ops cost a few dozen reallocations.
+
+const growI32 = (a: Int32Array, n: number): Int32Array<ArrayBuffer> => { const b = new Int32Array(n); b.set(a); return b; };
+const growF64 = (a: Float64Array, n: number): Float64Array<ArrayBuffer> => { const b = new Float64Array(n); b.set(a); return b; };
+
+/** Writes or reads: per mop, its op, key id, offset (NaN: unknown) and value. */
+export class MopColumns {
+  n = 0;
+  op = new Int32Array(1024); key = new Int32Array(1024);
+  offset = new Float64Array(1024); value = new Float64Array(1024);
+
+  add(op: number, key: number, offset: number, value: number): void {
+    if (this.n === this.op.length) this.reserve(1);
+    this.addReserved(op, key, offset, value);
+  }
+
+  /** Makes room for `more` records, so that `addReserved` needs no check. */
+  reserve(more: number): void {
+    if (this.n + more <= this.op.length) return;
+    const size = Math.max(2 * this.op.length, this.n + more);
+    this.op = growI32(this.op, size); this.key = growI32(this.key, size);
+    this.offset = growF64(this.offset, size); this.value = growF64(this.value, size);
+  }
+
+  addReserved(op: number, key: number, offset: number, value: number): void {
+    const i = this.n++;
+    this.op[i] = op; this.key[i] = key; this.offset[i] = offset; this.value[i] = value;
+  }
+}
+
+/** Per op: history indices, process, type, f, times, and where its writes and reads start. */
+export class OpColumns {
+  n = 0;
+  index = new Int32Array(1024); invokeIndex = new Int32Array(1024); process = new Int32Array(1024);
+  type = new Int32Array(1024); f = new Int32Array(1024);
+  invokeTime = new Float64Array(1024); completeTime = new Float64Array(1024);
+  /** One longer than the others: `closeStarts` appends the end of the last op's mops. */
+  wStart = new Int32Array(1025); rStart = new Int32Array(1025);
+
+  /** Appends an op; returns its id. */
+  add(index: number, invokeIndex: number, process: number, type: number, f: number, invokeTime: number,
+    completeTime: number, wStart: number, rStart: number): number {
+    const i = this.n;
+    if (i === this.index.length) this.grow();
+    this.index[i] = index; this.invokeIndex[i] = invokeIndex; this.process[i] = process;
+    this.type[i] = type; this.f[i] = f; this.invokeTime[i] = invokeTime; this.completeTime[i] = completeTime;
+    this.wStart[i] = wStart; this.rStart[i] = rStart;
+    this.n = i + 1;
+    return i;
+  }
+
+  closeStarts(wEnd: number, rEnd: number): void {
+    this.wStart[this.n] = wEnd; this.rStart[this.n] = rEnd;
+  }
+
+  private grow(): void {
+    const size = 2 * this.index.length;
+    this.index = growI32(this.index, size); this.invokeIndex = growI32(this.invokeIndex, size);
+    this.process = growI32(this.process, size); this.type = growI32(this.type, size); this.f = growI32(this.f, size);
+    this.invokeTime = growF64(this.invokeTime, size); this.completeTime = growF64(this.completeTime, size);
+    this.wStart = growI32(this.wStart, size + 1); this.rStart = growI32(this.rStart, size + 1);
+  }
+}
