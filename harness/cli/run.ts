@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseFlags, intFlag } from './args.ts';
 import { EXIT, usageError } from './exit-codes.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
-import { generateProgram, NEMESIS_FAMILIES, type NemesisFamily } from '../workload/index.ts';
+import { DEFAULT_OPTIONS, generateProgram, NEMESIS_FAMILIES, type NemesisFamily } from '../workload/index.ts';
 import { runProgram } from '../run/run.ts';
 import type { Target } from '../run/verdict-file.ts';
 import { renderRunReport } from '../run/report-hook.ts';
@@ -13,6 +13,16 @@ import { CLIENT_FIXES, type ClientFix } from '../kafka-runner/client-fixes.ts';
 
 export const MUTATIONS = ['no-idempotence', 'read-uncommitted', 'offsets-outside-txn', 'unfenced-zombie'] as const;
 const TARGETS: Target[] = ['model', 'kafka', 'both'];
+
+/**
+ * Workload presets. `endtxn-race` aims at KAFKA-17754 (a delayed EndTxn deciding the next transaction):
+ * transactional workers only, back to back, half of them aborted on purpose (an abort turned into a
+ * commit, or the reverse, is then visible), short ones, and unless --nemesis says otherwise, pauses
+ * (a paused coordinator holds EndTxn requests) and client isolation (the client's requests wait in TCP).
+ */
+export const WORKLOADS = ['standard', 'endtxn-race'] as const;
+export type Workload = (typeof WORKLOADS)[number];
+const ENDTXN_RACE_NEMESIS: NemesisFamily[] = ['pause', 'partition'];
 
 export const RUN_FLAGS = {
   seed: { type: 'string' },
@@ -27,6 +37,7 @@ export const RUN_FLAGS = {
   workers: { type: 'string' },
   'nemesis-interval': { type: 'string' },
   'client-fix': { type: 'string' },
+  workload: { type: 'string' },
 } as const;
 
 export interface ParsedRun {
@@ -42,6 +53,7 @@ export interface ParsedRun {
   nemesisIntervalSeconds: number | undefined;
   out: string | undefined;
   clientFixes: ClientFix[];
+  workload: Workload;
 }
 
 export function parseRunFlags(command: string, argv: string[]): ParsedRun {
@@ -58,6 +70,8 @@ export function parseRunFlags(command: string, argv: string[]): ParsedRun {
   const clientFixes = (values['client-fix'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const unknownFixes = clientFixes.filter((c) => !(CLIENT_FIXES as readonly string[]).includes(c));
   if (unknownFixes.length > 0) throw usageError(`${command}: unknown --client-fix '${unknownFixes.join(',')}': choose from ${CLIENT_FIXES.join(', ')}`);
+  const workload = (values.workload ?? 'standard') as Workload;
+  if (!WORKLOADS.includes(workload)) throw usageError(`${command}: unknown --workload '${values.workload}': choose from ${WORKLOADS.join(', ')}`);
   const txnVersion = intFlag(command, 'txn-version', values['txn-version'], 2, 1);
   if (txnVersion !== 1 && txnVersion !== 2) throw usageError(`${command}: --txn-version must be 1 or 2`);
   return {
@@ -73,6 +87,7 @@ export function parseRunFlags(command: string, argv: string[]): ParsedRun {
     nemesisIntervalSeconds: values['nemesis-interval'] === undefined ? undefined : intFlag(command, 'nemesis-interval', values['nemesis-interval'], 10, 1),
     out: values.out,
     clientFixes: [...new Set(clientFixes)] as ClientFix[],
+    workload,
   };
 }
 
@@ -86,13 +101,18 @@ export function reproCommand(p: ParsedRun): string {
   if (p.rateHz !== undefined) parts.push(`--rate ${p.rateHz}`);
   if (p.workers !== undefined) parts.push(`--workers ${p.workers}`);
   if (p.nemesisIntervalSeconds !== undefined) parts.push(`--nemesis-interval ${p.nemesisIntervalSeconds}`);
+  if (p.workload !== 'standard') parts.push(`--workload ${p.workload}`);
   if (p.clientFixes.length > 0) parts.push(`--client-fix ${p.clientFixes.join(',')}`);
   return parts.join(' ');
 }
 
 export function programFor(p: ParsedRun) {
+  const race = p.workload === 'endtxn-race';
+  const workers = p.workers ?? DEFAULT_OPTIONS.workers;
   return generateProgram(p.seed, {
-    timeLimitMs: p.timeLimitSeconds * 1000, nemesis: p.nemesis, mutate: p.mutate, txnVersion: p.txnVersion,
+    timeLimitMs: p.timeLimitSeconds * 1000, mutate: p.mutate, txnVersion: p.txnVersion,
+    nemesis: race && p.nemesis.length === 0 ? ENDTXN_RACE_NEMESIS : p.nemesis,
+    ...(race ? { transactionalWorkers: workers, abortP: 0.5, maxMops: 2, crashP: 0, reassignP: 0, partitionKinds: ['client-isolation'], nemesisIntervalMs: 3_000 } : {}),
     ...(p.rateHz !== undefined ? { rateHz: p.rateHz } : {}),
     ...(p.workers !== undefined ? { workers: p.workers } : {}),
     ...(p.nemesisIntervalSeconds !== undefined ? { nemesisIntervalMs: p.nemesisIntervalSeconds * 1000 } : {}),

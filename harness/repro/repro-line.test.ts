@@ -2,7 +2,7 @@
 // pasted: parse it back with the run command's own flag parser and compare program.json bytes.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { parseRunFlags, programFor, reproCommand, MUTATIONS, type ParsedRun } from '../cli/run.ts';
+import { parseRunFlags, programFor, reproCommand, MUTATIONS, WORKLOADS, type ParsedRun } from '../cli/run.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
 import { CLIENT_FIXES } from '../kafka-runner/client-fixes.ts';
 import { NEMESIS_FAMILIES, serializeProgram } from '../workload/index.ts';
@@ -20,6 +20,7 @@ const parsedRunArb: fc.Arbitrary<ParsedRun> = fc.record({
   nemesisIntervalSeconds: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
   out: fc.constant(undefined),
   clientFixes: fc.subarray([...CLIENT_FIXES]),
+  workload: fc.constantFrom(...WORKLOADS),
 });
 
 const argvOf = (line: string): string[] => {
@@ -36,7 +37,7 @@ describe('the repro line round-trips through the run flags', () => {
 
   it('a flag the line dropped would change the program: the comparison can fail', () => {
     const p: ParsedRun = { seed: 7, target: 'model', timeLimitSeconds: 2, nemesis: ['kill'], mutate: null, kafkaVersion: DEFAULT_KAFKA_VERSION,
-      txnVersion: 2, rateHz: 50, workers: 3, nemesisIntervalSeconds: 1, out: undefined, clientFixes: [] };
+      txnVersion: 2, rateHz: 50, workers: 3, nemesisIntervalSeconds: 1, out: undefined, clientFixes: [], workload: 'standard' };
     const lossy = reproCommand(p).replace(' --workers 3', '');
     expect(serializeProgram(programFor(parseRunFlags('run', argvOf(lossy))))).not.toBe(serializeProgram(programFor(p)));
   });

@@ -12,9 +12,9 @@ export const tempDir = (name: string): string => fs.mkdtempSync(path.join(os.tmp
 export function smallRun(seed: number, mutate: string | null = null): ParsedRun {
   return mutate === null
     ? { seed, target: 'model', timeLimitSeconds: 1, nemesis: [], mutate, kafkaVersion: DEFAULT_KAFKA_VERSION, txnVersion: 2,
-      rateHz: undefined, workers: undefined, nemesisIntervalSeconds: undefined, out: undefined, clientFixes: [] }
+      rateHz: undefined, workers: undefined, nemesisIntervalSeconds: undefined, out: undefined, clientFixes: [], workload: 'standard' }
     : { seed, target: 'model', timeLimitSeconds: 2, nemesis: [], mutate, kafkaVersion: DEFAULT_KAFKA_VERSION, txnVersion: 2,
-      rateHz: 20, workers: 2, nemesisIntervalSeconds: undefined, out: undefined, clientFixes: [] };
+      rateHz: 20, workers: 2, nemesisIntervalSeconds: undefined, out: undefined, clientFixes: [], workload: 'standard' };
 }
 
 export async function modelRunDir(parsed: ParsedRun, dir = tempDir(`run-${parsed.seed}`)): Promise<string> {

@@ -1,0 +1,121 @@
+// Figures for docs/bug-finding.md, each from real runs through `kafka-eos run` (nothing here judges a
+// history itself: it reads what the checker wrote into verdict.json).
+//
+//   npx tsx scripts/bug-finding.ts mutants [--seeds 1..3] [--time-limit 45] [--nemesis partition,kill,pause] [--out DIR]
+//     Runs every --mutate mode on each seed against a fresh cluster and prints whether the anomaly the
+//     mutant should cause was found, and when: the time of the last op that completed its evidence.
+//   npx tsx scripts/bug-finding.ts table DIR...
+//     One row per run directory (or every run under a campaign directory): verdict, anomalies, op rates.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { MUTATIONS } from '../harness/cli/run.ts';
+import type { RunVerdict } from '../harness/run/verdict-file.ts';
+
+/** The anomalies each mutant should cause (issue 7); others it causes are reported but do not count. */
+export const EXPECTED: Record<(typeof MUTATIONS)[number], string[]> = {
+  'no-idempotence': ['duplicate'],
+  'read-uncommitted': ['G1a'],
+  'offsets-outside-txn': ['duplicate', 'lost-write', 'ctp-duplicate-input', 'ctp-lost-input', 'ctp-offset-mismatch'],
+  'unfenced-zombie': ['duplicate', 'zombie-write', 'ctp-duplicate-input'],
+};
+
+interface Event { index: number; time: number; type: string; process: number | string }
+type Anomalies = Record<string, Array<{ ops: number[] }>>;
+
+function seedsOf(range: string): number[] {
+  const [a, b] = range.split('..').map(Number);
+  return Array.from({ length: (b ?? a!) - a! + 1 }, (_, i) => a! + i);
+}
+
+function verdictOf(dir: string): RunVerdict {
+  return JSON.parse(readFileSync(path.join(dir, 'verdict.json'), 'utf8')) as RunVerdict;
+}
+
+function kafkaEvents(dir: string): Event[] {
+  return readFileSync(path.join(dir, 'kafka', 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+}
+
+/** Seconds into the run when the first expected anomaly had all its evidence, or null. */
+function detectedAt(dir: string, expected: string[]): number | null {
+  const anomalies = (verdictOf(dir).histories.kafka?.verdict.anomalies ?? {}) as Anomalies;
+  const events = kafkaEvents(dir);
+  let best: number | null = null;
+  for (const type of expected) {
+    for (const a of anomalies[type] ?? []) {
+      const t = Math.max(...a.ops.map((i) => events[i]?.time ?? Infinity)) / 1e9;
+      if (Number.isFinite(t) && (best === null || t < best)) best = t;
+    }
+  }
+  return best;
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function runKafka(args: string[]): number | null {
+  const run = spawnSync(process.execPath, ['bin/kafka-eos.js', 'run', '--target', 'kafka', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return run.status;
+}
+
+function mutants(argv: string[]): void {
+  const { values } = parseArgs({ args: argv, options: {
+    seeds: { type: 'string', default: '1..3' }, 'time-limit': { type: 'string', default: '45' },
+    nemesis: { type: 'string', default: 'partition,kill,pause' }, out: { type: 'string', default: 'runs/mutants' },
+    only: { type: 'string' },
+  } });
+  const rows: string[] = ['| mutant | seed | expected | found (invalid) | caught | evidence complete at | run wall time |', '|---|---|---|---|---|---|---|'];
+  const summary: string[] = [];
+  for (const mutant of MUTATIONS.filter((m) => !values.only || values.only.split(',').includes(m))) {
+    const times: number[] = [];
+    for (const seed of seedsOf(values.seeds!)) {
+      const dir = path.resolve(values.out!, `${mutant}-seed${seed}`);
+      const started = Date.now();
+      const status = runKafka(['--seed', String(seed), '--mutate', mutant, '--time-limit', values['time-limit']!, '--nemesis', values.nemesis!,
+        '--client-fix', 'abort-filter', '--out', dir]);
+      const wall = (Date.now() - started) / 1000;
+      if (!existsSync(path.join(dir, 'verdict.json'))) { rows.push(`| ${mutant} | ${seed} | | run failed (exit ${status}) | | | |`); continue; }
+      const found = verdictOf(dir).anomalyTypes;
+      const at = detectedAt(dir, EXPECTED[mutant]);
+      if (at !== null) times.push(at);
+      rows.push(`| ${mutant} | ${seed} | ${EXPECTED[mutant].join(' / ')} | ${found.join(', ') || '—'} | ${at !== null ? 'yes' : 'no'} | ${at !== null ? `${at.toFixed(1)} s` : '—'} | ${wall.toFixed(0)} s |`);
+      console.error(rows[rows.length - 1]);
+    }
+    const m = median(times);
+    summary.push(`| ${mutant} | ${times.length}/${seedsOf(values.seeds!).length} | ${m === null ? '—' : `${m.toFixed(1)} s`} |`);
+  }
+  console.log(rows.join('\n'));
+  console.log(['', '| mutant | seeds caught | median time to detect |', '|---|---|---|', ...summary].join('\n'));
+}
+
+/** Run directories: each DIR with a verdict.json, or the run directories inside a campaign DIR. */
+function runDirs(dirs: string[]): string[] {
+  return dirs.flatMap((d) => existsSync(path.join(d, 'verdict.json')) ? [d]
+    : readdirSync(d).map((e) => path.join(d, e)).filter((e) => existsSync(path.join(e, 'verdict.json'))).sort());
+}
+
+function table(dirs: string[]): void {
+  const rows = ['| run | Kafka | client | verdict | anomalies | ops | ok | info | completed ops/s |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const dir of runDirs(dirs)) {
+    const v = verdictOf(dir);
+    const s = v.histories.kafka?.verdict.stats;
+    const events = existsSync(path.join(dir, 'kafka', 'history.jsonl')) ? kafkaEvents(dir) : [];
+    const completed = events.filter((e) => e.process !== 'nemesis' && e.type !== 'invoke' && e.time <= v.timeLimitSeconds * 1e9).length;
+    rows.push(`| ${path.basename(dir)} | ${v.kafkaVersion} | ${v.client} | ${v.complete ? (v.valid ? 'valid' : 'INVALID') : 'incomplete'} | ${v.anomalyTypes.join(', ') || '—'} | ` +
+      `${s?.ops ?? '—'} | ${s?.ok ?? '—'} | ${s ? `${((100 * s.info) / Math.max(1, s.ops)).toFixed(0)} %` : '—'} | ${(completed / v.timeLimitSeconds).toFixed(0)} |`);
+  }
+  console.log(rows.join('\n'));
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'mutants') mutants(rest);
+else if (command === 'table') table(rest);
+else {
+  console.error('usage: npx tsx scripts/bug-finding.ts mutants [--seeds 1..3] [--time-limit 45] [--nemesis LIST] [--out DIR] [--only M,...]\n' +
+    '       npx tsx scripts/bug-finding.ts table DIR...');
+  process.exit(2);
+}
