@@ -61,8 +61,28 @@ describe('fast scanner', () => {
     ['a bad escape', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]],"error":"\\x"}'],
     ['trailing garbage', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]} x'],
     ['a duplicate field', '{"index":0,"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    // JSON.parse lists integer keys in ascending order and keeps the last of duplicates: its path decides.
+    ['polled keys out of order', '{"index":1,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"2":[[0,1]],"1":[[0,1]]}]]}'],
+    ['a repeated polled key', '{"index":1,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"1":[[0,1]],"1":[[1,2]]}]]}'],
+    ['a negative polled key', '{"index":1,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"-1":[[0,1]]}]]}'],
+    ['a \\u escape without four hex digits', '{"index":1,"time":0,"process":0,"type":"fail","f":"poll","value":[["poll"]],"error":"\\u12"}'],
   ])('leaves %s to JSON.parse', (_name, line) => {
     expect(scans(line)).toBe(false);
+  });
+
+  it('reads the same events whatever the chunk boundaries (lines split anywhere, long lines)', () => {
+    const events = [...generateHistory({ seed: 3, ops: 300, txnP: 0.5 })];
+    // A poll far longer than the scanner's first window (it must fall back, then grow).
+    events.push({ index: events.length, time: 1e9, process: 999, type: 'invoke', f: 'poll', value: [['poll']] },
+      { index: events.length + 1, time: 1e9, process: 999, type: 'ok', f: 'poll', value: [['poll', { 0: Array.from({ length: 2000 }, (_, i) => [i, i] as [number, number]) }]] });
+    const text = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    const whole = tables(text).fast;
+    const bytes = Buffer.from(text);
+    const chunked = new OpTableBuilder();
+    const parser = new HistoryLineParser((e) => chunked.add(e), (s) => chunked.addScanned(s));
+    for (let at = 0, size = 1; at < bytes.length; at += size, size = (size * 7 + 3) % 4001 + 1) parser.push(bytes.subarray(at, at + size));
+    expect({ ...chunked.finish(), summary: parser.end() }).toEqual(whole);
+    expect(whole.rKey.length).toBeGreaterThan(2000);
   });
 
   it('still reports rule violations with the line number on the fast path', () => {

@@ -23,11 +23,41 @@ const TYPES = TYPE_NAMES.map(enc);
 const FS = F_NAMES.map(enc);
 const MOP_NAMES = [enc('send'), enc('poll')];
 const NULL = enc('null');
-const Q = 34, COMMA = 44, COLON = 58, LBRACK = 91, RBRACK = 93, LBRACE = 123, RBRACE = 125, MINUS = 45, BACKSLASH = 92;
+const NEWLINE = 10, Q = 34, COMMA = 44, COLON = 58, LBRACK = 91, RBRACK = 93, LBRACE = 123, RBRACE = 125, MINUS = 45, BACKSLASH = 92;
 
 const ESCAPE = new Uint8Array(256), HEX = new Uint8Array(256), U = 117;
 for (const c of '"\\/bfnrtu') ESCAPE[c.charCodeAt(0)] = 1;
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+/**
+ * A byte string compared four bytes at a time (DataView loads compile to single machine loads): the
+ * keys of the usual field order, so that a line written by JSON.stringify needs no key matching.
+ */
+class Literal {
+  readonly length: number;
+  readonly at: Int32Array;
+  readonly word: Int32Array;
+  constructor(text: string) {
+    const bytes = enc(text);
+    this.length = bytes.length;
+    // Words at 0, 4, 8, ... and one ending at the last byte (overlapping the one before it).
+    const starts = [...Array.from({ length: Math.floor(bytes.length / 4) }, (_, i) => 4 * i), bytes.length - 4];
+    this.at = Int32Array.from(new Set(starts));
+    const view = new DataView(bytes.buffer);
+    this.word = this.at.map((i) => view.getInt32(i, true));
+  }
+  /** Whether the literal is at p (and ends before `end`). */
+  at_(dv: DataView, p: number, end: number): boolean {
+    if (p + this.length > end) return false;
+    for (let i = 0; i < this.at.length; i++) if (dv.getInt32(p + this.at[i]!, true) !== this.word[i]) return false;
+    return true;
+  }
+}
+const L_INDEX = new Literal('{"index":'), L_TIME = new Literal(',"time":'), L_PROCESS = new Literal(',"process":');
+const L_TYPE = new Literal(',"type":'), L_F = new Literal(',"f":'), L_VALUE = new Literal(',"value":');
+const L_SEND = new Literal('["send"'), L_POLL = new Literal('["poll"');
+
+const NOT_USUAL = 0, HEADER = 1, DONE = 2;
 
 class Fail extends Error {}
 const FAIL = new Fail();
@@ -37,12 +67,13 @@ let num = 0;
 
 /** A JSON integer at p (no fraction or exponent, at most 15 digits); the position after it, or -1. */
 function int(b: Uint8Array, p: number): number {
-  let neg = false, x = 0;
-  if (b[p] === MINUS) { neg = true; p++; }
+  const neg = b[p] === MINUS;
+  if (neg) p++;
   const start = p;
-  for (let c = b[p]! - 48; c >= 0 && c <= 9; c = b[p]! - 48) { x = x * 10 + c; p++; }
-  const digits = p - start, next = b[p];
-  if (digits === 0 || digits > 15 || (digits > 1 && b[start] === 48) || next === 46 || next === 101 || next === 69) return -1;
+  let x = 0, c = b[p]! - 48;
+  while (c >= 0 && c <= 9) { x = x * 10 + c; c = b[++p]! - 48; }
+  // c is now the byte after the digits, less 48: '.' is -2, 'e' 53 and 'E' 21 (21 | 32 = 53).
+  if ((p - start - 1) >>> 0 >= 15 || (b[start] === 48 && p - start > 1) || c === -2 || (c | 32) === 53) return -1;
   num = neg ? -x : x;
   return p;
 }
@@ -73,27 +104,82 @@ export class FastEventScanner {
   scratch = new Float64Array(1 << 12);
   length = 0;
   private b: Uint8Array = new Uint8Array(0);
+  private dv: DataView = new DataView(new ArrayBuffer(0));
   private p = 0;
   private end = 0;
 
   /** Scans b[start, end); true when the line is a client event of the common shape. */
   scan(b: Uint8Array, start: number, end: number): boolean {
-    this.b = b; this.p = start; this.end = end; this.length = 0; this.valueKind = V_MISSING; this.txnId = undefined;
-    // Every number pushed takes at least two bytes of the line, so this bound needs no later check.
-    if (this.scratch.length < end - start + 16) this.scratch = new Float64Array(2 * (end - start) + 16);
+    if (end - start + 16 > this.scratch.length) this.scratch = new Float64Array(2 * (end - start) + 16);
+    return this.scanLine(b, start, end) === end;
+  }
+
+  /**
+   * Scans the line that starts at `start` and ends at the next newline or at `limit`, without
+   * looking for the newline first (the reader saves a search per line): the position where the
+   * event ended (a newline, or `limit`), or -1 when the line is not a client event of the common
+   * shape, or does not end within reach.
+   */
+  scanLine(b: Uint8Array, start: number, limit: number): number {
+    if (b !== this.b) { this.b = b; this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength); }
+    // Every number pushed takes at least two bytes of the line, so within this reach the scratch
+    // array needs no check (past it, the scan fails and `scan` retries with a larger array).
+    if (limit - start + 16 > this.scratch.length) limit = start + this.scratch.length - 16;
+    this.end = limit;
     try {
-      return this.fields() && this.shapeFits();
+      const usual = this.usualHeader(start);
+      if (usual === NOT_USUAL) {
+        this.p = start; this.length = 0; this.valueKind = V_MISSING;
+        if (!this.fields(0)) return -1;
+      } else if (usual === HEADER && !this.fields(0b111111)) return -1;
+      return this.shapeFits() ? this.p : -1;
     } catch (e) {
-      if (e === FAIL) return false;
+      if (e === FAIL) return -1;
       throw e;
     }
   }
 
-  private fields(): boolean {
+  /** Whether the event ended at p: the limit, or a newline. */
+  private ends(p: number): boolean {
+    return p === this.end || (p < this.end && this.b[p] === NEWLINE);
+  }
+
+  /**
+   * The six contract fields in JSON.stringify's order, without whitespace: DONE if the line ends
+   * there, HEADER if more fields follow, NOT_USUAL (nothing decided) otherwise.
+   */
+  private usualHeader(start: number): number {
+    const b = this.b, dv = this.dv, end = this.end;
+    this.length = 0; this.valueKind = V_MISSING; this.txnId = undefined;
+    if (!L_INDEX.at_(dv, start, end)) return NOT_USUAL;
+    this.p = start + L_INDEX.length;
+    this.index = this.nonNegative();
+    if (!L_TIME.at_(dv, this.p, end)) return NOT_USUAL;
+    this.p += L_TIME.length;
+    this.time = this.nonNegative();
+    if (!L_PROCESS.at_(dv, this.p, end)) return NOT_USUAL;
+    this.p += L_PROCESS.length;
+    this.process = this.nonNegative();
+    if (!L_TYPE.at_(dv, this.p, end)) return NOT_USUAL;
+    this.p += L_TYPE.length;
+    this.type = this.word(TYPES);
+    if (!L_F.at_(dv, this.p, end)) return NOT_USUAL;
+    this.p += L_F.length;
+    this.f = this.word(FS);
+    if (!L_VALUE.at_(dv, this.p, end)) return NOT_USUAL;
+    this.p += L_VALUE.length;
+    this.value();
+    if (b[this.p] === RBRACE && this.ends(this.p + 1)) { this.p++; return DONE; }
+    return HEADER;
+  }
+
+  /** Fields in any order, with whitespace; `seen` has a bit per field already read. */
+  private fields(seen: number): boolean {
     const b = this.b;
-    let seen = 0;
-    this.p = ws(b, after(b, this.p, LBRACE));
-    if (b[this.p] === RBRACE) return false;
+    if (seen === 0) {
+      this.p = ws(b, after(b, this.p, LBRACE));
+      if (b[this.p] === RBRACE) return false;
+    } else if (!this.nextField()) return this.ends(this.p) && (seen & 0b111111) === 0b111111;
     for (;;) {
       const key = this.word(KEYS);
       if (seen & (1 << key)) return false;
@@ -109,13 +195,17 @@ export class FastEventScanner {
         case K_ERROR: this.skipString(); break;
         case K_TXN_ID: this.txnId = this.plainString(); break;
       }
-      let p = ws(b, this.p);
-      if (b[p] === COMMA) { this.p = ws(b, p + 1); continue; }
-      p = after(b, p, RBRACE);
-      this.p = ws(b, p);
-      break;
+      if (!this.nextField()) break;
     }
-    return this.p === this.end && (seen & 0b111111) === 0b111111;
+    return this.ends(this.p) && (seen & 0b111111) === 0b111111;
+  }
+
+  /** After a field: true at a comma (and moves past it), false at the closing brace (moved past). */
+  private nextField(): boolean {
+    const b = this.b, p = ws(b, this.p);
+    if (b[p] === COMMA) { this.p = ws(b, p + 1); return true; }
+    this.p = ws(b, after(b, p, RBRACE));
+    return false;
   }
 
   /** The value's shape must suit `f` and whether this is an invoke (history-format.md §1). */
@@ -175,8 +265,13 @@ export class FastEventScanner {
 
   private mop(): void {
     const b = this.b, s = this.scratch;
-    this.p = ws(b, after(b, this.p, LBRACK));
-    const name = this.word(MOP_NAMES);
+    let name: number;
+    if (L_SEND.at_(this.dv, this.p, this.end)) { name = 0; this.p += L_SEND.length; }
+    else if (L_POLL.at_(this.dv, this.p, this.end)) { name = 1; this.p += L_POLL.length; }
+    else {
+      this.p = ws(b, after(b, this.p, LBRACK));
+      name = this.word(MOP_NAMES);
+    }
     let p = ws(b, this.p);
     if (name === 0) {
       p = int(b, ws(b, after(b, p, COMMA)));

@@ -30,8 +30,23 @@ export class HistoryLineParser {
   push(chunk: string | Uint8Array): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     const buf = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
+    // The scanner finds the end of a line it can read, so only other lines need a newline search.
+    // It reads no further than the last newline: a read past the buffer would teach the compiler
+    // that bytes may be undefined, which slows every later line down.
+    const last = this.scanned ? buf.lastIndexOf(10) : -1;
     let start = 0;
-    for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
+    while (start < buf.length) {
+      if (start <= last && !this.torn) {
+        const end = this.scanner.scanLine(buf, start, last);
+        if (end >= 0 && buf[end] === 10) {
+          this.line++;
+          this.acceptScanned();
+          start = end + 1;
+          continue;
+        }
+      }
+      const nl = buf.indexOf(10, start);
+      if (nl === -1) break;
       this.handle(buf, start, nl);
       start = nl + 1;
     }
@@ -50,16 +65,20 @@ export class HistoryLineParser {
     return { count: this.events, warnings };
   }
 
+  private acceptScanned(): void {
+    const s = this.scanner;
+    this.rules.acceptClient(s.index, s.time, s.process, s.type, s.f, this.line);
+    this.scanned!(s);
+    this.events++;
+  }
+
   private handle(buf: Uint8Array, start: number, end: number): void {
     this.line++;
     if (this.torn) {
       throw new HistoryFormatError(this.torn.line, `not valid JSON (${this.torn.reason}); only the last line may be torn. Fix or remove that line`);
     }
-    const s = this.scanner;
-    if (this.scanned && s.scan(buf, start, end)) {
-      this.rules.acceptClient(s.index, s.time, s.process, s.type, s.f, this.line);
-      this.scanned(s);
-      this.events++;
+    if (this.scanned && this.scanner.scan(buf, start, end)) {
+      this.acceptScanned();
       return;
     }
     const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
