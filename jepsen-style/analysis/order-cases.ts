@@ -21,6 +21,7 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
       const k = t.rKey[r]!;
       if (stamp[k] === op) {
         const p = last[k]!, delta = v.rIdx[r]! - v.rIdx[p]!;
+        if (delta === 1) { stamp[k] = op; last[k] = r; continue; }
         const log = v.logs[k]!, key = t.keys[k]!, values = [t.rValue[p]!, t.rValue[r]!], offsets = [t.rOffset[p]!, t.rOffset[r]!];
         if (delta > 1) {
           const skipped = skippedBetween(log, v.rIdx[p]!, v.rIdx[r]!);
@@ -39,6 +40,7 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
       if (v.wIdx[w]! < 0) continue;
       if (stamp[k] === -2 - op) {
         const p = last[k]!, delta = v.wIdx[w]! - v.wIdx[p]!;
+        if (delta === 1) { stamp[k] = -2 - op; last[k] = w; continue; }
         const log = v.logs[k]!, key = t.keys[k]!, values = [t.wValue[p]!, t.wValue[w]!];
         const offsets = [log.offsets[v.wIdx[p]!]!, log.offsets[v.wIdx[w]!]!];
         if (delta > 1) {
@@ -56,15 +58,31 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
   return out;
 }
 
-/** Op ids of each process, in invoke order. */
-function opsByProcess(t: OpTable): Map<number, number[]> {
-  const by = new Map<number, number[]>();
+/**
+ * Op ids of each process, in invoke order; processes in order of their first op. One counting
+ * sort, no array per process: a process's ops are already in invoke order unless the history broke
+ * the alternation rule (hand-built tables), and only then is its run sorted.
+ */
+function opsByProcess(t: OpTable): { processes: number[]; start: Int32Array; ops: Int32Array } {
+  const dense = new Map<number, number>(), processes: number[] = [];
+  const of = new Int32Array(t.n);
   for (let op = 0; op < t.n; op++) {
-    const list = by.get(t.process[op]!);
-    if (list) list.push(op); else by.set(t.process[op]!, [op]);
+    let d = dense.get(t.process[op]!);
+    if (d === undefined) { d = processes.length; dense.set(t.process[op]!, d); processes.push(t.process[op]!); }
+    of[op] = d;
   }
-  for (const ops of by.values()) ops.sort((a, b) => t.invokeIndex[a]! - t.invokeIndex[b]!);
-  return by;
+  const start = new Int32Array(processes.length + 1);
+  for (let op = 0; op < t.n; op++) start[of[op]! + 1]!++;
+  for (let d = 0; d < processes.length; d++) start[d + 1]! += start[d]!;
+  const fill = start.slice(0, processes.length), ops = new Int32Array(t.n);
+  for (let op = 0; op < t.n; op++) ops[fill[of[op]!]!++] = op;
+  for (let d = 0; d < processes.length; d++) {
+    const run = ops.subarray(start[d]!, start[d + 1]!);
+    let sorted = true;
+    for (let i = 1; i < run.length && sorted; i++) sorted = t.invokeIndex[run[i - 1]!]! <= t.invokeIndex[run[i]!]!;
+    if (!sorted) run.set(Array.from(run).sort((a, b) => t.invokeIndex[a]! - t.invokeIndex[b]!));
+  }
+  return { processes, start, ops };
 }
 
 /** key id → an index into the op table's columns (-1: none), cleared in time proportional to its use. */
@@ -112,11 +130,14 @@ export function processCases(t: OpTable, v: Versions): Anomaly[] {
   // key id → the last read (of an ok op) / the last send of the current process.
   const lastRead = new PerKey(t.keys.length), lastSend = new PerKey(t.keys.length);
   const reads = new OpKeys(t.keys.length), sends = new OpKeys(t.keys.length);
-  for (const [process, ops] of opsByProcess(t)) {
+  const by = opsByProcess(t);
+  for (let d = 0; d < by.processes.length; d++) {
+    const process = by.processes[d]!;
     lastRead.clear(); lastSend.clear();
     let subscribed = false, next = 0;
     const pendingAssign = assignments.get(process) ?? [];
-    for (const op of ops) {
+    for (let i = by.start[d]!; i < by.start[d + 1]!; i++) {
+      const op = by.ops[i]!;
       while (next < pendingAssign.length && pendingAssign[next]!.index < t.invokeIndex[op]!) {
         const a = pendingAssign[next++]!;
         const keep = new Set(a.keys.map((k) => t.keyId.get(k)));
@@ -138,7 +159,7 @@ function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRea
     const k = t.rKey[r]!;
     if (seen.see(op, k, r)) {
       const prev = lastRead.at[k]!;
-      if (prev >= 0) {
+      if (prev >= 0 && v.rIdx[r]! - v.rIdx[prev]! !== 1) {
         const delta = v.rIdx[r]! - v.rIdx[prev]!;
         const key = t.keys[k]!, ops = [t.index[t.rOp[prev]!]!, t.index[op]!];
         const values = [t.rValue[prev]!, t.rValue[r]!], offsets = [t.rOffset[prev]!, t.rOffset[r]!];

@@ -138,6 +138,8 @@ class Bfs {
         if (this.stamp[next] === round) continue;
         this.stamp[next] = round;
         this.parent[next] = id * 2 + bit;
+        // A state's parent never changes once set, so stopping here gives the path a dequeue would.
+        if (next === goal) return this.unwind(next);
         this.queue[tail++] = next;
       }
     }
