@@ -7,60 +7,29 @@
 // the fast path never changes what is accepted or rejected, nor the order in which reads are seen.
 // The hot loops keep the position in a local variable and numbers go to a module variable: this
 // file is most of the time a large history takes to check.
+import { after, COLON, COMMA, enc, FAIL, LBRACE, LBRACK, Literal, MINUS, NEWLINE, plainString, Q, RBRACE, RBRACK, same, skipString, wordAt, ws } from './scan-bytes.ts';
 
 export const SEND_PLAIN = 1, SEND_PAIR = 2, POLL = 3, POLL_MAP = 4;
 /** `value` kinds. */
 export const V_MISSING = 0, V_NULL = 1, V_MOPS = 2, V_KEYS = 3, V_EMPTY = 4;
 export const TYPE_NAMES = ['invoke', 'ok', 'fail', 'info'] as const;
 export const F_NAMES = ['send', 'poll', 'txn', 'assign', 'subscribe', 'crash'] as const;
+
 const F_POLL = 1, F_SEND = 0, F_ASSIGN = 3, F_SUBSCRIBE = 4, F_CRASH = 5;
 /** Field numbers, in the order JSON.stringify of a history event writes them. */
 const K_INDEX = 0, K_TIME = 1, K_PROCESS = 2, K_TYPE = 3, K_F = 4, K_VALUE = 5, K_ERROR = 6, K_TXN_ID = 7;
 
-const enc = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const KEYS = ['index', 'time', 'process', 'type', 'f', 'value', 'error', 'txnId'].map(enc);
 const TYPES = TYPE_NAMES.map(enc);
 const FS = F_NAMES.map(enc);
 const MOP_NAMES = [enc('send'), enc('poll')];
 const NULL = enc('null');
-const NEWLINE = 10, Q = 34, COMMA = 44, COLON = 58, LBRACK = 91, RBRACK = 93, LBRACE = 123, RBRACE = 125, MINUS = 45, BACKSLASH = 92;
 
-const ESCAPE = new Uint8Array(256), HEX = new Uint8Array(256), U = 117;
-for (const c of '"\\/bfnrtu') ESCAPE[c.charCodeAt(0)] = 1;
-for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
-
-/**
- * A byte string compared four bytes at a time (DataView loads compile to single machine loads): the
- * keys of the usual field order, so that a line written by JSON.stringify needs no key matching.
- */
-class Literal {
-  readonly length: number;
-  readonly at: Int32Array;
-  readonly word: Int32Array;
-  constructor(text: string) {
-    const bytes = enc(text);
-    this.length = bytes.length;
-    // Words at 0, 4, 8, ... and one ending at the last byte (overlapping the one before it).
-    const starts = [...Array.from({ length: Math.floor(bytes.length / 4) }, (_, i) => 4 * i), bytes.length - 4];
-    this.at = Int32Array.from(new Set(starts));
-    const view = new DataView(bytes.buffer);
-    this.word = this.at.map((i) => view.getInt32(i, true));
-  }
-  /** Whether the literal is at p (and ends before `end`). */
-  at_(dv: DataView, p: number, end: number): boolean {
-    if (p + this.length > end) return false;
-    for (let i = 0; i < this.at.length; i++) if (dv.getInt32(p + this.at[i]!, true) !== this.word[i]) return false;
-    return true;
-  }
-}
 const L_INDEX = new Literal('{"index":'), L_TIME = new Literal(',"time":'), L_PROCESS = new Literal(',"process":');
 const L_TYPE = new Literal(',"type":'), L_F = new Literal(',"f":'), L_VALUE = new Literal(',"value":');
 const L_SEND = new Literal('["send"'), L_POLL = new Literal('["poll"');
 
 const NOT_USUAL = 0, HEADER = 1, DONE = 2;
-
-class Fail extends Error {}
-const FAIL = new Fail();
 
 /** The number the last `int` call read. */
 let num = 0;
@@ -76,26 +45,6 @@ function int(b: Uint8Array, p: number): number {
   if ((p - start - 1) >>> 0 >= 15 || (b[start] === 48 && p - start > 1) || c === -2 || (c | 32) === 53) return -1;
   num = neg ? -x : x;
   return p;
-}
-
-function ws(b: Uint8Array, p: number): number {
-  let c = b[p];
-  while (c === 32 || c === 9 || c === 13) c = b[++p];
-  return p;
-}
-
-/** Position after `c` at p (whitespace allowed before it), or a throw. */
-function after(b: Uint8Array, p: number, c: number): number {
-  if (b[p] === c) return p + 1;
-  p = ws(b, p);
-  if (b[p] !== c) throw FAIL;
-  return p + 1;
-}
-
-function same(b: Uint8Array, start: number, end: number, w: Uint8Array): boolean {
-  if (w.length !== end - start) return false;
-  for (let j = 0; j < w.length; j++) if (b[start + j] !== w[j]) return false;
-  return true;
 }
 
 export class FastEventScanner {
@@ -151,22 +100,22 @@ export class FastEventScanner {
   private usualHeader(start: number): number {
     const b = this.b, dv = this.dv, end = this.end;
     this.length = 0; this.valueKind = V_MISSING; this.txnId = undefined;
-    if (!L_INDEX.at_(dv, start, end)) return NOT_USUAL;
+    if (!L_INDEX.matches(dv, start, end)) return NOT_USUAL;
     this.p = start + L_INDEX.length;
     this.index = this.nonNegative();
-    if (!L_TIME.at_(dv, this.p, end)) return NOT_USUAL;
+    if (!L_TIME.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_TIME.length;
     this.time = this.nonNegative();
-    if (!L_PROCESS.at_(dv, this.p, end)) return NOT_USUAL;
+    if (!L_PROCESS.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_PROCESS.length;
     this.process = this.nonNegative();
-    if (!L_TYPE.at_(dv, this.p, end)) return NOT_USUAL;
+    if (!L_TYPE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_TYPE.length;
     this.type = this.word(TYPES);
-    if (!L_F.at_(dv, this.p, end)) return NOT_USUAL;
+    if (!L_F.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_F.length;
     this.f = this.word(FS);
-    if (!L_VALUE.at_(dv, this.p, end)) return NOT_USUAL;
+    if (!L_VALUE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_VALUE.length;
     this.value();
     if (b[this.p] === RBRACE && this.ends(this.p + 1)) { this.p++; return DONE; }
@@ -192,8 +141,8 @@ export class FastEventScanner {
         case K_TYPE: this.type = this.word(TYPES); break;
         case K_F: this.f = this.word(FS); break;
         case K_VALUE: this.value(); break;
-        case K_ERROR: this.skipString(); break;
-        case K_TXN_ID: this.txnId = this.plainString(); break;
+        case K_ERROR: this.p = skipString(b, this.p, this.end); break;
+        case K_TXN_ID: this.txnId = plainString(b, this.p, this.end); this.p += this.txnId.length + 2; break;
       }
       if (!this.nextField()) break;
     }
@@ -266,8 +215,8 @@ export class FastEventScanner {
   private mop(): void {
     const b = this.b, s = this.scratch;
     let name: number;
-    if (L_SEND.at_(this.dv, this.p, this.end)) { name = 0; this.p += L_SEND.length; }
-    else if (L_POLL.at_(this.dv, this.p, this.end)) { name = 1; this.p += L_POLL.length; }
+    if (L_SEND.matches(this.dv, this.p, this.end)) { name = 0; this.p += L_SEND.length; }
+    else if (L_POLL.matches(this.dv, this.p, this.end)) { name = 1; this.p += L_POLL.length; }
     else {
       this.p = ws(b, after(b, this.p, LBRACK));
       name = this.word(MOP_NAMES);
@@ -360,48 +309,9 @@ export class FastEventScanner {
 
   /** A string from `words`, by number; anything else throws. */
   private word(words: Uint8Array[]): number {
-    const b = this.b, end = this.end;
-    if (b[this.p] !== Q) throw FAIL;
-    const start = this.p + 1;
-    let p = start;
-    while (p < end && b[p] !== Q) if (b[p++] === BACKSLASH) throw FAIL;
-    if (p >= end) throw FAIL;
-    this.p = p + 1;
-    for (let i = 0; i < words.length; i++) if (same(b, start, p, words[i]!)) return i;
-    throw FAIL;
-  }
-
-  private plainString(): string {
-    const b = this.b;
-    if (b[this.p] !== Q) throw FAIL;
-    let p = this.p + 1;
-    let s = '';
-    for (let c = b[p]!; c !== Q; c = b[p]!) {
-      if (c === BACKSLASH || c >= 128 || c < 32 || p >= this.end) throw FAIL;
-      s += String.fromCharCode(c);
-      p++;
-    }
-    this.p = p + 1;
-    return s;
-  }
-
-  private skipString(): void {
-    const b = this.b, end = this.end;
-    if (b[this.p] !== Q) throw FAIL;
-    let p = this.p + 1;
-    while (p < end && b[p] !== Q) {
-      const c = b[p]!;
-      if (c < 32) throw FAIL;
-      if (c !== BACKSLASH) { p++; continue; }
-      const e = b[p + 1]!;
-      if (!ESCAPE[e]) throw FAIL;
-      if (e === U) {
-        for (let j = p + 2; j < p + 6; j++) if (!HEX[b[j]!]) throw FAIL;
-        p += 6;
-      } else p += 2;
-    }
-    if (p >= end) throw FAIL;
-    this.p = p + 1;
+    const i = wordAt(this.b, this.p, this.end, words);
+    this.p += words[i]!.length + 2;
+    return i;
   }
 
   private literal(word: Uint8Array): void {

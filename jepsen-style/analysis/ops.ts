@@ -71,7 +71,8 @@ class PendingInvokes {
 
   keepScanned(slot: number, s: Float64Array, length: number): void {
     if (this.mops[slot]!.length < length) this.mops[slot] = new Float64Array(2 * length);
-    this.mops[slot]!.set(s.subarray(0, length));
+    const kept = this.mops[slot]!;
+    for (let i = 0; i < length; i++) kept[i] = s[i]!; // a subarray to `set` from would be an allocation per invoke
     this.length[slot] = length;
   }
 
