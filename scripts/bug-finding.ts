@@ -4,6 +4,8 @@
 //   npx tsx scripts/bug-finding.ts mutants [--seeds 1..3] [--time-limit 45] [--nemesis partition,kill,pause] [--out DIR]
 //     Runs every --mutate mode on each seed against a fresh cluster and prints whether the anomaly the
 //     mutant should cause was found, and when: the time of the last op that completed its evidence.
+//   npx tsx scripts/bug-finding.ts detect DIR...
+//     The mutant table again from existing `<mutant>-seed<N>` run directories.
 //   npx tsx scripts/bug-finding.ts table DIR...
 //     One row per run directory (or every run under a campaign directory): verdict, anomalies, op rates.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MUTATIONS } from '../harness/cli/run.ts';
 import type { RunVerdict } from '../harness/run/verdict-file.ts';
+import { checkHistory } from '../jepsen-style/checker.ts';
+import type { HistoryEvent } from '../jepsen-style/history.ts';
+import type { ProgramInfo } from '../jepsen-style/program-info.ts';
 
 /** The anomalies each mutant should cause (issue 7); others it causes are reported but do not count. */
 export const EXPECTED: Record<(typeof MUTATIONS)[number], string[]> = {
@@ -22,7 +27,6 @@ export const EXPECTED: Record<(typeof MUTATIONS)[number], string[]> = {
 };
 
 interface Event { index: number; time: number; type: string; process: number | string }
-type Anomalies = Record<string, Array<{ ops: number[] }>>;
 
 function seedsOf(range: string): number[] {
   const [a, b] = range.split('..').map(Number);
@@ -37,18 +41,21 @@ function kafkaEvents(dir: string): Event[] {
   return readFileSync(path.join(dir, 'kafka', 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
 }
 
-/** Seconds into the run when the first expected anomaly had all its evidence, or null. */
+/**
+ * Time to detect: the first multiple of 5 s at which the history written so far already shows an
+ * expected anomaly, checked as the checker would have checked that prefix (group offsets, read only at
+ * the end of a run, are left out). Null if even the whole history does not show one.
+ */
 function detectedAt(dir: string, expected: string[]): number | null {
-  const anomalies = (verdictOf(dir).histories.kafka?.verdict.anomalies ?? {}) as Anomalies;
-  const events = kafkaEvents(dir);
-  let best: number | null = null;
-  for (const type of expected) {
-    for (const a of anomalies[type] ?? []) {
-      const t = Math.max(...a.ops.map((i) => events[i]?.time ?? Infinity)) / 1e9;
-      if (Number.isFinite(t) && (best === null || t < best)) best = t;
-    }
+  const events = kafkaEvents(dir) as unknown as HistoryEvent[];
+  const info = JSON.parse(readFileSync(path.join(dir, 'kafka', 'program-info.json'), 'utf8')) as ProgramInfo;
+  const program: ProgramInfo = info.copiers ? { copiers: info.copiers } : {};
+  const end = events.length > 0 ? events[events.length - 1]!.time : 0;
+  for (let t = 5e9; ; t += 5e9) {
+    const verdict = checkHistory(events.filter((e) => e.time <= t), { program });
+    if (verdict.invalidTypes.some((type) => expected.includes(type))) return t / 1e9;
+    if (t >= end) return null;
   }
-  return best;
 }
 
 function median(xs: number[]): number | null {
@@ -68,7 +75,7 @@ function mutants(argv: string[]): void {
     nemesis: { type: 'string', default: 'partition,kill,pause' }, out: { type: 'string', default: 'runs/mutants' },
     only: { type: 'string' },
   } });
-  const rows: string[] = ['| mutant | seed | expected | found (invalid) | caught | evidence complete at | run wall time |', '|---|---|---|---|---|---|---|'];
+  const rows: string[] = ['| mutant | seed | expected | found (invalid) | caught | detected at (5 s steps) | run wall time |', '|---|---|---|---|---|---|---|'];
   const summary: string[] = [];
   for (const mutant of MUTATIONS.filter((m) => !values.only || values.only.split(',').includes(m))) {
     const times: number[] = [];
@@ -111,11 +118,28 @@ function table(dirs: string[]): void {
   console.log(rows.join('\n'));
 }
 
+/** The mutant table again, from run directories named `<mutant>-seed<N>` (as `mutants` writes them). */
+function detect(dirs: string[]): void {
+  const rows = ['| mutant | seed | expected | found (invalid) | caught | detected at (5 s steps) |', '|---|---|---|---|---|---|'];
+  const times = new Map<string, number[]>();
+  for (const dir of dirs.flatMap((d) => existsSync(path.join(d, 'verdict.json')) ? [d] : readdirSync(d).map((e) => path.join(d, e))).sort()) {
+    const match = /^(.+)-seed(\d+)$/.exec(path.basename(dir));
+    const mutant = match?.[1] as keyof typeof EXPECTED | undefined;
+    if (!match || !mutant || !(mutant in EXPECTED) || !existsSync(path.join(dir, 'verdict.json'))) continue;
+    const at = detectedAt(dir, EXPECTED[mutant]);
+    if (at !== null) times.set(mutant, [...(times.get(mutant) ?? []), at]);
+    rows.push(`| ${mutant} | ${match[2]} | ${EXPECTED[mutant].join(' / ')} | ${verdictOf(dir).anomalyTypes.join(', ') || '—'} | ${at !== null ? 'yes' : 'no'} | ${at !== null ? `${at} s` : '—'} |`);
+  }
+  console.log(rows.join('\n'));
+  console.log(['', '| mutant | median time to detect |', '|---|---|', ...[...times].map(([m, ts]) => `| ${m} | ${median(ts)} s |`)].join('\n'));
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'mutants') mutants(rest);
+else if (command === 'detect') detect(rest);
 else if (command === 'table') table(rest);
 else {
   console.error('usage: npx tsx scripts/bug-finding.ts mutants [--seeds 1..3] [--time-limit 45] [--nemesis LIST] [--out DIR] [--only M,...]\n' +
-    '       npx tsx scripts/bug-finding.ts table DIR...');
+    '       npx tsx scripts/bug-finding.ts detect DIR...\n       npx tsx scripts/bug-finding.ts table DIR...');
   process.exit(2);
 }
