@@ -28,6 +28,8 @@ const NULL = enc('null');
 const L_INDEX = new Literal('{"index":'), L_TIME = new Literal(',"time":'), L_PROCESS = new Literal(',"process":');
 const L_TYPE = new Literal(',"type":'), L_F = new Literal(',"f":'), L_VALUE = new Literal(',"value":');
 const L_SEND = new Literal('["send"'), L_POLL = new Literal('["poll"');
+/** The type and f strings with their quotes: a match is the whole string. */
+const Q_TYPES = TYPE_NAMES.map((x) => new Literal(`"${x}"`)), Q_FS = F_NAMES.map((x) => new Literal(`"${x}"`));
 
 const NOT_USUAL = 0, HEADER = 1, DONE = 2;
 
@@ -111,10 +113,10 @@ export class FastEventScanner {
     this.process = this.nonNegative();
     if (!L_TYPE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_TYPE.length;
-    this.type = this.word(TYPES);
+    this.type = this.quoted(Q_TYPES);
     if (!L_F.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_F.length;
-    this.f = this.word(FS);
+    this.f = this.quoted(Q_FS);
     if (!L_VALUE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_VALUE.length;
     this.value();
@@ -305,6 +307,14 @@ export class FastEventScanner {
     s[countAt] = keys;
     this.length = n;
     this.p = p;
+  }
+
+  /** A string from `words` (quoted literals), by number; anything else throws. */
+  private quoted(words: Literal[]): number {
+    for (let i = 0; i < words.length; i++) {
+      if (words[i]!.matches(this.dv, this.p, this.end)) { this.p += words[i]!.length; return i; }
+    }
+    throw FAIL;
   }
 
   /** A string from `words`, by number; anything else throws. */

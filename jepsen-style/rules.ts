@@ -1,6 +1,7 @@
 // The rules of ../shared/history-format.md §1, checked one event at a time so that a history of any
 // length can be validated while it streams. A broken rule is unusable input (exit 2), not an anomaly:
 // the checker's conclusions would be meaningless on a history that does not follow the contract.
+import { IntMap } from './analysis/int-map.ts';
 import type { HistoryEvent } from './history.ts';
 
 /** Bad input: names the line (1-based) and says what is wrong and how to fix it. */
@@ -31,9 +32,9 @@ export class HistoryRules {
   private nextIndex = 0;
   private lastTime = -Infinity;
   /** Process → its invoke still waiting for a completion (`pendingOf`). */
-  private readonly pending = new Map<number, number>();
+  private readonly pending = new IntMap();
   /** Processes whose last completion was `info`: they must never invoke again. Line of that info. */
-  private readonly retired = new Map<number, number>();
+  private readonly retired = new IntMap();
 
   accept(raw: unknown, line: number): HistoryEvent {
     const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
@@ -70,7 +71,7 @@ export class HistoryRules {
     // The common case without allocating a closure per event; the general path has the messages.
     const pending = this.pending.get(process);
     const fine = index === this.nextIndex && time >= this.lastTime && (type === INVOKE
-      ? pending === undefined && (this.retired.size === 0 || !this.retired.has(process))
+      ? pending === undefined && this.retired.get(process) === undefined
       : pending !== undefined && pending % 8 === f && (f !== F_CRASH || type === INFO));
     if (!fine) {
       const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
@@ -96,7 +97,8 @@ export class HistoryRules {
 
   /** Processes still waiting for a completion: the contract treats them as `info`. */
   unfinished(): number[] {
-    return [...this.pending.keys()];
+    // In invoke order, which is line order.
+    return this.pending.keys().sort((a, b) => this.pending.get(a)! - this.pending.get(b)!);
   }
 
   private alternation(process: number, type: string, f: string, line: number, fail: (d: string) => never): void {

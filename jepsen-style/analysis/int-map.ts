@@ -28,6 +28,20 @@ export class IntMap {
     }
   }
 
+  delete(k: number): void {
+    if ((k | 0) === k && k >= 0 && k < this.slots.length && this.slots[k] === this.slots[k]) {
+      this.slots[k] = NaN;
+      this.count--;
+    } else if (this.far.delete(k)) this.count--;
+  }
+
+  /** The keys present: small ones ascending, then the others in insertion order. */
+  keys(): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < this.slots.length; k++) if (this.slots[k] === this.slots[k]) out.push(k);
+    return [...out, ...this.far.keys()];
+  }
+
   private grow(k: number): void {
     this.slots = growNaN(this.slots, k);
   }

@@ -4,6 +4,7 @@
 import { POLL, POLL_MAP, SEND_PAIR, SEND_PLAIN, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
 import type { HistoryEvent } from '../history.ts';
 import { MopColumns, OpColumns } from './columns.ts';
+import { IntMap } from './int-map.ts';
 
 export const OK = 0, FAIL = 1, INFO = 2;
 export const F_SEND = 0, F_POLL = 1, F_TXN = 2;
@@ -51,18 +52,25 @@ export interface OpTable {
  * from JSON.parse, a JS value (`parsed`, with `length` -1).
  */
 class PendingInvokes {
-  /** process → slot, in invoke order (unfinished invokes become ops in this order). */
-  readonly slotOf = new Map<number, number>();
+  /** process → slot. */
+  private readonly slotOf = new IntMap();
   private readonly free: number[] = [];
+  private opened = 0;
   index: number[] = []; time: number[] = []; f: string[] = []; txnId: (string | undefined)[] = [];
   parsed: unknown[] = []; mops: Float64Array[] = []; length: number[] = [];
+  /** When the slot's process became pending (a count of opened slots). */
+  private since: number[] = [];
 
   open(process: number, index: number, time: number, f: string, txnId: string | undefined): number {
     let slot = this.slotOf.get(process);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.index.length;
-      if (slot === this.index.length) { this.index.push(0); this.time.push(0); this.f.push(''); this.txnId.push(undefined); this.parsed.push(null); this.mops.push(new Float64Array(64)); this.length.push(0); }
+      if (slot === this.index.length) {
+        this.index.push(0); this.time.push(0); this.f.push(''); this.txnId.push(undefined);
+        this.parsed.push(null); this.mops.push(new Float64Array(64)); this.length.push(0); this.since.push(0);
+      }
       this.slotOf.set(process, slot);
+      this.since[slot] = this.opened++;
     }
     this.index[slot] = index; this.time[slot] = time; this.f[slot] = f; this.txnId[slot] = txnId;
     this.parsed[slot] = null; this.length[slot] = 0;
@@ -80,6 +88,13 @@ class PendingInvokes {
     const slot = this.slotOf.get(process);
     if (slot !== undefined) { this.slotOf.delete(process); this.free.push(slot); }
     return slot;
+  }
+
+  /** Pending processes and their slots, in the order they became pending; empties the table. */
+  drain(): [process: number, slot: number][] {
+    const out = this.slotOf.keys().map((p): [number, number] => [p, this.slotOf.get(p)!]);
+    for (const [p] of out) this.slotOf.delete(p);
+    return out.sort((a, b) => this.since[a[1]]! - this.since[b[1]]!);
   }
 }
 
@@ -155,13 +170,12 @@ export class OpTableBuilder {
   finish(): OpTable {
     // The contract treats an invoke left without completion as info (history-format.md §1).
     const p = this.pending;
-    for (const [process, slot] of p.slotOf) {
+    for (const [process, slot] of p.drain()) {
       const f = F_CODE[p.f[slot]!];
       if (f === undefined) continue;
       const op = this.pushOp(p.index[slot]!, slot, process, INFO, f, Infinity, p.txnId[slot]);
       this.invokeMops(op, slot);
     }
-    p.slotOf.clear();
     const o = this.ops, w = this.w, r = this.r;
     o.closeStarts(w.n, r.n);
     const n = o.n;
