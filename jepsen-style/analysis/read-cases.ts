@@ -28,10 +28,10 @@ export function precommittedReadCases(t: OpTable): Anomaly[] {
   for (let op = 0; op < t.n; op++) {
     const w0 = t.wStart[op]!, w1 = t.wStart[op + 1]!, r0 = t.rStart[op]!, r1 = t.rStart[op + 1]!;
     if (w0 === w1 || r0 === r1) continue;
-    const sent = new Set<string>();
-    for (let w = w0; w < w1; w++) sent.add(`${t.wKey[w]}:${t.wValue[w]}`);
+    // An op sends a few values: comparing each read with them beats building a set per op.
+    const sent = w1 - w0 > 16 ? new Set(Array.from({ length: w1 - w0 }, (_, i) => `${t.wKey[w0 + i]}:${t.wValue[w0 + i]}`)) : undefined;
     for (let r = r0; r < r1; r++) {
-      if (!sent.has(`${t.rKey[r]}:${t.rValue[r]}`)) continue;
+      if (sent ? !sent.has(`${t.rKey[r]}:${t.rValue[r]}`) : !sentBy(t, w0, w1, t.rKey[r]!, t.rValue[r]!)) continue;
       const key = t.keys[t.rKey[r]!]!, value = t.rValue[r]!;
       out.push({
         type: 'precommitted-read', allowed: false, key, values: [value], offsets: [t.rOffset[r]!], ops: [t.index[op]!],
@@ -40,6 +40,11 @@ export function precommittedReadCases(t: OpTable): Anomaly[] {
     }
   }
   return out;
+}
+
+function sentBy(t: OpTable, w0: number, w1: number, key: number, value: number): boolean {
+  for (let w = w0; w < w1; w++) if (t.wKey[w] === key && t.wValue[w] === value) return true;
+  return false;
 }
 
 /**
@@ -54,7 +59,7 @@ export function lostWriteCases(t: OpTable, v: Versions): Anomaly[] {
   for (let r = 0; r < t.rKey.length; r++) {
     if (t.type[t.rOp[r]!] !== OK) continue;
     const k = t.rKey[r]!, log = v.logs[k]!;
-    const first = log.dupOffsets.has(t.rValue[r]!) ? firstIndexOf(log, t.rValue[r]!) : v.rIdx[r]!;
+    const first = log.dupOffsets.size > 0 && log.dupOffsets.has(t.rValue[r]!) ? firstIndexOf(log, t.rValue[r]!) : v.rIdx[r]!;
     if (first > bound[k]!) { bound[k] = first; boundOp[k] = t.rOp[r]!; }
   }
   const out: Anomaly[] = [];

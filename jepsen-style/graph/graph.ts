@@ -36,8 +36,12 @@ export interface Graph {
 /** Edge columns that grow together (monomorphic stores: a large history has millions of edges). */
 class EdgeList {
   n = 0;
-  src = new Int32Array(1 << 16); dst = new Int32Array(1 << 16); rel = new Int32Array(1 << 16);
-  key = new Int32Array(1 << 16); ref = new Int32Array(1 << 16);
+  src: Int32Array; dst: Int32Array; rel: Int32Array; key: Int32Array; ref: Int32Array;
+
+  constructor(capacity: number) {
+    this.src = new Int32Array(capacity); this.dst = new Int32Array(capacity); this.rel = new Int32Array(capacity);
+    this.key = new Int32Array(capacity); this.ref = new Int32Array(capacity);
+  }
 
   add(a: number, b: number, rel: number, key = -1, ref = -1): void {
     const i = this.n;
@@ -47,7 +51,7 @@ class EdgeList {
   }
 
   private grow(): void {
-    const size = 2 * this.src.length;
+    const size = 2 * this.src.length + 1024;
     const grown = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
     this.src = grown(this.src); this.dst = grown(this.dst); this.rel = grown(this.rel);
     this.key = grown(this.key); this.ref = grown(this.ref);
@@ -55,7 +59,11 @@ class EdgeList {
 }
 
 export function buildGraph(t: OpTable, v: Versions, options: { rw?: boolean; realtime?: boolean } = {}): Graph {
-  const e = new EdgeList();
+  // Room for every edge the history can produce (ww per version, wr and rw per read at most,
+  // realtime at most three per op), so the columns are never copied while they fill.
+  let bound = 2 * t.rKey.length + 3 * t.n + 16;
+  for (const log of v.logs) bound += log.values.length;
+  const e = new EdgeList(bound);
   const writer = (k: number, value: number) => {
     const w = v.writerOf[k]!.get(value);
     return w === undefined ? -1 : t.wOp[w]!;
