@@ -61,6 +61,9 @@ export class Faults {
 
   async kill(nodeId: NodeId): Promise<void> {
     const container = await this.container(nodeId);
+    // Docker refuses (409) to kill a paused container, which ignoreNotRunning would take for "already
+    // dead": the node would stay frozen, counted as killed, and a restart would not thaw it.
+    if (this.paused.has(nodeId)) await container.unpause().catch(ignoreNotPaused);
     this.paused.delete(nodeId);
     await container.kill({ signal: 'SIGKILL' }).catch(ignoreNotRunning);
     this.killed.add(nodeId);
@@ -76,7 +79,9 @@ export class Faults {
     await this.applyAll();
   }
 
+  /** Pausing a killed node does nothing: it has no process to freeze, and its restart brings it back running. */
   async pause(nodeId: NodeId): Promise<void> {
+    if (this.killed.has(nodeId)) return;
     await (await this.container(nodeId)).pause();
     this.paused.add(nodeId);
   }

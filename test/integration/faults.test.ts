@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { startCluster, type KafkaCluster } from '../../harness/cluster/cluster.ts';
+import { dockerode } from '../../harness/docker/engine.ts';
 import { runInNetworkNamespace } from '../../harness/cluster/firewall.ts';
 import { INTERNAL_PORT, nodeAlias } from '../../harness/cluster/node-config.ts';
 import { allInSync, commitTransaction, createTopic, eventually, kafkaClient, partitionState } from './support.ts';
@@ -143,5 +144,18 @@ describe('pause and resume', () => {
     await cluster.faults.resume(victim);
     await eventually('the resumed broker registered again', () => registeredBrokers([]), (b) => b.includes(victim));
     await eventually('the resumed node back in the ISR', () => stateSeenBy('faults', []), (s) => s.isr.length === 3);
+  });
+
+  it('kill and pause overlap (the families run independently): a paused node is killed for real, a killed one is not paused', async () => {
+    const victim = 2;
+    const container = async () => (await dockerode()).getContainer(cluster.node(victim).container.getId()).inspect();
+    await cluster.faults.pause(victim);
+    await cluster.faults.kill(victim);
+    expect((await container()).State).toMatchObject({ Running: false, Paused: false });
+    await cluster.faults.pause(victim); // a no-op on a dead node, not an error
+    expect(cluster.faults.state()).toMatchObject({ killed: [victim], paused: [] });
+    await cluster.faults.restart(victim);
+    expect((await container()).State).toMatchObject({ Running: true, Paused: false });
+    await eventually('the restarted node registered', () => registeredBrokers([]), (b) => b.length === 3);
   });
 });
