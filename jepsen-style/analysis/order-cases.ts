@@ -107,14 +107,16 @@ class PerKey {
 class OpKeys {
   readonly stamp: Int32Array;
   readonly last: Int32Array;
-  readonly keys: number[] = [];
-  constructor(keys: number) { this.stamp = new Int32Array(keys).fill(-1); this.last = new Int32Array(keys); }
+  /** The op's keys in first-touch order are keys[0 .. count-1] (each key once, so nKeys is room enough). */
+  readonly keys: Int32Array;
+  count = 0;
+  constructor(keys: number) { this.stamp = new Int32Array(keys).fill(-1); this.last = new Int32Array(keys); this.keys = new Int32Array(keys); }
   /** Records index `x` on key `k` for op `mark`; true when it is the op's first on that key. */
   see(mark: number, k: number, x: number): boolean {
     this.last[k] = x;
     if (this.stamp[k] === mark) return false;
     this.stamp[k] = mark;
-    this.keys.push(k);
+    this.keys[this.count++] = k;
     return true;
   }
 }
@@ -154,7 +156,7 @@ export function processCases(t: OpTable, v: Versions): Anomaly[] {
 
 function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRead: PerKey, seen: OpKeys,
   subscribed: boolean, out: Step[]): void {
-  seen.keys.length = 0;
+  seen.count = 0;
   for (let r = t.rStart[op]!; r < t.rStart[op + 1]!; r++) {
     const k = t.rKey[r]!;
     if (seen.see(op, k, r)) {
@@ -175,12 +177,12 @@ function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRea
     }
   }
   // Only ok ops move the position: after fail or info the consumer must have been rolled back.
-  if (t.type[op] === 0) for (const k of seen.keys) lastRead.set(k, seen.last[k]!);
+  if (t.type[op] === 0) for (let i = 0; i < seen.count; i++) lastRead.set(seen.keys[i]!, seen.last[seen.keys[i]!]!);
 }
 
 function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSend: PerKey, seen: OpKeys, out: Step[]): void {
   if (t.type[op] === FAIL) return;
-  seen.keys.length = 0;
+  seen.count = 0;
   for (let w = t.wStart[op]!; w < t.wStart[op + 1]!; w++) {
     const k = t.wKey[w]!;
     if (v.wIdx[w]! < 0) continue;
@@ -195,5 +197,5 @@ function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSen
       }
     }
   }
-  for (const k of seen.keys) lastSend.set(k, seen.last[k]!);
+  for (let i = 0; i < seen.count; i++) lastSend.set(seen.keys[i]!, seen.last[seen.keys[i]!]!);
 }
