@@ -1,8 +1,13 @@
 // Bad input must be refused with the line and the rule it broke (exit 2 in the CLI); a torn last
 // line, the trace of a killed run, is dropped with a warning.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from './checker.ts';
-import { parseHistoryText } from './reader.ts';
+import { buildOpTable, OpTableBuilder } from './analysis/ops.ts';
+import { HistoryLineParser, parseHistoryText, readHistoryFile } from './reader.ts';
+import { generateHistory } from './testing/generate.ts';
 import { HistoryFormatError } from './rules.ts';
 import { HistoryBuilder, poll, polled, send, sent } from './testing/history-builder.ts';
 
@@ -80,6 +85,35 @@ describe('history reader', () => {
   ];
   it.each(cases)('refuses %s, naming the line', (_name, edit, lineNo, message) => {
     rejects(edit(good()), lineNo, message);
+  });
+
+  it.each(cases)('refuses %s on the fast path too, with the same message', (_name, edit, lineNo, message) => {
+    const parser = new HistoryLineParser(() => {}, () => {});
+    let error: unknown;
+    try {
+      parser.push(edit(good()).join('\n') + '\n');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(HistoryFormatError);
+    expect((error as HistoryFormatError).line).toBe(lineNo);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('reads a file through its reused buffer as the in-memory parser reads the text (lines longer than the buffer)', async () => {
+    const events = [...generateHistory({ seed: 5, ops: 200, txnP: 0.5 })];
+    const pairs = Array.from({ length: 120_000 }, (_, i) => [i, i] as [number, number]); // a line over 1 MB
+    events.push({ index: events.length, time: 1e9, process: 999, type: 'invoke', f: 'poll', value: [['poll']] },
+      { index: events.length + 1, time: 1e9, process: 999, type: 'ok', f: 'poll', value: [['poll', { 0: pairs }]] });
+    const text = events.map((e) => JSON.stringify(e)).join('\n') + '\n{"index":';
+    const path = join(mkdtempSync(join(tmpdir(), 'kafka-eos-reader-')), 'history.jsonl');
+    writeFileSync(path, text);
+    const fromFile = new OpTableBuilder();
+    const summary = await readHistoryFile(path, (e) => fromFile.add(e), (s) => fromFile.addScanned(s));
+    const fromText = parseHistoryText(text);
+    expect(summary).toEqual({ count: fromText.count, warnings: fromText.warnings });
+    expect(summary.warnings[0]).toMatch(/torn last line dropped/);
+    expect(fromFile.finish()).toEqual(buildOpTable(fromText.events));
   });
 
   it('accepts nemesis events between client events without alternation rules', () => {

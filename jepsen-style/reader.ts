@@ -2,7 +2,7 @@
 // keeps. A run that is killed leaves a torn last line (history-format.md §1), so a line that is not
 // JSON is only an error once another line follows it. Lines of the common client-event shape can
 // skip JSON.parse (fast-scan.ts) when the caller consumes scanned events directly.
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { FastEventScanner } from './fast-scan.ts';
 import type { HistoryEvent } from './history.ts';
 import { HistoryFormatError, HistoryRules } from './rules.ts';
@@ -30,12 +30,20 @@ export class HistoryLineParser {
   push(chunk: string | Uint8Array): void {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     const buf = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
+    this.carry = buf.subarray(this.lines(buf, buf.length));
+  }
+
+  /**
+   * Reads the complete lines of buf[0, n) and keeps nothing of buf (the caller may refill it):
+   * returns where the first incomplete line starts. Not to be mixed with a pending `push` carry.
+   */
+  lines(buf: Uint8Array, n: number): number {
     // The scanner finds the end of a line it can read, so only other lines need a newline search.
     // It reads no further than the last newline: a read past the buffer would teach the compiler
     // that bytes may be undefined, which slows every later line down.
-    const last = this.scanned ? buf.lastIndexOf(10) : -1;
+    const last = this.scanned && n > 0 ? buf.lastIndexOf(10, n - 1) : -1;
     let start = 0;
-    while (start < buf.length) {
+    while (start < n) {
       if (start <= last && !this.torn) {
         const end = this.scanner.scanLine(buf, start, last);
         if (end >= 0 && buf[end] === 10) {
@@ -46,11 +54,11 @@ export class HistoryLineParser {
         }
       }
       const nl = buf.indexOf(10, start);
-      if (nl === -1) break;
+      if (nl === -1 || nl >= n) break;
       this.handle(buf, start, nl);
       start = nl + 1;
     }
-    this.carry = buf.subarray(start);
+    return start;
   }
 
   end(): ReadSummary {
@@ -98,11 +106,28 @@ export class HistoryLineParser {
   }
 }
 
-/** Reads a history file, streaming; throws HistoryFormatError (with a line number) on bad input. */
+/**
+ * Reads a history file, streaming through one reused buffer (no allocation per chunk); throws
+ * HistoryFormatError (with a line number) on bad input.
+ */
 export async function readHistoryFile(path: string, sink: (event: HistoryEvent) => void, scanned?: ScannedSink): Promise<ReadSummary> {
   const parser = new HistoryLineParser(sink, scanned);
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  for await (const chunk of stream) parser.push(chunk as Buffer);
+  const file = await open(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(1 << 20), filled = 0;
+    for (;;) {
+      if (filled === buf.length) buf = Buffer.concat([buf], 2 * buf.length); // a line longer than the buffer
+      const { bytesRead } = await file.read(buf, filled, buf.length - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      const used = parser.lines(buf, filled);
+      buf.copyWithin(0, used, filled);
+      filled -= used;
+    }
+    parser.push(Buffer.from(buf.subarray(0, filled)));
+  } finally {
+    await file.close();
+  }
   return parser.end();
 }
 
