@@ -7,15 +7,11 @@
 // the fast path never changes what is accepted or rejected, nor the order in which reads are seen.
 // The hot loops keep the position in a local variable and numbers go to a module variable: this
 // file is most of the time a large history takes to check.
+import { F_NAMES, POLL, POLL_MAP, SEND_PAIR, SEND_PLAIN, shapeFits, TYPE_NAMES, V_EMPTY, V_KEYS, V_MISSING, V_MOPS, V_NULL } from './scan-shape.ts';
 import { after, COLON, COMMA, enc, FAIL, LBRACE, LBRACK, Literal, MINUS, NEWLINE, plainString, Q, RBRACE, RBRACK, same, skipString, wordAt, ws } from './scan-bytes.ts';
 
-export const SEND_PLAIN = 1, SEND_PAIR = 2, POLL = 3, POLL_MAP = 4;
-/** `value` kinds. */
-export const V_MISSING = 0, V_NULL = 1, V_MOPS = 2, V_KEYS = 3, V_EMPTY = 4;
-export const TYPE_NAMES = ['invoke', 'ok', 'fail', 'info'] as const;
-export const F_NAMES = ['send', 'poll', 'txn', 'assign', 'subscribe', 'crash'] as const;
+export { F_NAMES, POLL, POLL_MAP, SEND_PAIR, SEND_PLAIN, TYPE_NAMES, V_EMPTY, V_KEYS, V_MISSING, V_MOPS, V_NULL } from './scan-shape.ts';
 
-const F_POLL = 1, F_SEND = 0, F_ASSIGN = 3, F_SUBSCRIBE = 4, F_CRASH = 5;
 /** Field numbers, in the order JSON.stringify of a history event writes them. */
 const K_INDEX = 0, K_TIME = 1, K_PROCESS = 2, K_TYPE = 3, K_F = 4, K_VALUE = 5, K_ERROR = 6, K_TXN_ID = 7;
 
@@ -83,7 +79,7 @@ export class FastEventScanner {
         this.p = start; this.length = 0; this.valueKind = V_MISSING;
         if (!this.fields(0)) return -1;
       } else if (usual === HEADER && !this.fields(0b111111)) return -1;
-      return this.shapeFits() ? this.p : -1;
+      return shapeFits(this.f, this.type === 0, this.valueKind, this.scratch, this.length) ? this.p : -1;
     } catch (e) {
       if (e === FAIL) return -1;
       throw e;
@@ -157,31 +153,6 @@ export class FastEventScanner {
     if (b[p] === COMMA) { this.p = ws(b, p + 1); return true; }
     this.p = ws(b, after(b, p, RBRACE));
     return false;
-  }
-
-  /** The value's shape must suit `f` and whether this is an invoke (history-format.md §1). */
-  private shapeFits(): boolean {
-    const f = this.f, invoke = this.type === 0, kind = this.valueKind;
-    if (f === F_CRASH) return kind === V_NULL;
-    if (f === F_ASSIGN || f === F_SUBSCRIBE) return kind === V_KEYS || kind === V_EMPTY;
-    if (kind === V_EMPTY) return true;
-    if (kind === V_NULL) return !invoke;
-    if (kind !== V_MOPS) return false;
-    const s = this.scratch;
-    for (let i = 0; i < this.length;) {
-      const m = s[i]!;
-      if (m === SEND_PLAIN || m === SEND_PAIR) {
-        if (f === F_POLL || (invoke && m === SEND_PAIR)) return false;
-        i += m === SEND_PLAIN ? 3 : 4;
-      } else {
-        if (f === F_SEND || (invoke && m === POLL_MAP)) return false;
-        if (m === POLL) { i++; continue; }
-        const keys = s[i + 1]!;
-        i += 2;
-        for (let k = 0; k < keys; k++) i += 2 + 2 * s[i + 1]!;
-      }
-    }
-    return true;
   }
 
   private nonNegative(): number {
