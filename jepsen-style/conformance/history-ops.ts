@@ -56,13 +56,24 @@ export function historyOps(events: Iterable<HistoryEvent>): HistoryOps {
   // committed records whatever its own op's outcome (the reason Jepsen's version orders take polls
   // of every op). A stricter rule would make the model refuse what Kafka legitimately showed.
   const read = new Map<string, number>();
+  /** Every offset each value was read at: a copier writes a value again after an aborted copy. */
+  const readAt = new Map<string, Set<number>>();
   for (const op of ops) {
     for (const s of sendsOf(op)) maxKey = Math.max(maxKey, s.key);
     for (const m of op.mops) for (const [k, pairs] of readsOf(m)) {
       maxKey = Math.max(maxKey, k);
-      for (const [o, v] of pairs) if (!read.has(kv(k, v))) read.set(kv(k, v), o);
+      for (const [o, v] of pairs) {
+        if (!read.has(kv(k, v))) read.set(kv(k, v), o);
+        const at = readAt.get(kv(k, v));
+        if (at) at.add(o); else readAt.set(kv(k, v), new Set([o]));
+      }
     }
   }
+  // A read proves this op's write only where the offsets agree (or the op never learned its offset).
+  const readHere = (s: ReturnType<typeof sendsOf>[number]) => {
+    const at = readAt.get(kv(s.key, s.value));
+    return at !== undefined && (s.offset === null || at.has(s.offset));
+  };
   // A send whose answer was lost has no offset in its op, but a poll that returned it tells where it
   // landed: the replay needs that to append it in the order the cluster did.
   for (const op of ops) {
@@ -79,7 +90,7 @@ export function historyOps(events: Iterable<HistoryEvent>): HistoryOps {
   const rank = { ok: 0, info: 1, fail: 2 };
   const writerOf = new Map<string, ReplayOp>();
   for (const op of ops) {
-    op.committed = op.type === 'ok' || (op.type === 'info' && sendsOf(op).some((s) => read.has(kv(s.key, s.value))));
+    op.committed = op.type === 'ok' || (op.type === 'info' && sendsOf(op).some(readHere));
     for (const s of sendsOf(op)) {
       const seen = writerOf.get(kv(s.key, s.value));
       if (!seen || rank[op.type] < rank[seen.type]) writerOf.set(kv(s.key, s.value), op);
