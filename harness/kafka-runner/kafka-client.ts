@@ -96,7 +96,15 @@ export class KafkaClientProcess {
       // previous markers (tens of ms; kafkajs#1315): retry soon and often rather than after 100+ ms.
       retry: { retries: 8, initialRetryTime: 20, maxRetryTime: 1_000 },
     });
-    await this.producer.connect(); // InitProducerId happens here for transactional producers
+    await this.producer.connect();
+    if (this.transactionalId !== null) {
+      // kafkajs' connect() takes a producer id *without* the transactional id (its idempotent manager);
+      // the InitProducerId that fences older instances waits for the first transaction(). An empty
+      // transaction makes it happen now, before this process reads any committed offsets, as
+      // exactly-once requires (and the checker's zombie witnesses assume: the first op initialises).
+      // Its abort sends nothing: kafkajs ends a transaction that touched nothing locally.
+      await (await this.producer.transaction()).abort();
+    }
     this.producerReady = true;
     return this.producer;
   }

@@ -15,7 +15,8 @@ const SCANNED_F = [F_SEND, F_POLL, F_TXN, -1, -1, -1];
 const SCANNED_ASSIGN = 3, SCANNED_SUBSCRIBE = 4;
 
 /** An assign or subscribe that may have taken effect (ok or info): it resets per-key process state. */
-export interface Assignment { process: number; index: number; keys: number[]; subscribe: boolean }
+/** `index`: the assign's completion; `invokeIndex`: its invoke (a process's first op starts its life). */
+export interface Assignment { process: number; index: number; invokeIndex: number; keys: number[]; subscribe: boolean }
 
 export interface HistoryStats { ops: number; ok: number; fail: number; info: number }
 
@@ -128,7 +129,7 @@ export class OpTableBuilder {
     if (e.f === 'assign' || e.f === 'subscribe') {
       if (e.type !== 'fail') {
         const keys = (Array.isArray(e.value) ? e.value : this.pending.parsed[slot]) as number[];
-        this.assignments.push({ process: e.process, index: e.index, keys, subscribe: e.f === 'subscribe' });
+        this.assignments.push({ process: e.process, index: e.index, invokeIndex: this.pending.index[slot]!, keys, subscribe: e.f === 'subscribe' });
       }
       return;
     }
@@ -157,7 +158,7 @@ export class OpTableBuilder {
     if (slot === undefined) return;
     const hasValue = kind === V_MOPS || kind === V_EMPTY || kind === V_KEYS;
     if (s.f === SCANNED_ASSIGN || s.f === SCANNED_SUBSCRIBE) {
-      if (type !== FAIL) this.assignments.push({ process: s.process, index: s.index, keys: hasValue ? Array.from(scratch.subarray(0, length)) : [], subscribe: s.f === SCANNED_SUBSCRIBE });
+      if (type !== FAIL) this.assignments.push({ process: s.process, index: s.index, invokeIndex: this.pending.index[slot]!, keys: hasValue ? Array.from(scratch.subarray(0, length)) : [], subscribe: s.f === SCANNED_SUBSCRIBE });
       return;
     }
     const f = SCANNED_F[s.f]!;
