@@ -55,9 +55,10 @@ function workersArb(o: ResolvedOptions, n: number): fc.Arbitrary<Worker[]> {
  * once the first instance has completed `completedOps` ops. The first keeps running until fenced.
  * The gate is a small absolute count, not a share of the planned ops: a real cluster under faults
  * completes a small fraction of the ops the pacing plans (tens of copies, not thousands), and a gate at
- * 20-60 % of the plan never opened there, so the scenario never ran against Kafka.
+ * 20-60 % of the plan never opened there, so the scenario never ran against Kafka; under all three
+ * fault families a copier completes fewer than ten copies in some runs, hence a gate of 2 to 8.
  */
-export const ZOMBIE_GATE = { min: 5, max: 40 } as const;
+export const ZOMBIE_GATE = { min: 2, max: 8 } as const;
 
 function zombieArb(o: ResolvedOptions, keyMap: Array<[number, number]>, n: number): fc.Arbitrary<Worker[]> {
   const lo = Math.max(1, Math.min(ZOMBIE_GATE.min, n - 1));
