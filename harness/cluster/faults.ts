@@ -61,8 +61,8 @@ export class Faults {
 
   async kill(nodeId: NodeId): Promise<void> {
     const container = await this.container(nodeId);
-    // Docker refuses (409) to kill a paused container, which ignoreNotRunning would take for "already
-    // dead": the node would stay frozen, counted as killed, and a restart would not thaw it.
+    // Docker 20.10 kills a paused container; unpausing first keeps the kill real on an engine that
+    // answers 409 instead, which ignoreNotRunning would take for "already dead" (a node left frozen).
     if (this.paused.has(nodeId)) await container.unpause().catch(ignoreNotPaused);
     this.paused.delete(nodeId);
     await container.kill({ signal: 'SIGKILL' }).catch(ignoreNotRunning);

@@ -146,7 +146,7 @@ describe('pause and resume', () => {
     await eventually('the resumed node back in the ISR', () => stateSeenBy('faults', []), (s) => s.isr.length === 3);
   });
 
-  it('kill and pause overlap (the families run independently): a paused node is killed for real, a killed one is not paused', async () => {
+  it('kill and pause overlap (the families run independently): a paused node is killed for real, pausing a killed one is a no-op', async () => {
     const victim = 2;
     const container = async () => (await dockerode()).getContainer(cluster.node(victim).container.getId()).inspect();
     await cluster.faults.pause(victim);
