@@ -102,11 +102,12 @@ function mutants(argv: string[]): void {
 /** Run directories: each DIR with a verdict.json, or the run directories inside a campaign DIR. */
 function runDirs(dirs: string[]): string[] {
   return dirs.flatMap((d) => existsSync(path.join(d, 'verdict.json')) ? [d]
-    : readdirSync(d).map((e) => path.join(d, e)).filter((e) => existsSync(path.join(e, 'verdict.json'))).sort());
+    : readdirSync(d).map((e) => path.join(d, e)).filter((e) => existsSync(path.join(e, 'verdict.json'))).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
 }
 
 function table(dirs: string[]): void {
   const rows = ['| run | Kafka | client | verdict | anomalies | ops | ok | info | completed ops/s |', '|---|---|---|---|---|---|---|---|---|'];
+  const summary: Array<{ valid: boolean; rate: number; info: number; ops: number }> = [];
   for (const dir of runDirs(dirs)) {
     const v = verdictOf(dir);
     const s = v.histories.kafka?.verdict.stats;
@@ -114,8 +115,12 @@ function table(dirs: string[]): void {
     const completed = events.filter((e) => e.process !== 'nemesis' && e.type !== 'invoke' && e.time <= v.timeLimitSeconds * 1e9).length;
     rows.push(`| ${path.basename(dir)} | ${v.kafkaVersion} | ${v.client} | ${v.complete ? (v.valid ? 'valid' : 'INVALID') : 'incomplete'} | ${v.anomalyTypes.join(', ') || '—'} | ` +
       `${s?.ops ?? '—'} | ${s?.ok ?? '—'} | ${s ? `${((100 * s.info) / Math.max(1, s.ops)).toFixed(0)} %` : '—'} | ${(completed / v.timeLimitSeconds).toFixed(0)} |`);
+    summary.push({ valid: v.complete && v.valid, rate: Math.round(completed / v.timeLimitSeconds), info: s?.info ?? 0, ops: s?.ops ?? 0 });
   }
   console.log(rows.join('\n'));
+  const valid = summary.filter((r) => r.valid).length;
+  const infoShare = (100 * summary.reduce((a, r) => a + r.info, 0)) / Math.max(1, summary.reduce((a, r) => a + r.ops, 0));
+  console.log(`\n${summary.length} runs: ${valid} valid, ${summary.length - valid} invalid; median completed ops/s in the main phase ${median(summary.map((r) => r.rate))}; info ${infoShare.toFixed(0)} % of all ops`);
 }
 
 /** The mutant table again, from run directories named `<mutant>-seed<N>` (as `mutants` writes them). */
