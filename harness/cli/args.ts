@@ -24,3 +24,11 @@ export function intFlag(command: string, name: string, raw: string | undefined, 
   }
   return value;
 }
+
+/** A comma-separated choice list (`--nemesis kill,pause`): deduplicated, each item one of `choices`. */
+export function listFlag<C extends string>(command: string, what: string, raw: string | undefined, choices: readonly C[]): C[] {
+  const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = items.filter((i) => !(choices as readonly string[]).includes(i));
+  if (unknown.length > 0) throw usageError(`${command}: unknown ${what} '${unknown.join(',')}': choose from ${choices.join(', ')} (comma-separated)`);
+  return [...new Set(items)] as C[];
+}

@@ -2,7 +2,7 @@
 // cluster, check the histories, write verdict.json and the report. Flags and exit codes are the
 // contract's (history-format.md §3): 0 valid, 1 anomalies or divergence, 2 bad usage, 3 harness error.
 import path from 'node:path';
-import { parseFlags, intFlag } from './args.ts';
+import { parseFlags, intFlag, listFlag } from './args.ts';
 import { EXIT, usageError } from './exit-codes.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
 import { DEFAULT_OPTIONS, generateProgram, NEMESIS_FAMILIES, type NemesisFamily } from '../workload/index.ts';
@@ -60,16 +60,12 @@ export function parseRunFlags(command: string, argv: string[]): ParsedRun {
   const { values } = parseFlags(command, argv, RUN_FLAGS);
   const target = (values.target ?? 'both') as Target;
   if (!TARGETS.includes(target)) throw usageError(`${command}: --target must be one of ${TARGETS.join(', ')}, got '${values.target}'`);
-  const nemesis = (values.nemesis ?? '').split(',').map((s) => s.trim()).filter(Boolean) as NemesisFamily[];
-  const unknown = nemesis.filter((n) => !NEMESIS_FAMILIES.includes(n));
-  if (unknown.length > 0) throw usageError(`${command}: unknown nemesis '${unknown.join(',')}': choose from ${NEMESIS_FAMILIES.join(', ')} (comma-separated)`);
+  const nemesis = listFlag(command, 'nemesis', values.nemesis, NEMESIS_FAMILIES);
   const mutate = values.mutate ?? null;
   if (mutate !== null && !(MUTATIONS as readonly string[]).includes(mutate)) {
     throw usageError(`${command}: unknown --mutate '${mutate}': choose from ${MUTATIONS.join(', ')}`);
   }
-  const clientFixes = (values['client-fix'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const unknownFixes = clientFixes.filter((c) => !(CLIENT_FIXES as readonly string[]).includes(c));
-  if (unknownFixes.length > 0) throw usageError(`${command}: unknown --client-fix '${unknownFixes.join(',')}': choose from ${CLIENT_FIXES.join(', ')}`);
+  const clientFixes = listFlag(command, '--client-fix', values['client-fix'], CLIENT_FIXES);
   const workload = (values.workload ?? 'standard') as Workload;
   if (!WORKLOADS.includes(workload)) throw usageError(`${command}: unknown --workload '${values.workload}': choose from ${WORKLOADS.join(', ')}`);
   const txnVersion = intFlag(command, 'txn-version', values['txn-version'], 2, 1);
@@ -78,7 +74,7 @@ export function parseRunFlags(command: string, argv: string[]): ParsedRun {
     seed: intFlag(command, 'seed', values.seed, 1, 0),
     target,
     timeLimitSeconds: intFlag(command, 'time-limit', values['time-limit'], 60, 1),
-    nemesis: [...new Set(nemesis)],
+    nemesis,
     mutate,
     kafkaVersion: values['kafka-version'] ?? DEFAULT_KAFKA_VERSION,
     txnVersion,
@@ -86,7 +82,7 @@ export function parseRunFlags(command: string, argv: string[]): ParsedRun {
     workers: values.workers === undefined ? undefined : intFlag(command, 'workers', values.workers, 6, 1),
     nemesisIntervalSeconds: values['nemesis-interval'] === undefined ? undefined : intFlag(command, 'nemesis-interval', values['nemesis-interval'], 10, 1),
     out: values.out,
-    clientFixes: [...new Set(clientFixes)] as ClientFix[],
+    clientFixes,
     workload,
   };
 }

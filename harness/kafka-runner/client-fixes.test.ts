@@ -71,7 +71,7 @@ describe('client fix abort-filter', () => {
     expect(outcome.failed).toBe(true);
   });
 
-  it('reaches kafkajs Batch when installed first, and only when enabled', () => {
+  it('reaches kafkajs Batch when installed first, only while enabled', () => {
     const script = `
       import { installClientFixes, enableClientFixes } from './harness/kafka-runner/client-fixes.ts';
       import { createRequire } from 'node:module';
@@ -83,9 +83,11 @@ describe('client fix abort-filter', () => {
       const kept = () => new Batch('t', '112', partition).messages.filter((m) => m.key === null).map((m) => m.offset);
       const stock = kept();
       enableClientFixes(['abort-filter']);
-      console.log(JSON.stringify({ stock, fixed: kept() }));`;
+      const fixed = kept();
+      enableClientFixes([]);
+      console.log(JSON.stringify({ stock, fixed, stockAgain: kept() }));`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ stock: ['112'], fixed: [] });
+    expect(JSON.parse(run.stdout)).toEqual({ stock: ['112'], fixed: [], stockAgain: ['112'] });
   });
 });

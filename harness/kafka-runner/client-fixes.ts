@@ -93,9 +93,12 @@ export function installClientFixes(): void {
   switchableInstalled = true;
 }
 
-/** Turns the named fixes on for this process; throws if kafkajs was loaded before the stand-in. */
+/**
+ * Makes exactly the named fixes active for this process (a campaign or a test may run several
+ * programs in one process, with and without); throws if a fix is asked for but kafkajs was loaded
+ * before the stand-in.
+ */
 export function enableClientFixes(fixes: readonly ClientFix[]): void {
-  if (fixes.length === 0) return;
-  if (!switchableInstalled) throw new Error('client fixes: kafkajs was loaded before installClientFixes() ran; call it first in the entry point');
-  if (fixes.includes('abort-filter')) active = fixedAbortFilter;
+  if (fixes.length > 0 && !switchableInstalled) throw new Error('client fixes: kafkajs was loaded before installClientFixes() ran; call it first in the entry point');
+  active = fixes.includes('abort-filter') ? fixedAbortFilter : null;
 }
