@@ -2,8 +2,7 @@
 // history itself: it reads what the checker wrote into verdict.json).
 //
 //   npx tsx scripts/bug-finding.ts mutants [--seeds 1..3] [--time-limit 45] [--nemesis partition,kill,pause] [--out DIR]
-//     Runs every --mutate mode on each seed against a fresh cluster and prints whether the anomaly the
-//     mutant should cause was found, and when: the time of the last op that completed its evidence.
+//     Runs every --mutate mode on each seed against a fresh cluster, then prints the `detect` table.
 //   npx tsx scripts/bug-finding.ts detect DIR...
 //     The mutant table again from existing `<mutant>-seed<N>` run directories.
 //   npx tsx scripts/bug-finding.ts table DIR...
@@ -13,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MUTATIONS } from '../harness/cli/run.ts';
+import { parseSeedRange } from '../harness/campaign/seeds.ts';
 import type { RunVerdict } from '../harness/run/verdict-file.ts';
 import { checkHistory } from '../jepsen-style/checker.ts';
 import type { HistoryEvent } from '../jepsen-style/history.ts';
@@ -27,11 +27,6 @@ export const EXPECTED: Record<(typeof MUTATIONS)[number], string[]> = {
 };
 
 interface Event { index: number; time: number; type: string; process: number | string }
-
-function seedsOf(range: string): number[] {
-  const [a, b] = range.split('..').map(Number);
-  return Array.from({ length: (b ?? a!) - a! + 1 }, (_, i) => a! + i);
-}
 
 function verdictOf(dir: string): RunVerdict {
   return JSON.parse(readFileSync(path.join(dir, 'verdict.json'), 'utf8')) as RunVerdict;
@@ -75,34 +70,29 @@ function mutants(argv: string[]): void {
     nemesis: { type: 'string', default: 'partition,kill,pause' }, out: { type: 'string', default: 'runs/mutants' },
     only: { type: 'string' },
   } });
-  const rows: string[] = ['| mutant | seed | expected | found (invalid) | caught | detected at (5 s steps) | run wall time |', '|---|---|---|---|---|---|---|'];
-  const summary: string[] = [];
+  const dirs: string[] = [];
   for (const mutant of MUTATIONS.filter((m) => !values.only || values.only.split(',').includes(m))) {
-    const times: number[] = [];
-    for (const seed of seedsOf(values.seeds!)) {
+    for (const seed of parseSeedRange(values.seeds)) {
       const dir = path.resolve(values.out!, `${mutant}-seed${seed}`);
       const started = Date.now();
       const status = runKafka(['--seed', String(seed), '--mutate', mutant, '--time-limit', values['time-limit']!, '--nemesis', values.nemesis!,
         '--client-fix', 'abort-filter', '--out', dir]);
-      const wall = (Date.now() - started) / 1000;
-      if (!existsSync(path.join(dir, 'verdict.json'))) { rows.push(`| ${mutant} | ${seed} | | run failed (exit ${status}) | | | |`); continue; }
-      const found = verdictOf(dir).anomalyTypes;
-      const at = detectedAt(dir, EXPECTED[mutant]);
-      if (at !== null) times.push(at);
-      rows.push(`| ${mutant} | ${seed} | ${EXPECTED[mutant].join(' / ')} | ${found.join(', ') || '—'} | ${at !== null ? 'yes' : 'no'} | ${at !== null ? `${at.toFixed(1)} s` : '—'} | ${wall.toFixed(0)} s |`);
-      console.error(rows[rows.length - 1]);
+      console.error(`${mutant} seed ${seed}: exit ${status}, ${((Date.now() - started) / 1000).toFixed(0)} s wall`);
+      dirs.push(dir);
     }
-    const m = median(times);
-    summary.push(`| ${mutant} | ${times.length}/${seedsOf(values.seeds!).length} | ${m === null ? '—' : `${m.toFixed(1)} s`} |`);
   }
-  console.log(rows.join('\n'));
-  console.log(['', '| mutant | seeds caught | median time to detect |', '|---|---|---|', ...summary].join('\n'));
+  detect(dirs);
+}
+
+/** DIR itself when it holds a verdict.json, else its subdirectories in seed order. */
+function expand(dirs: string[]): string[] {
+  return dirs.flatMap((d) => existsSync(path.join(d, 'verdict.json')) || !existsSync(d) ? [d]
+    : readdirSync(d).map((e) => path.join(d, e)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
 }
 
 /** Run directories: each DIR with a verdict.json, or the run directories inside a campaign DIR. */
 function runDirs(dirs: string[]): string[] {
-  return dirs.flatMap((d) => existsSync(path.join(d, 'verdict.json')) ? [d]
-    : readdirSync(d).map((e) => path.join(d, e)).filter((e) => existsSync(path.join(e, 'verdict.json'))).sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
+  return expand(dirs).filter((d) => existsSync(path.join(d, 'verdict.json')));
 }
 
 function table(dirs: string[]): void {
@@ -127,10 +117,14 @@ function table(dirs: string[]): void {
 function detect(dirs: string[]): void {
   const rows = ['| mutant | seed | expected | found (invalid) | caught | detected at (5 s steps) |', '|---|---|---|---|---|---|'];
   const times = new Map<string, number[]>();
-  for (const dir of dirs.flatMap((d) => existsSync(path.join(d, 'verdict.json')) ? [d] : readdirSync(d).map((e) => path.join(d, e))).sort()) {
+  for (const dir of expand(dirs)) {
     const match = /^(.+)-seed(\d+)$/.exec(path.basename(dir));
     const mutant = match?.[1] as keyof typeof EXPECTED | undefined;
-    if (!match || !mutant || !(mutant in EXPECTED) || !existsSync(path.join(dir, 'verdict.json'))) continue;
+    if (!match || !mutant || !(mutant in EXPECTED)) continue;
+    if (!existsSync(path.join(dir, 'verdict.json'))) {
+      rows.push(`| ${mutant} | ${match[2]} | ${EXPECTED[mutant].join(' / ')} | the run left no verdict.json | no | — |`);
+      continue;
+    }
     const at = detectedAt(dir, EXPECTED[mutant]);
     if (at !== null) times.set(mutant, [...(times.get(mutant) ?? []), at]);
     rows.push(`| ${mutant} | ${match[2]} | ${EXPECTED[mutant].join(' / ')} | ${verdictOf(dir).anomalyTypes.join(', ') || '—'} | ${at !== null ? 'yes' : 'no'} | ${at !== null ? `${at} s` : '—'} |`);
