@@ -55,15 +55,13 @@ export function historyOps(events: Iterable<HistoryEvent>): HistoryOps {
   // An info op committed if any op read one of its writes: a read_committed poll returns only
   // committed records whatever its own op's outcome (the reason Jepsen's version orders take polls
   // of every op). A stricter rule would make the model refuse what Kafka legitimately showed.
-  const read = new Map<string, number>();
-  /** Every offset each value was read at: a copier writes a value again after an aborted copy. */
+  /** Every offset each value was read at, first read first: a copier writes a value again after an aborted copy. */
   const readAt = new Map<string, Set<number>>();
   for (const op of ops) {
     for (const s of sendsOf(op)) maxKey = Math.max(maxKey, s.key);
     for (const m of op.mops) for (const [k, pairs] of readsOf(m)) {
       maxKey = Math.max(maxKey, k);
       for (const [o, v] of pairs) {
-        if (!read.has(kv(k, v))) read.set(kv(k, v), o);
         const at = readAt.get(kv(k, v));
         if (at) at.add(o); else readAt.set(kv(k, v), new Set([o]));
       }
@@ -80,8 +78,8 @@ export function historyOps(events: Iterable<HistoryEvent>): HistoryOps {
     op.mops = op.mops.map((m) => {
       if (m[0] !== 'send' || (Array.isArray(m[2]) && m[2][0] !== null)) return m;
       const v = Array.isArray(m[2]) ? (m[2] as readonly [null, number])[1] : (m[2] as number);
-      const o = read.get(kv(m[1], v));
-      return o === undefined ? m : ['send', m[1], [o, v]];
+      const first = readAt.get(kv(m[1], v))?.values().next();
+      return first === undefined ? m : ['send', m[1], [first.value!, v]];
     });
     // Non-transactional sends are not atomic: of an info send op, the sends nobody acknowledged or
     // read are resolved as never having happened (a kill can cut an op after its first send).
