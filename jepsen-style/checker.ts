@@ -12,6 +12,8 @@ import { zombieCases } from './analysis/zombie-cases.ts';
 import { cycleCases } from './graph/cycle-cases.ts';
 import type { HistoryEvent } from './history.ts';
 import type { ProgramInfo } from './program-info.ts';
+import type { CycleWorkerData } from './cycle-worker.ts';
+import { startWorker } from './threads.ts';
 
 export interface CheckOptions {
   /** Program metadata for the checks beyond Jepsen (consume-transform-produce, zombie fencing). */
@@ -42,12 +44,20 @@ export function checkHistory(events: Iterable<HistoryEvent>, options: CheckOptio
 
 /** All anomalies of an indexed history, unsorted and unfiltered. */
 export function findAnomalies(t: OpTable, v: Versions, options: CheckOptions = {}): Anomaly[] {
-  const found: Anomaly[] = [
+  return withCycles(t, otherAnomalies(t, v, options), cycleCases(t, v, { maxPerType: options.maxPerType ?? 256 }));
+}
+
+/** Every detector's anomalies but the cycles': those listed before them and after them. */
+function otherAnomalies(t: OpTable, v: Versions, options: CheckOptions): [before: Anomaly[], after: Anomaly[]] {
+  return [[
     ...inconsistentOffsetCases(t, v), ...duplicateCases(t, v), ...g1aCases(t, v), ...precommittedReadCases(t),
     ...lostWriteCases(t, v), ...unseenCases(t, v), ...internalCases(t, v), ...processCases(t, v),
-    ...cycleCases(t, v, { maxPerType: options.maxPerType ?? 256 }),
-    ...ctpCases(t, v, options.program), ...zombieCases(t, v, options.program),
-  ];
+  ], [...ctpCases(t, v, options.program), ...zombieCases(t, v, options.program)]];
+}
+
+/** The cycles (found here or in a worker) in their place among the other anomalies. */
+function withCycles(t: OpTable, [before, after]: [Anomaly[], Anomaly[]], cycles: Anomaly[]): Anomaly[] {
+  const found = [...before, ...cycles, ...after];
   if (!t.type.some((x) => x === OK)) {
     found.push({
       type: 'empty-transaction-graph', allowed: false, ops: [],
@@ -59,11 +69,39 @@ export function findAnomalies(t: OpTable, v: Versions, options: CheckOptions = {
 
 /** Checks an op table built while streaming (the `check` command). */
 export function checkOpTable(t: OpTable, options: CheckOptions = {}): Verdict {
+  return verdictOf(t, findAnomalies(t, buildVersions(t), options), options);
+}
+
+/**
+ * The same verdict as `checkOpTable`, with the cycle search in a worker thread (cycle-worker.ts)
+ * while this thread runs the other detectors. The table must be in shared memory (an
+ * OpTableBuilder's is), or it is copied to the worker.
+ */
+export async function checkOpTableInParallel(t: OpTable, options: CheckOptions = {}): Promise<Verdict> {
+  const maxPerType = options.maxPerType ?? 256;
+  // Only what the graph needs: the transaction ids and assignments could be large to copy.
+  const table: OpTable = { ...t, txnId: new Map(), assignments: [] };
+  const worker = startWorker('cycle-worker', { table, maxPerType } satisfies CycleWorkerData);
+  try {
+    const cycles = new Promise<Anomaly[]>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`cycle search thread exited with code ${code}`)));
+    });
+    cycles.catch(() => {}); // awaited below; a failure meanwhile must not be unhandled
+    const others = otherAnomalies(t, buildVersions(t), options);
+    return verdictOf(t, withCycles(t, others, await cycles), options);
+  } finally {
+    await worker.terminate();
+  }
+}
+
+function verdictOf(t: OpTable, found: Anomaly[], options: CheckOptions): Verdict {
   const maxPerType = options.maxPerType ?? 256;
   const anomalies: Record<string, Anomaly[]> = {};
   const anomalyCounts: Record<string, number> = {};
   const invalid = new Set<string>();
-  for (const a of findAnomalies(t, buildVersions(t), options)) {
+  for (const a of found) {
     anomalyCounts[a.type] = (anomalyCounts[a.type] ?? 0) + 1;
     const list = (anomalies[a.type] ??= []);
     if (!a.allowed) invalid.add(a.type);

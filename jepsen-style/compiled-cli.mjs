@@ -2,7 +2,8 @@
 // timed by users on large histories, and loading the CLI through tsx (a loader thread, a transpile
 // round trip per module) costs about 0.4 CPU s per check, half the time of a 100k-op check. So the
 // launcher runs `check` from one esbuild bundle of harness/cli/main.ts (split at its dynamic
-// imports, so that only the check command's code loads), cached under node_modules/.cache and
+// imports, so that only the check command's code loads; the checker's worker threads run
+// parse-worker.js and cycle-worker.js from the same build), cached under node_modules/.cache and
 // rebuilt when any source file it was built from has changed (size or mtime). Any failure (no
 // esbuild, a build error, an unwritable cache) returns undefined and the launcher uses tsx as before.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -46,7 +47,7 @@ async function build(root, cache, pointer) {
   const dir = `b-${process.pid}-${Date.now()}`;
   mkdirSync(join(cache, dir), { recursive: true });
   const result = await esbuild({
-    entryPoints: { main: join(root, 'harness', 'cli', 'main.ts') }, outdir: join(cache, dir),
+    entryPoints: { main: join(root, 'harness', 'cli', 'main.ts'), 'parse-worker': join(root, 'jepsen-style', 'parse-worker.ts'), 'cycle-worker': join(root, 'jepsen-style', 'cycle-worker.ts') }, outdir: join(cache, dir),
     bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
     absWorkingDir: root, metafile: true, logLevel: 'silent', tsconfig: join(root, 'tsconfig.json'),
     plugins: [{ name: 'signatures', setup(b) { b.onLoad({ filter: /.*/ }, (args) => { before.set(args.path, signature(args.path)); return undefined; }); } }],

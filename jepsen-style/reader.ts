@@ -2,10 +2,13 @@
 // keeps. A run that is killed leaves a torn last line (history-format.md §1), so a line that is not
 // JSON is only an error once another line follows it. Lines of the common client-event shape can
 // skip JSON.parse (fast-scan.ts) when the caller consumes scanned events directly.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { FastEventScanner } from './fast-scan.ts';
 import type { HistoryEvent } from './history.ts';
+import { readInParallel, type PoolOptions } from './reader-pool.ts';
 import { HistoryFormatError, HistoryRules } from './rules.ts';
+import { HEAD, RAW, type Tape } from './scan-tape.ts';
+import { threadsPay } from './thread-policy.ts';
 
 export interface ReadSummary {
   /** Events accepted. */
@@ -80,12 +83,39 @@ export class HistoryLineParser {
     this.events++;
   }
 
-  private handle(buf: Uint8Array, start: number, end: number): void {
+  /**
+   * The lines a worker scanned (scan-tape.ts), in order, as `lines` would have taken them: a scanned
+   * event goes where `acceptScanned` sends it, any other line through `handle`'s JSON path.
+   */
+  replay(t: Tape): void {
+    const nums = t.nums, s = this.scanner;
+    for (let i = 0; i < t.n;) {
+      if (nums[i] === RAW) {
+        this.handle(t.raw, nums[i + 1]!, nums[i + 2]!, false);
+        i += 3;
+        continue;
+      }
+      if (this.torn) this.handle(t.raw, 0, 0, false); // throws: only the last line may be torn
+      const length = nums[i + 8]!, ref = nums[i + 7]!;
+      s.index = nums[i + 1]!; s.time = nums[i + 2]!; s.process = nums[i + 3]!; s.type = nums[i + 4]!;
+      s.f = nums[i + 5]!; s.valueKind = nums[i + 6]!; s.txnId = ref < 0 ? undefined : t.strings[ref];
+      if (s.scratch.length < length) s.scratch = new Float64Array(2 * length);
+      const scratch = s.scratch, from = i + HEAD;
+      for (let j = 0; j < length; j++) scratch[j] = nums[from + j]!;
+      s.length = length;
+      this.line++;
+      this.acceptScanned();
+      i = from + length;
+    }
+  }
+
+  /** One line by the general path; `tryScan` false when the scanner has already refused it. */
+  private handle(buf: Uint8Array, start: number, end: number, tryScan = true): void {
     this.line++;
     if (this.torn) {
       throw new HistoryFormatError(this.torn.line, `not valid JSON (${this.torn.reason}); only the last line may be torn. Fix or remove that line`);
     }
-    if (this.scanned && this.scanner.scan(buf, start, end)) {
+    if (tryScan && this.scanned && this.scanner.scan(buf, start, end)) {
       this.acceptScanned();
       return;
     }
@@ -106,12 +136,28 @@ export class HistoryLineParser {
   }
 }
 
+/** Files from this size up are scanned by worker threads (smaller ones do not repay starting them). */
+export const PARALLEL_FROM_BYTES = 32 << 20;
+
+export interface ReadOptions extends PoolOptions {
+  /** Use worker threads; by default for files of PARALLEL_FROM_BYTES or more (and `scanned` given) when threads pay (thread-policy.ts). */
+  parallel?: boolean;
+}
+
 /**
- * Reads a history file, streaming through one reused buffer (no allocation per chunk); throws
- * HistoryFormatError (with a line number) on bad input.
+ * Reads a history file, streaming through one reused buffer (no allocation per chunk), or, for a
+ * large file, through worker threads that scan chunks of it (reader-pool.ts): the result and any
+ * HistoryFormatError (with a line number) are the same either way.
  */
-export async function readHistoryFile(path: string, sink: (event: HistoryEvent) => void, scanned?: ScannedSink): Promise<ReadSummary> {
+export async function readHistoryFile(path: string, sink: (event: HistoryEvent) => void, scanned?: ScannedSink, options: ReadOptions = {}): Promise<ReadSummary> {
   const parser = new HistoryLineParser(sink, scanned);
+  if (scanned) {
+    const { size } = await stat(path);
+    if (options.parallel ?? threadsPay(size >= PARALLEL_FROM_BYTES)) {
+      await readInParallel(path, size, parser, options);
+      return parser.end();
+    }
+  }
   const file = await open(path, 'r');
   try {
     let buf = Buffer.allocUnsafe(1 << 20), filled = 0;

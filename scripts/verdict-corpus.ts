@@ -4,12 +4,14 @@
 // bad variants made from a small history (torn tail, a bad line in the middle, an empty line, a
 // broken rule), so that error messages and warnings are compared too.
 //
-//   npx tsx scripts/verdict-corpus.ts record [--dir D] [--cli]   # before a change
+//   npx tsx scripts/verdict-corpus.ts record [--dir D] [--cli [--bin PATH]]   # before a change
 //   npx tsx scripts/verdict-corpus.ts compare [--dir D] [--cli]  # after it: lists every difference
 //
 // Without --cli each file is checked in this process through checkHistoryFile (what `check` calls;
 // quick), with --cli through a fresh `node bin/kafka-eos.js check FILE --json` (what a user runs:
-// stdout, stderr and exit code). Records of the two modes are kept apart. `record` copies every
+// stdout, stderr and exit code; --bin PATH takes another checkout's launcher, e.g. to record with the
+// code before a change). Records of the two modes are kept apart. KAFKA_EOS_CHECK_THREADS=1 (or 0)
+// in the environment makes every check use the checker's worker threads (or none), whatever its size. `record` copies every
 // history into D/files (named by content), so a later compare reads the same bytes even if the
 // original was rewritten or removed meanwhile; `compare` checks exactly the recorded list (a later
 // `record` reuses that list too: delete D/files.txt to collect the corpus afresh).
@@ -22,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkHistoryFile } from '../jepsen-style/check-file.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { dir: { type: 'string', default: join(tmpdir(), 'verdict-corpus') }, cli: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { dir: { type: 'string', default: join(tmpdir(), 'verdict-corpus') }, cli: { type: 'boolean', default: false }, bin: { type: 'string' } } });
 const mode = positionals[0];
 if (mode !== 'record' && mode !== 'compare') {
   console.error('usage: npx tsx scripts/verdict-corpus.ts record|compare [--dir D] [--cli]');
@@ -76,7 +78,7 @@ function variants(source: string): string[] {
 
 async function outcome(path: string): Promise<string> {
   if (values.cli) {
-    const r = spawnSync(process.execPath, [join(repo, 'bin', 'kafka-eos.js'), 'check', path, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(process.execPath, [values.bin ?? join(repo, 'bin', 'kafka-eos.js'), 'check', path, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     return JSON.stringify({ status: r.status, stderr: r.stderr }) + '\n' + r.stdout;
   }
   try {

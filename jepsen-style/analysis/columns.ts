@@ -1,14 +1,18 @@
 // The op table's columns while it is built: typed arrays that grow together, one class per record
-// kind, so that each store is monomorphic and a million ops cost a few dozen reallocations.
+// kind, so that each store is monomorphic and a million ops cost a few dozen reallocations. They live
+// in shared memory, so that the cycle search's worker thread (cycle-worker.ts) reads the finished
+// table without a copy (typed arrays on shared memory are as fast to use as others).
 
-const growI32 = (a: Int32Array, n: number): Int32Array<ArrayBuffer> => { const b = new Int32Array(n); b.set(a); return b; };
-const growF64 = (a: Float64Array, n: number): Float64Array<ArrayBuffer> => { const b = new Float64Array(n); b.set(a); return b; };
+const i32 = (n: number): Int32Array => new Int32Array(new SharedArrayBuffer(4 * n));
+const f64 = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * n));
+const growI32 = (a: Int32Array, n: number): Int32Array => { const b = i32(n); b.set(a); return b; };
+const growF64 = (a: Float64Array, n: number): Float64Array => { const b = f64(n); b.set(a); return b; };
 
 /** Writes or reads: per mop, its op, key id, offset (NaN: unknown) and value. */
 export class MopColumns {
   n = 0;
-  op = new Int32Array(1024); key = new Int32Array(1024);
-  offset = new Float64Array(1024); value = new Float64Array(1024);
+  op = i32(1024); key = i32(1024);
+  offset = f64(1024); value = f64(1024);
 
   add(op: number, key: number, offset: number, value: number): void {
     if (this.n === this.op.length) this.reserve(1);
@@ -32,11 +36,11 @@ export class MopColumns {
 /** Per op: history indices, process, type, f, times, and where its writes and reads start. */
 export class OpColumns {
   n = 0;
-  index = new Int32Array(1024); invokeIndex = new Int32Array(1024); process = new Int32Array(1024);
-  type = new Int32Array(1024); f = new Int32Array(1024);
-  invokeTime = new Float64Array(1024); completeTime = new Float64Array(1024);
+  index = i32(1024); invokeIndex = i32(1024); process = i32(1024);
+  type = i32(1024); f = i32(1024);
+  invokeTime = f64(1024); completeTime = f64(1024);
   /** One longer than the others: `closeStarts` appends the end of the last op's mops. */
-  wStart = new Int32Array(1025); rStart = new Int32Array(1025);
+  wStart = i32(1025); rStart = i32(1025);
 
   /** Appends an op; returns its id. */
   add(index: number, invokeIndex: number, process: number, type: number, f: number, invokeTime: number,

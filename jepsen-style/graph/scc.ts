@@ -1,6 +1,9 @@
-// Tarjan's strongly connected components, iterative (a million-vertex history would overflow the
-// call stack), over the edges whose relation is in `mask` and, optionally, only among `active`
-// vertices. Every cycle lies inside one component, so cycle searches can be confined to one.
+// Strongly connected components over the edges whose relation is in `mask` and, optionally, only
+// among `active` vertices. Every cycle lies inside one component, so cycle searches can be confined
+// to one. A valid history's graph is mostly acyclic: a topological peel (Kahn) removes every vertex
+// that no cycle reaches, in two tight passes over the edges, and Tarjan runs only on what remains
+// (nothing, often). Tarjan on the remainder finds the same components as on the whole graph: a
+// peeled vertex lies on no cycle. Component ids may differ; callers compare them only for equality.
 import type { Graph } from './graph.ts';
 
 export interface Components {
@@ -11,6 +14,45 @@ export interface Components {
 }
 
 export function stronglyConnected(g: Graph, mask: number, active?: Uint8Array): Components {
+  const rest = unpeeled(g, mask, active);
+  return rest ? tarjan(g, mask, rest) : { comp: new Int32Array(g.vertices).fill(-1), count: 0 };
+}
+
+/** The (active) vertices Kahn's peel leaves, or undefined when it leaves none (no cycle). */
+function unpeeled(g: Graph, mask: number, active?: Uint8Array): Uint8Array | undefined {
+  const n = g.vertices, adjRel = g.adjRel, adjDst = g.adjDst, start = g.start;
+  const indegree = new Int32Array(n);
+  if (!active) {
+    for (let e = 0, m = adjDst.length; e < m; e++) if (adjRel[e]! & mask) indegree[adjDst[e]!]!++;
+  } else {
+    for (let v = 0; v < n; v++) {
+      if (!active[v]) continue;
+      for (let e = start[v]!, end = start[v + 1]!; e < end; e++) {
+        const w = adjDst[e]!;
+        if (adjRel[e]! & mask && active[w]) indegree[w]!++;
+      }
+    }
+  }
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let v = 0; v < n; v++) if (indegree[v] === 0 && (!active || active[v])) queue[tail++] = v;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    for (let e = start[v]!, end = start[v + 1]!; e < end; e++) {
+      const w = adjDst[e]!;
+      if (adjRel[e]! & mask && (!active || active[w]) && --indegree[w]! === 0) queue[tail++] = w;
+    }
+  }
+  let left = 0;
+  for (let v = 0; v < n; v++) if (!active || active[v]) left++;
+  if (tail === left) return undefined;
+  const rest = new Uint8Array(n);
+  for (let v = 0; v < n; v++) rest[v] = indegree[v]! > 0 ? 1 : 0;
+  return rest;
+}
+
+/** Tarjan's algorithm, iterative (a million-vertex history would overflow the call stack). */
+export function tarjan(g: Graph, mask: number, active?: Uint8Array): Components {
   const n = g.vertices, adjRel = g.adjRel, adjDst = g.adjDst, start = g.start;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
