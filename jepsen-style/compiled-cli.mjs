@@ -25,6 +25,26 @@ export async function compiledCli(root) {
   }
 }
 
+/**
+ * The sources of the outputs `check` loads (the entry, the check command's chunk, the workers, and
+ * what they import statically): other engineers' edits elsewhere (run, cluster, ...) leave the
+ * bundle as it is, since `check` never loads those chunks.
+ */
+function checkInputs(metafile) {
+  const roots = new Set(['harness/cli/main.ts', 'harness/cli/check.ts', 'jepsen-style/parse-worker.ts', 'jepsen-style/cycle-worker.ts']);
+  const outputs = metafile.outputs;
+  const todo = Object.keys(outputs).filter((o) => roots.has(outputs[o].entryPoint));
+  const seen = new Set(todo), files = new Set();
+  while (todo.length > 0) {
+    const out = outputs[todo.pop()];
+    for (const file of Object.keys(out.inputs)) files.add(file);
+    for (const i of out.imports) {
+      if (i.kind === 'import-statement' && outputs[i.path] && !seen.has(i.path)) { seen.add(i.path); todo.push(i.path); }
+    }
+  }
+  return files;
+}
+
 function signature(path) {
   const s = statSync(path);
   return `${s.size}:${s.mtimeMs}`;
@@ -53,7 +73,7 @@ async function build(root, cache, pointer) {
     plugins: [{ name: 'signatures', setup(b) { b.onLoad({ filter: /.*/ }, (args) => { before.set(args.path, signature(args.path)); return undefined; }); } }],
   });
   const inputs = {};
-  for (const file of Object.keys(result.metafile.inputs)) {
+  for (const file of checkInputs(result.metafile)) {
     const abs = resolve(root, file);
     inputs[relative(root, abs)] = before.get(abs) ?? signature(abs);
   }

@@ -1,0 +1,46 @@
+// `kafka-eos check` runs from a cached bundle (compiled-cli.mjs); it must print exactly what the
+// CLI run from source prints, exit code and standard error included, on good, bad and torn files.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: plain JavaScript (it runs before any TypeScript loader), without type declarations
+import { compiledCli } from './compiled-cli.mjs';
+import { generateHistory } from './testing/generate.ts';
+import { INJECTIONS } from './testing/inject.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kafka-eos-compiled-'));
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, args, (error, stdout, stderr) => done({ code: error ? (error.code as number) : 0, stdout, stderr }));
+  });
+}
+
+describe('the bundled check command', () => {
+  it('builds (or finds) a bundle', async () => {
+    expect(await compiledCli(resolve('.'))).toMatch(/^file:.*\/main\.js$/);
+  }, 60_000);
+
+  it('prints what the CLI run from source prints', async () => {
+    const events = [...generateHistory({ seed: 2, ops: 300, keys: 4, concurrency: 4, txnP: 0.5 })];
+    const lines = events.map((e) => JSON.stringify(e));
+    const bad = INJECTIONS.duplicate(events.map((e) => structuredClone(e)), () => 0)!.map((e) => JSON.stringify(e));
+    const files = {
+      valid: lines.join('\n') + '\n',
+      invalid: bad.join('\n') + '\n',
+      torn: lines.join('\n') + '\n{"index":',
+      unusable: [...lines.slice(0, 5), '{"index": 5,', ...lines.slice(5)].join('\n') + '\n',
+    };
+    const codes: number[] = [];
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(dir, `${name}.jsonl`);
+      writeFileSync(path, text);
+      const bundled = await run(['bin/kafka-eos.js', 'check', path, '--json']);
+      expect(bundled).toEqual(await run(['--import', 'tsx', 'harness/cli/main.ts', 'check', path, '--json']));
+      codes.push(bundled.code);
+    }
+    expect(codes).toEqual([0, 1, 0, 2]);
+  }, 120_000);
+});
