@@ -4,9 +4,6 @@
 // of aborted transactions through. The stock client stays the default: the harness checks the clients'
 // share in exactly-once too, so a fix must be asked for, and shows in verdict.json and the repro line.
 //
-// Always on, because it only decides whether the harness makes progress: `stopFetchersAfterStop`, for
-// consumers whose fetchers outlive `stop()` and spin the event loop.
-//
 // kafkajs' Batch captures `filterAbortedMessages` when its module loads, so the fix cannot be swapped in
 // later: `installClientFixes()` puts a switchable stand-in into the CommonJS cache first, and must run
 // before anything loads kafkajs (the CLI entry point calls it on its first line).
@@ -53,37 +50,6 @@ export const fixedAbortFilter: AbortFilter = ({ messages, abortedTransactions })
     return !(inTransaction && abortedProducers.has(producerId));
   });
 };
-
-/**
- * kafkajs' Runner.fetch answers `[]` at once, without I/O, once the consumer is stopped. If `stop()`
- * lands while the fetch manager rebuilds its fetchers (a broker left the metadata), the rebuilt fetchers
- * are never stopped and call it in a loop of microtasks: the process' event loop never turns again
- * (seen: the harness froze right after a broker kill). Throwing instead ends those fetchers; the
- * runner's retry loop then sees the consumer stopped and exits. Patched on the prototype, so load order
- * does not matter; idempotent.
- */
-export function stopFetchersAfterStop(): void {
-  const Runner = require('kafkajs/src/consumer/runner.js') as { prototype: RunnerLike & { [PATCHED]?: true } };
-  if (Runner.prototype[PATCHED]) return;
-  const stockFetch = Runner.prototype.fetch;
-  Runner.prototype.fetch = async function fetch(this: RunnerLike, nodeId: number) {
-    if (!this.running) throw new ConsumerStopped();
-    return stockFetch.call(this, nodeId);
-  };
-  Runner.prototype[PATCHED] = true;
-}
-
-const PATCHED = Symbol.for('kafka-eos.stopFetchersAfterStop');
-interface RunnerLike { running: boolean; fetch(nodeId: number): Promise<unknown[]> }
-
-/** Retriable, so kafkajs' runner retries, finds itself stopped and exits instead of crashing. */
-export class ConsumerStopped extends Error {
-  readonly retriable = true;
-  constructor() {
-    super('the consumer was stopped while its fetchers were being rebuilt');
-    this.name = 'KafkaEosConsumerStopped';
-  }
-}
 
 /** Puts the switchable filter into the CommonJS cache, unless kafkajs' Batch is loaded already. */
 export function installClientFixes(): void {

@@ -2,7 +2,8 @@
 // outcome exactly as the model runner does (harness/model-runner/README.md, "Client behaviour"):
 // `ok` took effect, `fail` definitely did not, `info` unknown. The producer is created and initialized
 // (InitProducerId fences older instances) before anything else the process does; the consumer is a
-// KeyConsumer with positions of its own. The client never judges: it reports what Kafka answered.
+// KeyConsumer with positions of its own, fetching only when an op polls. The client never judges: it
+// reports what Kafka answered.
 import type { Kafka, Producer } from 'kafkajs';
 import type { ClientEvent, Key, Offset, Value } from '../../jepsen-style/history.ts';
 import type { OpResult } from '../model-runner/modelClient.ts';
@@ -40,9 +41,8 @@ export class KafkaClientProcess {
     private readonly transactionalId: string | null,
     private readonly groupId: string,
     private readonly s: ClientSettings,
-    runTag: string,
   ) {
-    this.consumer = new KeyConsumer({ kafka: s.kafka, keys: s.keys, memberGroup: `${runTag}-p${process}`, readUncommitted: s.readUncommitted });
+    this.consumer = new KeyConsumer({ kafka: s.kafka, keys: s.keys, readUncommitted: s.readUncommitted });
   }
 
   async execute(op: ProgramOp, invoked: ClientEvent['value']): Promise<OpResult> {
@@ -76,7 +76,13 @@ export class KafkaClientProcess {
       case 'crash':
         return { type: 'info', value: null, error: 'crash', endProcess: true, fenced: false };
       case 'poll':
-        return ok([['poll', await this.consumer.poll(this.s.pollMs)]]);
+        try {
+          return ok([['poll', await this.consumer.poll(this.s.pollMs)]]);
+        } catch (error) {
+          // Nothing written and no position moved (they move only with returned records): a definite
+          // failure, and the process can go on.
+          return { type: 'fail', value: out, error: classify(error).error, endProcess: false, fenced: false };
+        }
       case 'send':
         return this.send(op.value, out);
       case 'txn':

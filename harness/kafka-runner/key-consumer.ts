@@ -1,47 +1,62 @@
-// A consumer with manual assignment and positions, built on kafkajs, which only offers group
-// subscriptions: each process consumes in a group of its own (so no rebalance ever moves its
-// partitions) through an assigner that hands the one member exactly the partitions of its keys.
-// Records are buffered as kafkajs fetches them; a `poll` drains the buffer. Positions are the
-// harness' own (first record not yet returned, per key), so seek and rollback are exact.
-import kafkajs, { type Consumer, type Kafka } from 'kafkajs';
+// A consumer with manual assignment and positions, as Jepsen's clients use KafkaConsumer.assign: no
+// group, no background fetching. A `poll` sends one read_committed Fetch to each broker that leads an
+// assigned partition, from the harness' own positions (first record not yet returned, per key), so seek
+// and rollback are exact. Records go through kafkajs' own fetch decoding and read_committed filter
+// (its Batch, with the `abort-filter` fix when asked for): that is the client's share being tested.
+//
+// Why not kafkajs' Consumer: it fetches continuously from every leader whether or not anything polls,
+// needs a group join per assignment, and on this 2-core machine that background work cost more broker
+// and harness CPU than the ops themselves (24 idle consumers: 690 fetches/s, 0.7 of a core).
+import { createRequire } from 'node:module';
+import type { Kafka } from 'kafkajs';
 import type { Key, Offset, Value } from '../../jepsen-style/history.ts';
 import type { KeyPartition } from '../workload/program.ts';
-import { sleep } from './deadline.ts';
-import { stopFetchersAfterStop } from './client-fixes.ts';
 
-const { AssignerProtocol } = kafkajs;
-const ASSIGNER = 'kafka-eos-manual';
-/**
- * At most this many records wait in the buffer; beyond it records are dropped and the key is sought
- * back to its position at the next poll, so Kafka sends them again. (Not kafkajs' pause(): with
- * consumers paused most of the time, a 120 s faulty run spun in kafkajs' fetch manager at 100% CPU and
- * the harness stopped making progress.)
- */
-const BUFFER_LIMIT = 5_000;
+const require = createRequire(import.meta.url);
+
+/** Per partition per fetch: far above a poll's worth of 10-byte records, far below a memory worry. */
+const MAX_BYTES_PER_PARTITION = 1 << 20;
+/** How long past its max wait a poll waits for a leader (a partitioned one never answers). */
+const FETCH_GRACE_MS = 2_000;
+const READ_UNCOMMITTED = 0;
+const READ_COMMITTED = 1;
+/** kafkajs errors after which the leaders it knows are stale. */
+const STALE_METADATA = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'OFFSET_NOT_AVAILABLE']);
 
 export type Polled = Record<string, Array<[Offset, Value]>>;
 
 export interface KeyConsumerOptions {
   kafka: Kafka;
   keys: readonly KeyPartition[];
-  /** The consumer's private group: used only for membership, never for committed offsets. */
-  memberGroup: string;
   readUncommitted: boolean;
 }
 
+/** The parts of kafkajs' (internal) Cluster and Broker a poll uses. */
+interface FetchedMessage { offset: string; value: Buffer | null }
+interface BatchLike { messages: FetchedMessage[]; isEmptyIncludingFiltered(): boolean; lastOffset(): string }
+interface PartitionData { partition: number }
+interface ClusterLike {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  refreshMetadataIfNecessary(): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(b: { nodeId: string }): Promise<{
+    fetch(request: object): Promise<{ responses: Array<{ topicName: string; partitions: PartitionData[] }> }>;
+  }>;
+}
+
 export class KeyConsumer {
-  private consumer: Consumer | null = null;
+  private connecting: Promise<ClusterLike> | null = null;
   private assigned: Key[] = [];
-  /** Next offset a poll returns, per assigned key. Records below it are dropped (stale fetches). */
+  /** Next offset a poll returns, per assigned key. */
   private readonly position = new Map<Key, Offset>();
-  private readonly buffer = new Map<Key, Array<[Offset, Value]>>();
-  private buffered = 0;
-  /** Keys whose records were dropped at the buffer limit: sought back to their position at the next poll. */
-  private readonly overflowed = new Set<Key>();
   private readonly byTopicPartition = new Map<string, Key>();
+  /** Bumped at each poll's start and end: a fetch answers only the poll that sent it. */
+  private generation = 0;
 
   constructor(private readonly options: KeyConsumerOptions) {
-    stopFetchersAfterStop(); // a kafkajs liveness bug; see client-fixes.ts
     for (const k of options.keys) this.byTopicPartition.set(`${k.topic}/${k.partition}`, k.key);
   }
 
@@ -56,116 +71,127 @@ export class KeyConsumer {
   /** Replaces the assignment. Keys kept keep their position; new keys start at `start(key)`. */
   async assign(keys: readonly Key[], start: (key: Key) => Offset): Promise<void> {
     const kept = new Map([...this.position].filter(([k]) => keys.includes(k)));
-    await this.close();
     this.assigned = [...new Set(keys)].sort((a, b) => a - b);
     this.position.clear();
     for (const k of this.assigned) this.position.set(k, kept.get(k) ?? start(k));
-    if (this.assigned.length === 0) return;
-
-    const partitionsByTopic = new Map<string, number[]>();
-    for (const k of this.assigned) {
-      const kp = this.options.keys[k]!;
-      partitionsByTopic.set(kp.topic, [...(partitionsByTopic.get(kp.topic) ?? []), kp.partition]);
-    }
-    const consumer = this.options.kafka.consumer({
-      groupId: this.options.memberGroup,
-      readUncommitted: this.options.readUncommitted,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      rebalanceTimeout: 10_000,
-      maxWaitTimeInMs: 100,
-      retry: { retries: 3, initialRetryTime: 100 },
-      partitionAssigners: [() => manualAssigner(partitionsByTopic)],
-    });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...partitionsByTopic.keys()], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      eachBatch: async ({ batch, isStale }) => {
-        const key = this.byTopicPartition.get(`${batch.topic}/${batch.partition}`);
-        if (key === undefined || isStale() || this.consumer !== consumer) return;
-        for (const m of batch.messages) this.accept(key, Number(m.offset), Number(m.value?.toString()));
-      },
-    });
-    for (const k of this.assigned) this.seekKafka(k, this.position.get(k)!);
+    if (this.assigned.length > 0) await this.connect();
   }
 
-  /** Everything buffered now, or what arrives within `maxWaitMs` if nothing is. */
+  /**
+   * What the leaders return within `maxWaitMs`: one Fetch per leader, concurrently, each answered as
+   * soon as it has a record. A leader that has not answered `FETCH_GRACE_MS` later is read next time
+   * (its late answer is dropped: positions move only with records a poll returned). Fails only when no
+   * leader answered, with the first leader's error.
+   */
   async poll(maxWaitMs: number): Promise<Polled> {
-    if (this.consumer === null) throw new Error('poll before assign');
-    const deadline = Date.now() + maxWaitMs;
-    while (this.buffered === 0 && Date.now() < deadline) await sleep(10);
-    const out: Polled = {};
-    for (const [k, records] of this.buffer) {
-      if (records.length === 0) continue;
-      out[String(k)] = records;
-      this.position.set(k, records[records.length - 1]![0] + 1);
-      this.buffer.set(k, []);
+    if (this.assigned.length === 0) return {};
+    const cluster = await this.connect();
+    await cluster.refreshMetadataIfNecessary();
+    const generation = ++this.generation;
+    const fetches = this.requestsByLeader(cluster).map(([nodeId, topics]) => this.fetchFrom(cluster, nodeId, topics, maxWaitMs, generation));
+    const outcomes = await settledWithin(fetches, maxWaitMs + FETCH_GRACE_MS);
+    this.generation++; // whatever is still in flight belongs to a finished poll
+    const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as { type?: string; name?: string }] : []));
+    if (failures.some((e) => STALE_METADATA.has(e.type ?? '') || e.name !== 'KafkaJSProtocolError')) {
+      void cluster.refreshMetadata().catch(() => undefined);
     }
-    this.buffered = 0;
-    for (const k of this.overflowed) this.seekKafka(k, this.position.get(k)!);
-    this.overflowed.clear();
+    if (failures.length > 0 && failures.length === outcomes.length) throw failures[0];
+    const out: Polled = {};
+    for (const o of outcomes) if (o.status === 'fulfilled') Object.assign(out, o.value);
     return out;
   }
 
   /** The next poll starts at `offset` on `key`. */
   seek(key: Key, offset: Offset): void {
-    if (!this.position.has(key)) return;
-    this.position.set(key, offset);
-    this.buffered -= this.buffer.get(key)?.length ?? 0;
-    this.buffer.set(key, []);
-    this.seekKafka(key, offset);
+    if (this.position.has(key)) this.position.set(key, offset);
   }
 
   async close(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = null;
-    this.buffer.clear();
-    this.buffered = 0;
-    this.overflowed.clear();
-    if (consumer) await consumer.disconnect().catch(() => undefined);
+    const connecting = this.connecting;
+    this.connecting = null;
+    if (connecting) await connecting.then((c) => c.disconnect()).catch(() => undefined);
   }
 
-  private accept(key: Key, offset: Offset, value: Value): void {
-    const list = this.buffer.get(key) ?? [];
-    const next = list.length > 0 ? list[list.length - 1]![0] + 1 : (this.position.get(key) ?? 0);
-    if (offset < next) return; // refetched after a seek, or a fetch that raced one
-    if (this.buffered >= BUFFER_LIMIT) {
-      this.overflowed.add(key);
-      return;
+  private requestsByLeader(cluster: ClusterLike): Array<[string, Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>]> {
+    const byLeader = new Map<string, Map<string, Array<{ partition: number; fetchOffset: string; maxBytes: number }>>>();
+    const partitionsByTopic = new Map<string, number[]>();
+    for (const k of this.assigned) {
+      const kp = this.options.keys[k]!;
+      partitionsByTopic.set(kp.topic, [...(partitionsByTopic.get(kp.topic) ?? []), kp.partition]);
     }
-    if (this.overflowed.has(key)) return; // a gap would follow: wait for the seek back
-    list.push([offset, value]);
-    this.buffer.set(key, list);
-    this.buffered++;
+    for (const [topic, partitions] of partitionsByTopic) {
+      for (const [nodeId, led] of Object.entries(cluster.findLeaderForPartitions(topic, partitions))) {
+        const topics = byLeader.get(nodeId) ?? new Map();
+        byLeader.set(nodeId, topics);
+        topics.set(topic, led.map((partition) => ({
+          partition,
+          fetchOffset: String(this.position.get(this.byTopicPartition.get(`${topic}/${partition}`)!)),
+          maxBytes: MAX_BYTES_PER_PARTITION,
+        })));
+      }
+    }
+    return [...byLeader].map(([nodeId, topics]) => [nodeId, [...topics].map(([topic, partitions]) => ({ topic, partitions }))]);
   }
 
-  private seekKafka(key: Key, offset: Offset): void {
-    const kp = this.options.keys[key]!;
-    try {
-      this.consumer?.seek({ topic: kp.topic, partition: kp.partition, offset: String(offset) });
-    } catch {
-      // Not joined yet: kafkajs starts from the beginning and `accept` drops what lies below the position.
+  private async fetchFrom(cluster: ClusterLike, nodeId: string, topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string }> }>, maxWaitMs: number, generation: number): Promise<Polled> {
+    const broker = await cluster.findBroker({ nodeId });
+    const { responses } = await broker.fetch({
+      maxWaitTime: maxWaitMs, minBytes: 1, maxBytes: 10 * MAX_BYTES_PER_PARTITION,
+      isolationLevel: this.options.readUncommitted ? READ_UNCOMMITTED : READ_COMMITTED, topics,
+    });
+    const out: Polled = {};
+    if (generation !== this.generation) return out;
+    const Batch = loadBatch();
+    for (const { topicName, partitions } of responses) {
+      for (const data of partitions) {
+        const key = this.byTopicPartition.get(`${topicName}/${data.partition}`);
+        const requested = topics.find((t) => t.topic === topicName)?.partitions.find((p) => p.partition === data.partition);
+        // A seek since the fetch was sent wins: its records are no longer what comes next.
+        if (key === undefined || requested === undefined || String(this.position.get(key)) !== requested.fetchOffset) continue;
+        const batch = new Batch(topicName, requested.fetchOffset, data);
+        if (batch.isEmptyIncludingFiltered()) continue;
+        const records = batch.messages.map((m): [Offset, Value] => [Number(m.offset), Number(m.value?.toString())]);
+        if (records.length > 0) out[String(key)] = records;
+        // Past aborted records and markers too, as Java's consumer does: they are never returned.
+        this.position.set(key, Number(batch.lastOffset()) + 1);
+      }
     }
+    return out;
+  }
+
+  private connect(): Promise<ClusterLike> {
+    this.connecting ??= (async () => {
+      const cluster = createCluster(this.options.kafka);
+      await cluster.connect();
+      await cluster.addMultipleTargetTopics([...new Set(this.options.keys.map((k) => k.topic))]);
+      return cluster;
+    })();
+    // A failed connect is retried by the next op rather than cached.
+    return this.connecting.catch((error) => {
+      this.connecting = null;
+      throw error;
+    });
   }
 }
 
-function manualAssigner(partitionsByTopic: ReadonlyMap<string, number[]>) {
-  const assignment = Object.fromEntries(partitionsByTopic);
-  return {
-    name: ASSIGNER,
-    version: 1,
-    async assign({ members }: { members: Array<{ memberId: string }> }) {
-      // A private group has one member; should a stale member linger, it gets nothing.
-      return members.map((m, i) => ({
-        memberId: m.memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
-      }));
-    },
-    protocol({ topics }: { topics: string[] }) {
-      return { name: ASSIGNER, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
-    },
-  };
+/** Like Promise.allSettled, but what has not settled within `ms` counts as rejected with a timeout. */
+function settledWithin<T>(promises: Array<Promise<T>>, ms: number): Promise<Array<PromiseSettledResult<T>>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`fetch timeout: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.allSettled(promises.map((p) => Promise.race([p, timeout]))).finally(() => clearTimeout(timer));
+}
+
+/** kafkajs' Batch, loaded on first use: after the client fixes were installed (client-fixes.ts). */
+function loadBatch(): new (topic: string, fetchedOffset: string, data: PartitionData) => BatchLike {
+  return require('kafkajs/src/consumer/batch.js');
+}
+
+/** A fresh kafkajs Cluster (own connections, own metadata) from the Kafka object's private factory. */
+function createCluster(kafka: Kafka): ClusterLike {
+  const factory = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (factory === undefined) throw new Error('kafkajs internals changed: no private:Kafka:createCluster on the Kafka object (pinned kafkajs 2.2.4 has it)');
+  const create = (kafka as unknown as Record<symbol, (o: object) => ClusterLike>)[factory]!;
+  return create({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, maxInFlightRequests: null });
 }

@@ -82,7 +82,7 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
       program, writer, stats, acked: new AckedOffsets(), signal, startedAt: Date.now(),
       freshProcess: () => nextProcess++,
       newClient: (process, transactionalId, groupId) => {
-        const client = new KafkaClientProcess(process, transactionalId, groupId, settings, runTag);
+        const client = new KafkaClientProcess(process, transactionalId, groupId, settings);
         clients.push(client);
         return client;
       },
