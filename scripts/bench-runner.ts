@@ -1,14 +1,17 @@
 // Benchmark of the Kafka runner: completed client ops per second against a fresh 3-node cluster, with
 // the rate over time (per 5 s bucket), without faults and with `--nemesis partition,kill,pause`.
 // Prints figures; asserts nothing. Each run goes through `kafka-eos run --target kafka` end to end.
-// Usage: npx tsx scripts/bench-runner.ts [--time-limit 60] [--faulty-time-limit 120] [--workers 12] [--rate 1000] [--seed 7]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+// Also where the cores went in the middle of the main phase (from 25 % to 90 % of it): the brokers' and
+// the harness' CPU, per second and per completed op, since on a small machine that is the bound.
+// Usage: npx tsx scripts/bench-runner.ts [--time-limit 60] [--faulty-time-limit 120] [--workers 12] [--rate 1000] [--seed 7] [--skip-faulty]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dockerode } from '../harness/docker/engine.ts';
 import { LABEL } from '../harness/docker/labels.ts';
+import { describeCpu, sampleCpu, type CpuSample } from './cpu-sampler.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +20,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '12' },
     rate: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '7' },
+    'skip-faulty': { type: 'boolean', default: false },
   },
 });
 
@@ -27,9 +31,12 @@ async function bench(label: string, timeLimit: string, nemesis: string | null): 
   const args = ['bin/kafka-eos.js', 'run', '--seed', values.seed!, '--target', 'kafka', '--time-limit', timeLimit,
     '--workers', values.workers!, '--rate', values.rate!, '--out', out, ...(nemesis ? ['--nemesis', nemesis] : [])];
   const started = Date.now();
-  const run = spawnSync('node', args, { encoding: 'utf8' });
+  const child = spawn('node', args, { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const cpu = await sampleMainPhase(join(out, 'kafka', 'history.jsonl'), child.pid!, Number(timeLimit), exited);
+  const run = { status: await exited };
   const wall = (Date.now() - started) / 1000;
-  const events = readFileSync(join(out, 'kafka', 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+  const events = readEvents(join(out, 'kafka', 'history.jsonl'));
   const client = events.filter((e) => e.process !== 'nemesis' && e.type !== 'invoke');
   const mainEnd = Number(timeLimit) * 1e9;
   const inMain = client.filter((e) => e.time <= mainEnd);
@@ -43,7 +50,31 @@ async function bench(label: string, timeLimit: string, nemesis: string | null): 
   console.log(`  main phase: ${inMain.length} completed ops in ${timeLimit} s = ${(inMain.length / Number(timeLimit)).toFixed(0)} ops/s`);
   console.log(`  whole run: ${client.length} completed ops, ${ok} ok, ${nemesisEvents} nemesis events applied; containers left: ${left}`);
   console.log(`  rate over time (ops/s per 5 s): ${[...buckets].sort((a, b) => a[0] - b[0]).map(([, n]) => (n / 5).toFixed(0)).join(' ')}`);
+  console.log(`  CPU from 25 % to 90 % of the main phase: ${cpu ? describeCpu(cpu[0], cpu[1]) : 'not sampled (the run ended early)'}`);
+}
+
+function readEvents(path: string): Event[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.endsWith('}')).map((l) => JSON.parse(l) as Event);
+}
+
+const completedOps = (path: string) => readEvents(path).filter((e) => e.process !== 'nemesis' && e.type !== 'invoke').length;
+
+/** Two CPU samples inside the main phase, which starts with the history's first client event. */
+async function sampleMainPhase(history: string, pid: number, timeLimit: number, exited: Promise<unknown>): Promise<[CpuSample, CpuSample] | null> {
+  let done = false;
+  void exited.then(() => { done = true; });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  while (!done && readEvents(history).every((e) => e.process === 'nemesis')) await sleep(500);
+  const mainStart = Date.now();
+  const at = async (fraction: number) => {
+    await sleep(Math.max(0, mainStart + fraction * timeLimit * 1000 - Date.now()));
+    return done ? null : sampleCpu(pid, completedOps(history));
+  };
+  const a = await at(0.25);
+  const b = await at(0.9);
+  return a && b ? [a, b] : null;
 }
 
 await bench('no faults', values['time-limit']!, null);
-await bench('partition,kill,pause', values['faulty-time-limit']!, 'partition,kill,pause');
+if (!values['skip-faulty']) await bench('partition,kill,pause', values['faulty-time-limit']!, 'partition,kill,pause');
