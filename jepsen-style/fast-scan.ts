@@ -49,6 +49,8 @@ export class FastEventScanner {
   index = 0; time = 0; process = 0; type = 0; f = 0; valueKind = V_MISSING;
   txnId: string | undefined;
   scratch = new Float64Array(1 << 12);
+  /** Where the value's numbers start in `scratch`: 0 here; a replayed tape's record (reader.ts) points into the tape. */
+  base = 0;
   length = 0;
   private b: Uint8Array = new Uint8Array(0);
   private dv: DataView = new DataView(new ArrayBuffer(0));

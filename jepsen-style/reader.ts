@@ -88,24 +88,29 @@ export class HistoryLineParser {
    * event goes where `acceptScanned` sends it, any other line through `handle`'s JSON path.
    */
   replay(t: Tape): void {
-    const nums = t.nums, s = this.scanner;
-    for (let i = 0; i < t.n;) {
-      if (nums[i] === RAW) {
-        this.handle(t.raw, nums[i + 1]!, nums[i + 2]!, false);
-        i += 3;
-        continue;
+    const nums = t.nums, s = this.scanner, own = s.scratch;
+    // The scanner's fields describe each record in turn; its value is read in place from the tape.
+    s.scratch = nums;
+    try {
+      for (let i = 0; i < t.n;) {
+        if (nums[i] === RAW) {
+          this.handle(t.raw, nums[i + 1]!, nums[i + 2]!, false);
+          i += 3;
+          continue;
+        }
+        if (this.torn) this.handle(t.raw, 0, 0, false); // throws: only the last line may be torn
+        const length = nums[i + 8]!, ref = nums[i + 7]!;
+        s.index = nums[i + 1]!; s.time = nums[i + 2]!; s.process = nums[i + 3]!; s.type = nums[i + 4]!;
+        s.f = nums[i + 5]!; s.valueKind = nums[i + 6]!; s.txnId = ref < 0 ? undefined : t.strings[ref];
+        s.base = i + HEAD;
+        s.length = length;
+        this.line++;
+        this.acceptScanned();
+        i += HEAD + length;
       }
-      if (this.torn) this.handle(t.raw, 0, 0, false); // throws: only the last line may be torn
-      const length = nums[i + 8]!, ref = nums[i + 7]!;
-      s.index = nums[i + 1]!; s.time = nums[i + 2]!; s.process = nums[i + 3]!; s.type = nums[i + 4]!;
-      s.f = nums[i + 5]!; s.valueKind = nums[i + 6]!; s.txnId = ref < 0 ? undefined : t.strings[ref];
-      if (s.scratch.length < length) s.scratch = new Float64Array(2 * length);
-      const scratch = s.scratch, from = i + HEAD;
-      for (let j = 0; j < length; j++) scratch[j] = nums[from + j]!;
-      s.length = length;
-      this.line++;
-      this.acceptScanned();
-      i = from + length;
+    } finally {
+      s.scratch = own;
+      s.base = 0;
     }
   }
 

@@ -78,10 +78,10 @@ class PendingInvokes {
     return slot;
   }
 
-  keepScanned(slot: number, s: Float64Array, length: number): void {
+  keepScanned(slot: number, s: Float64Array, base: number, length: number): void {
     if (this.mops[slot]!.length < length) this.mops[slot] = new Float64Array(2 * length);
     const kept = this.mops[slot]!;
-    for (let i = 0; i < length; i++) kept[i] = s[i]!; // a subarray to `set` from would be an allocation per invoke
+    for (let i = 0; i < length; i++) kept[i] = s[base + i]!; // a subarray to `set` from would be an allocation per invoke
     this.length[slot] = length;
   }
 
@@ -140,16 +140,16 @@ export class OpTableBuilder {
     else this.invokeMops(op, slot);
   }
 
-  /** The same as `add`, for an event the fast scanner read (its mops are still in the scratch array). */
+  /** The same as `add`, for an event the fast scanner read (its mops are in its scratch array from `base`). */
   addScanned(s: FastEventScanner): void {
     this.events++;
-    const kind = s.valueKind, length = s.length, scratch = s.scratch;
+    const kind = s.valueKind, length = s.length, scratch = s.scratch, base = s.base;
     if (s.type === 0) {
       const slot = this.pending.open(s.process, s.index, s.time, FAST_F_NAMES[s.f]!, s.txnId);
       // Kept only as the fallback for a completion without mops; ["poll"]s carry nothing to keep.
       let i = 0;
-      while (kind === V_MOPS && i < length && scratch[i] === POLL) i++;
-      if (kind === V_KEYS || (kind === V_MOPS && i < length)) this.pending.keepScanned(slot, scratch, length);
+      while (kind === V_MOPS && i < length && scratch[base + i] === POLL) i++;
+      if (kind === V_KEYS || (kind === V_MOPS && i < length)) this.pending.keepScanned(slot, scratch, base, length);
       return;
     }
     const type = s.type - 1;
@@ -158,13 +158,13 @@ export class OpTableBuilder {
     if (slot === undefined) return;
     const hasValue = kind === V_MOPS || kind === V_EMPTY || kind === V_KEYS;
     if (s.f === SCANNED_ASSIGN || s.f === SCANNED_SUBSCRIBE) {
-      if (type !== FAIL) this.assignments.push({ process: s.process, index: s.index, invokeIndex: this.pending.index[slot]!, keys: hasValue ? Array.from(scratch.subarray(0, length)) : [], subscribe: s.f === SCANNED_SUBSCRIBE });
+      if (type !== FAIL) this.assignments.push({ process: s.process, index: s.index, invokeIndex: this.pending.index[slot]!, keys: hasValue ? Array.from(scratch.subarray(base, base + length)) : [], subscribe: s.f === SCANNED_SUBSCRIBE });
       return;
     }
     const f = SCANNED_F[s.f]!;
     if (f < 0) return;
     const op = this.pushOp(s.index, slot, s.process, type, f, s.time, s.txnId ?? this.pending.txnId[slot]);
-    if (hasValue) this.scannedMops(op, scratch, length);
+    if (hasValue) this.scannedMops(op, scratch, base, length);
     else this.invokeMops(op, slot);
   }
 
@@ -219,7 +219,7 @@ export class OpTableBuilder {
   private invokeMops(op: number, slot: number): void {
     const p = this.pending;
     if (p.length[slot]! < 0) this.parsedMops(op, p.parsed[slot] as unknown[]);
-    else this.scannedMops(op, p.mops[slot]!, p.length[slot]!);
+    else this.scannedMops(op, p.mops[slot]!, 0, p.length[slot]!);
   }
 
   private parsedMops(op: number, mops: unknown[]): void {
@@ -240,9 +240,9 @@ export class OpTableBuilder {
   }
 
   /** Walks the fast scanner's encoding (fast-scan.ts): kind codes followed by their numbers. */
-  private scannedMops(op: number, s: Float64Array, length: number): void {
+  private scannedMops(op: number, s: Float64Array, base: number, length: number): void {
     const w = this.w, r = this.r;
-    for (let i = 0; i < length;) {
+    for (let i = base, end = base + length; i < end;) {
       const kind = s[i]!;
       if (kind === SEND_PLAIN) { w.add(op, this.key(s[i + 1]!), NaN, s[i + 2]!); i += 3; }
       else if (kind === SEND_PAIR) { w.add(op, this.key(s[i + 1]!), s[i + 2]!, s[i + 3]!); i += 4; }
