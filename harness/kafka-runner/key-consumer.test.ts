@@ -32,9 +32,11 @@ function fakeKafka(answers: Record<string, Answer>) {
     addMultipleTargetTopics: async () => undefined,
     refreshMetadata: vi.fn(async () => undefined),
     refreshMetadataIfNecessary: async () => undefined,
+    /** Partitions whose leader the metadata lacks (kafkajs then leaves them out). */
+    leaderless: new Set<number>(),
     findLeaderForPartitions: (_: string, partitions: number[]) => {
       const out: Record<string, number[]> = {};
-      for (const p of partitions) (out[LEADER[p]!] ??= []).push(p);
+      for (const p of partitions) if (!cluster.leaderless.has(p)) (out[LEADER[p]!] ??= []).push(p);
       return out;
     },
     findBroker: async ({ nodeId }: { nodeId: string }) => ({
@@ -107,6 +109,15 @@ describe('KeyConsumer', () => {
     // The late record was never returned, so the next poll must read it again.
     expect(c.positionOf(1)).toBe(0);
     expect(await c.poll(100)).toEqual({ 1: [[0, 9]] });
+  });
+
+  it('refreshes metadata that lacks a leader, rather than leave its partition unread', async () => {
+    const { kafka, cluster } = fakeKafka({ '1': async () => [{ partition: 0, messages: [rec(0, 1)] }] });
+    cluster.leaderless.add(1);
+    const c = consumerFor(kafka);
+    await c.assign([0, 1], () => 0);
+    expect(await c.poll(100)).toEqual({ 0: [[0, 1]] });
+    expect(cluster.refreshMetadata).toHaveBeenCalledTimes(1);
   });
 
   it('fails only when no leader answered, and then refreshes metadata', async () => {

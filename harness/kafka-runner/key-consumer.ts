@@ -88,13 +88,18 @@ export class KeyConsumer {
     const cluster = await this.connect();
     await cluster.refreshMetadataIfNecessary();
     const generation = ++this.generation;
-    const fetches = this.requestsByLeader(cluster).map(([nodeId, topics]) => this.fetchFrom(cluster, nodeId, topics, maxWaitMs, generation));
+    let requests;
+    try {
+      requests = this.requestsByLeader(cluster);
+    } catch (error) {
+      refreshSoon(cluster); // kafkajs rejects metadata with a partition that has no leader
+      throw error;
+    }
+    const fetches = requests.map(([nodeId, topics]) => this.fetchFrom(cluster, nodeId, topics, maxWaitMs, generation));
     const outcomes = await settledWithin(fetches, maxWaitMs + FETCH_GRACE_MS);
     this.generation++; // whatever is still in flight belongs to a finished poll
     const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as { type?: string; name?: string }] : []));
-    if (failures.some((e) => STALE_METADATA.has(e.type ?? '') || e.name !== 'KafkaJSProtocolError')) {
-      void cluster.refreshMetadata().catch(() => undefined);
-    }
+    if (failures.some((e) => STALE_METADATA.has(e.type ?? '') || e.name !== 'KafkaJSProtocolError')) refreshSoon(cluster);
     if (failures.length > 0 && failures.length === outcomes.length) throw failures[0];
     const out: Polled = {};
     for (const o of outcomes) if (o.status === 'fulfilled') Object.assign(out, o.value);
@@ -119,8 +124,10 @@ export class KeyConsumer {
       const kp = this.options.keys[k]!;
       partitionsByTopic.set(kp.topic, [...(partitionsByTopic.get(kp.topic) ?? []), kp.partition]);
     }
+    let located = 0;
     for (const [topic, partitions] of partitionsByTopic) {
       for (const [nodeId, led] of Object.entries(cluster.findLeaderForPartitions(topic, partitions))) {
+        located += led.length;
         const topics = byLeader.get(nodeId) ?? new Map();
         byLeader.set(nodeId, topics);
         topics.set(topic, led.map((partition) => ({
@@ -130,6 +137,8 @@ export class KeyConsumer {
         })));
       }
     }
+    // A partition missing from the metadata would otherwise go unread until the metadata ages out.
+    if (located < this.assigned.length) refreshSoon(cluster);
     return [...byLeader].map(([nodeId, topics]) => [nodeId, [...topics].map(([topic, partitions]) => ({ topic, partitions }))]);
   }
 
@@ -172,6 +181,11 @@ export class KeyConsumer {
       throw error;
     });
   }
+}
+
+/** In the background: the poll that noticed stale metadata has its answer already. */
+function refreshSoon(cluster: ClusterLike): void {
+  void cluster.refreshMetadata().catch(() => undefined);
 }
 
 /** Like Promise.allSettled, but what has not settled within `ms` counts as rejected with a timeout. */
