@@ -69,8 +69,9 @@ export class KafkaClientProcess {
       case 'assign':
       case 'subscribe': {
         const keys = op.f === 'assign' ? op.value : this.s.topicKeys(op.value);
-        const committed = await this.s.committedOffsets(this.groupId);
-        await this.consumer.assign(keys, (k) => committed.get(k) ?? 0);
+        // Only transactional processes commit offsets (sendOffsets); other groups never hold any.
+        const committed = this.transactionalId !== null ? await this.s.committedOffsets(this.groupId) : new Map<Key, Offset>();
+        this.consumer.assign(keys, (k) => committed.get(k) ?? 0);
         return ok([...op.value]);
       }
       case 'crash':

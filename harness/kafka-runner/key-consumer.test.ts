@@ -27,7 +27,10 @@ type Answer = (offsets: Record<number, string>) => Promise<Array<{ partition: nu
 function fakeKafka(answers: Record<string, Answer>) {
   const calls: FetchCall[] = [];
   const cluster = {
-    connect: async () => undefined,
+    connected: 0,
+    /** Set to make connecting hang, as it does when the seed broker is paused. */
+    hangOnConnect: false,
+    connect: () => (cluster.hangOnConnect ? new Promise<void>(() => undefined) : Promise.resolve(void cluster.connected++)),
     disconnect: async () => undefined,
     addMultipleTargetTopics: async () => undefined,
     refreshMetadata: vi.fn(async () => undefined),
@@ -58,15 +61,16 @@ afterEach(() => vi.useRealTimers());
 
 describe('KeyConsumer', () => {
   it('fetches from each leader at the positions, and moves positions past what it returned', async () => {
-    const { kafka, calls } = fakeKafka({
+    const { kafka, calls, cluster } = fakeKafka({
       '1': async () => [{ partition: 0, messages: [rec(3, 30), rec(4, 40)] }],
       '2': async () => [{ partition: 1, messages: [rec(7, 70)] }],
     });
     const c = consumerFor(kafka);
-    await c.assign([0, 1], (k) => (k === 0 ? 3 : 7));
+    c.assign([0, 1], (k) => (k === 0 ? 3 : 7));
     expect(await c.poll(100)).toEqual({ 0: [[3, 30], [4, 40]], 1: [[7, 70]] });
     expect(calls).toEqual([{ nodeId: '1', offsets: { 0: '3' } }, { nodeId: '2', offsets: { 1: '7' } }]);
     expect([c.positionOf(0), c.positionOf(1)]).toEqual([5, 8]);
+    expect(cluster.connected).toBe(1);
   });
 
   it('hides aborted records and markers through kafkajs\' filter, and moves past them', async () => {
@@ -75,7 +79,7 @@ describe('KeyConsumer', () => {
       '2': async () => [{ partition: 1, messages: [] }],
     });
     const c = consumerFor(kafka);
-    await c.assign([0, 1], () => 0);
+    c.assign([0, 1], () => 0);
     expect(await c.poll(100)).toEqual({ 0: [[0, 1]] });
     expect([c.positionOf(0), c.positionOf(1)]).toEqual([3, 0]);
   });
@@ -83,7 +87,7 @@ describe('KeyConsumer', () => {
   it('reads again from a seek', async () => {
     const { kafka, calls } = fakeKafka({ '1': async (o) => (o[0] === '0' ? [{ partition: 0, messages: [rec(0, 1), rec(1, 2)] }] : [{ partition: 0, messages: [] }]) });
     const c = consumerFor(kafka);
-    await c.assign([0], () => 0);
+    c.assign([0], () => 0);
     await c.poll(100);
     c.seek(0, 0);
     expect(await c.poll(100)).toEqual({ 0: [[0, 1], [1, 2]] });
@@ -100,9 +104,9 @@ describe('KeyConsumer', () => {
         : Promise.resolve([{ partition: 1, messages: o[1] === '0' ? [rec(0, 9)] : [] }])),
     });
     const c = consumerFor(kafka);
-    await c.assign([0, 1], () => 0);
+    c.assign([0, 1], () => 0);
     const polled = c.poll(100);
-    await vi.advanceTimersByTimeAsync(2_200);
+    await vi.advanceTimersByTimeAsync(1_200);
     expect(await polled).toEqual({ 0: [[0, 1]] });
     answerLate!();
     await vi.advanceTimersByTimeAsync(0);
@@ -115,9 +119,22 @@ describe('KeyConsumer', () => {
     const { kafka, cluster } = fakeKafka({ '1': async () => [{ partition: 0, messages: [rec(0, 1)] }] });
     cluster.leaderless.add(1);
     const c = consumerFor(kafka);
-    await c.assign([0, 1], () => 0);
+    c.assign([0, 1], () => 0);
     expect(await c.poll(100)).toEqual({ 0: [[0, 1]] });
     expect(cluster.refreshMetadata).toHaveBeenCalledTimes(1);
+  });
+
+  it('assigns without touching the network; the first poll connects, and gives up on a connection that never comes', async () => {
+    vi.useFakeTimers();
+    const { kafka, cluster } = fakeKafka({ '1': async () => [{ partition: 0, messages: [rec(0, 1)] }] });
+    cluster.hangOnConnect = true;
+    const c = consumerFor(kafka);
+    c.assign([0], () => 0);
+    expect(cluster.connected).toBe(0);
+    const polled = c.poll(100);
+    const settled = expect(polled).rejects.toThrow(/connect timeout/);
+    await vi.advanceTimersByTimeAsync(1_200);
+    await settled;
   });
 
   it('fails only when no leader answered, and then refreshes metadata', async () => {
@@ -127,10 +144,10 @@ describe('KeyConsumer', () => {
       '2': async () => [{ partition: 1, messages: [rec(0, 5)] }],
     });
     const c = consumerFor(kafka);
-    await c.assign([0, 1], () => 0);
+    c.assign([0, 1], () => 0);
     expect(await c.poll(100)).toEqual({ 1: [[0, 5]] });
     expect(cluster.refreshMetadata).toHaveBeenCalled();
-    await c.assign([0], () => 0);
+    c.assign([0], () => 0);
     await expect(c.poll(100)).rejects.toBe(notLeader);
   });
 });

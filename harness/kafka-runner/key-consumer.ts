@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 /** Per partition per fetch: far above a poll's worth of 10-byte records, far below a memory worry. */
 const MAX_BYTES_PER_PARTITION = 1 << 20;
 /** How long past its max wait a poll waits for a leader (a partitioned one never answers). */
-const FETCH_GRACE_MS = 2_000;
+const FETCH_GRACE_MS = 1_000;
 const READ_UNCOMMITTED = 0;
 const READ_COMMITTED = 1;
 /** kafkajs errors after which the leaders it knows are stale. */
@@ -68,13 +68,15 @@ export class KeyConsumer {
     return this.position.get(key);
   }
 
-  /** Replaces the assignment. Keys kept keep their position; new keys start at `start(key)`. */
-  async assign(keys: readonly Key[], start: (key: Key) => Offset): Promise<void> {
+  /**
+   * Replaces the assignment. Keys kept keep their position; new keys start at `start(key)`. Local, as
+   * KafkaConsumer.assign is: the connection is made by the first poll, whose failure ends no process.
+   */
+  assign(keys: readonly Key[], start: (key: Key) => Offset): void {
     const kept = new Map([...this.position].filter(([k]) => keys.includes(k)));
     this.assigned = [...new Set(keys)].sort((a, b) => a - b);
     this.position.clear();
     for (const k of this.assigned) this.position.set(k, kept.get(k) ?? start(k));
-    if (this.assigned.length > 0) await this.connect();
   }
 
   /**
@@ -85,8 +87,7 @@ export class KeyConsumer {
    */
   async poll(maxWaitMs: number): Promise<Polled> {
     if (this.assigned.length === 0) return {};
-    const cluster = await this.connect();
-    await cluster.refreshMetadataIfNecessary();
+    const cluster = await withinMs(this.connect().then(async (c) => { await c.refreshMetadataIfNecessary(); return c; }), maxWaitMs + FETCH_GRACE_MS, 'connect');
     const generation = ++this.generation;
     let requests;
     try {
@@ -189,12 +190,17 @@ function refreshSoon(cluster: ClusterLike): void {
 }
 
 /** Like Promise.allSettled, but what has not settled within `ms` counts as rejected with a timeout. */
-function settledWithin<T>(promises: Array<Promise<T>>, ms: number): Promise<Array<PromiseSettledResult<T>>> {
+async function settledWithin<T>(promises: Array<Promise<T>>, ms: number): Promise<Array<PromiseSettledResult<T>>> {
+  return Promise.allSettled(promises.map((p) => withinMs(p, ms, 'fetch')));
+}
+
+/** `promise`, or a rejection after `ms` (the promise itself runs on; its result is then ignored). */
+function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`fetch timeout: no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} timeout: no answer within ${ms} ms`)), ms);
   });
-  return Promise.allSettled(promises.map((p) => Promise.race([p, timeout]))).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** kafkajs' Batch, loaded on first use: after the client fixes were installed (client-fixes.ts). */
