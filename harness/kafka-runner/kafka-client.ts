@@ -11,7 +11,7 @@ import type { KeyPartition, PollMop, ProgramOp, SendMop } from '../workload/prog
 import { classify, timeoutError, type Classified } from './errors.ts';
 import { DeadlineExceeded, withDeadline } from './deadline.ts';
 import { KeyConsumer, type Polled } from './key-consumer.ts';
-import { TxnReads } from '../workload/txnReads.ts';
+import { copyBatch, TxnReads } from '../workload/txnReads.ts';
 
 type DoneMop = SendMop | PollMop | ['send', Key, [Offset | null, Value]] | ['poll', Polled];
 
@@ -147,7 +147,7 @@ export class KafkaClientProcess {
           out[i] = ['send', k, [await this.sendOne(txn, k, v), v]];
           continue;
         }
-        const polled = await this.consumer.poll(this.s.pollMs);
+        const polled = copyTo === null ? await this.consumer.poll(this.s.pollMs) : this.takeCopyBatch(await this.consumer.poll(this.s.pollMs));
         out[i] = ['poll', polled];
         out.push(...reads.absorb(polled));
       } catch (error) {
@@ -185,6 +185,13 @@ export class KafkaClientProcess {
     // Commit never attempted: nothing of this transaction can become visible, whatever the abort says.
     const base = failure ?? { type: 'fail' as const, error: 'aborted on purpose', endProcess: false, fenced: false };
     return failed('fail', out, { ...base, endProcess: base.endProcess || abortFailed });
+  }
+
+  /** What a copy transaction takes of a poll (copyBatch); the consumer goes back to what it left. */
+  private takeCopyBatch(polled: Polled): Polled {
+    const { batch, resumeAt } = copyBatch(polled);
+    for (const [k, o] of resumeAt) this.consumer.seek(k, o);
+    return batch;
   }
 
   private async sendOne(sender: Pick<Producer, 'send'>, key: Key, value: Value): Promise<Offset | null> {
