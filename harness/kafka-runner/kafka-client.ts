@@ -26,7 +26,6 @@ export interface ClientSettings {
   topicKeys: (keys: readonly Key[]) => Key[];
   /** A group's committed offset of a key (next offset to read), or undefined. */
   committedOffsets: (groupId: string) => Promise<Map<Key, Offset>>;
-  commitGroupOffsets: (groupId: string, offsets: Map<Key, Offset>) => Promise<void>;
   opTimeoutMs: number;
   pollMs: number;
 }
@@ -156,7 +155,7 @@ export class KafkaClientProcess {
     }
     if (failure === null && nextOffset.size > 0) {
       try {
-        if (this.s.offsetsOutsideTxn) await this.s.commitGroupOffsets(this.groupId, nextOffset);
+        if (this.s.offsetsOutsideTxn) await this.consumer.commitOffsets(this.groupId, nextOffset);
         else await txn.sendOffsets({ consumerGroupId: this.groupId, topics: this.offsetTopics(nextOffset) });
       } catch (error) {
         failure = classify(error);

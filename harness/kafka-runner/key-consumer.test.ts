@@ -42,6 +42,8 @@ function fakeKafka(answers: Record<string, Answer>) {
       for (const p of partitions) if (!cluster.leaderless.has(p)) (out[LEADER[p]!] ??= []).push(p);
       return out;
     },
+    commits: [] as unknown[],
+    findGroupCoordinator: async () => ({ offsetCommit: async (request: unknown) => void cluster.commits.push(request) }),
     findBroker: async ({ nodeId }: { nodeId: string }) => ({
       async fetch({ topics }: { topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string }> }> }) {
         const offsets = Object.fromEntries(topics[0]!.partitions.map((p) => [p.partition, p.fetchOffset]));
@@ -135,6 +137,13 @@ describe('KeyConsumer', () => {
     const settled = expect(polled).rejects.toThrow(/connect timeout/);
     await vi.advanceTimersByTimeAsync(1_200);
     await settled;
+  });
+
+  it('commits offsets outside a transaction as a consumer without membership does (generation -1, no member id)', async () => {
+    const { kafka, cluster } = fakeKafka({});
+    const c = consumerFor(kafka);
+    await c.commitOffsets('g', new Map([[0, 5], [1, 2]]));
+    expect(cluster.commits).toEqual([{ groupId: 'g', groupGenerationId: -1, memberId: '', topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }, { partition: 1, offset: '2' }] }] }]);
   });
 
   it('fails only when no leader answered, and then refreshes metadata', async () => {

@@ -42,6 +42,9 @@ interface ClusterLike {
   refreshMetadata(): Promise<void>;
   refreshMetadataIfNecessary(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findGroupCoordinator(g: { groupId: string }): Promise<{
+    offsetCommit(request: { groupId: string; groupGenerationId: number; memberId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> }): Promise<unknown>;
+  }>;
   findBroker(b: { nodeId: string }): Promise<{
     fetch(request: object): Promise<{ responses: Array<{ topicName: string; partitions: PartitionData[] }> }>;
   }>;
@@ -105,6 +108,24 @@ export class KeyConsumer {
     const out: Polled = {};
     for (const o of outcomes) if (o.status === 'fulfilled') Object.assign(out, o.value);
     return out;
+  }
+
+  /**
+   * Commits `offsets` (next offset to read, per key) to `groupId` with a plain OffsetCommit outside any
+   * transaction, as Java's consumer.commitSync(offsets) does for a consumer without group membership.
+   * Only the `offsets-outside-txn` mutant does this. (Not kafkajs' admin.setOffsets: it joins the group
+   * with a consumer of its own, which under concurrent commits rebalanced, hung past the op deadline and
+   * kept the shared admin client busy for the rest of the run.)
+   */
+  async commitOffsets(groupId: string, offsets: ReadonlyMap<Key, Offset>): Promise<void> {
+    const cluster = await this.connect();
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const [k, o] of offsets) {
+      const kp = this.options.keys[k]!;
+      byTopic.set(kp.topic, [...(byTopic.get(kp.topic) ?? []), { partition: kp.partition, offset: String(o) }]);
+    }
+    const coordinator = await cluster.findGroupCoordinator({ groupId });
+    await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
   }
 
   /** The next poll starts at `offset` on `key`. */

@@ -164,13 +164,6 @@ function clientSettings(program: Program, kafka: Kafka, admin: Admin, options: R
       }
       return result;
     },
-    commitGroupOffsets: async (groupId, offsets) => {
-      for (const topic of topicsOf([...offsets.keys()])) {
-        const partitions = [...offsets].filter(([k]) => program.keys[k]!.topic === topic)
-          .map(([k, o]) => ({ partition: program.keys[k]!.partition, offset: String(o) }));
-        await admin.setOffsets({ groupId, topic, partitions });
-      }
-    },
     opTimeoutMs: options.opTimeoutMs ?? 10_000,
     pollMs: options.pollMs ?? 100,
   };
