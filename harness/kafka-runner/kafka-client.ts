@@ -10,8 +10,8 @@ import type { OpResult } from '../model-runner/modelClient.ts';
 import type { KeyPartition, PollMop, ProgramOp, SendMop } from '../workload/program.ts';
 import { classify, timeoutError, type Classified } from './errors.ts';
 import { DeadlineExceeded, withDeadline } from './deadline.ts';
-import { KeyConsumer, type Polled } from './key-consumer.ts';
-import { copyBatch, TxnReads } from '../workload/txnReads.ts';
+import { KeyConsumer, type OffsetTopics, type Polled } from './key-consumer.ts';
+import { TxnReads } from '../workload/txnReads.ts';
 
 type DoneMop = SendMop | PollMop | ['send', Key, [Offset | null, Value]] | ['poll', Polled];
 
@@ -146,17 +146,18 @@ export class KafkaClientProcess {
           out[i] = ['send', k, [await this.sendOne(txn, k, v), v]];
           continue;
         }
-        const polled = copyTo === null ? await this.consumer.poll(this.s.pollMs) : this.takeCopyBatch(await this.consumer.poll(this.s.pollMs));
-        out[i] = ['poll', polled];
-        out.push(...reads.absorb(polled));
+        const { used, sends } = reads.take(await this.consumer.poll(this.s.pollMs), (k, o) => this.consumer.seek(k, o));
+        out[i] = ['poll', used];
+        out.push(...sends);
       } catch (error) {
         failure = classify(error);
       }
     }
     if (failure === null && nextOffset.size > 0) {
       try {
-        if (this.s.offsetsOutsideTxn) await this.consumer.commitOffsets(this.groupId, nextOffset);
-        else await txn.sendOffsets({ consumerGroupId: this.groupId, topics: this.offsetTopics(nextOffset) });
+        const topics = this.offsetTopics(nextOffset);
+        if (this.s.offsetsOutsideTxn) await this.consumer.commitOffsets(this.groupId, topics);
+        else await txn.sendOffsets({ consumerGroupId: this.groupId, topics });
       } catch (error) {
         failure = classify(error);
         failure.error = `sendOffsets: ${failure.error}`;
@@ -186,13 +187,6 @@ export class KafkaClientProcess {
     return failed('fail', out, { ...base, endProcess: base.endProcess || abortFailed });
   }
 
-  /** What a copy transaction takes of a poll (copyBatch); the consumer goes back to what it left. */
-  private takeCopyBatch(polled: Polled): Polled {
-    const { batch, resumeAt } = copyBatch(polled);
-    for (const [k, o] of resumeAt) this.consumer.seek(k, o);
-    return batch;
-  }
-
   private async sendOne(sender: Pick<Producer, 'send'>, key: Key, value: Value): Promise<Offset | null> {
     const kp = this.s.keys[key]!;
     const [meta] = await sender.send({
@@ -213,7 +207,7 @@ export class KafkaClientProcess {
     for (const k of this.consumer.keys) this.consumer.seek(k, committed.get(k) ?? 0);
   }
 
-  private offsetTopics(offsets: ReadonlyMap<Key, Offset>) {
+  private offsetTopics(offsets: ReadonlyMap<Key, Offset>): OffsetTopics {
     const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
     for (const [k, o] of offsets) {
       const kp = this.s.keys[k]!;

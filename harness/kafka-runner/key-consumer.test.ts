@@ -142,7 +142,7 @@ describe('KeyConsumer', () => {
   it('commits offsets outside a transaction as a consumer without membership does (generation -1, no member id)', async () => {
     const { kafka, cluster } = fakeKafka({});
     const c = consumerFor(kafka);
-    await c.commitOffsets('g', new Map([[0, 5], [1, 2]]));
+    await c.commitOffsets('g', [{ topic: 't', partitions: [{ partition: 0, offset: '5' }, { partition: 1, offset: '2' }] }]);
     expect(cluster.commits).toEqual([{ groupId: 'g', groupGenerationId: -1, memberId: '', topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }, { partition: 1, offset: '2' }] }] }]);
   });
 

@@ -24,6 +24,8 @@ const READ_COMMITTED = 1;
 const STALE_METADATA = new Set(['NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'OFFSET_NOT_AVAILABLE']);
 
 export type Polled = Record<string, Array<[Offset, Value]>>;
+/** Offsets to commit, grouped as Kafka's requests (and kafkajs' sendOffsets) take them. */
+export type OffsetTopics = Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
 
 export interface KeyConsumerOptions {
   kafka: Kafka;
@@ -43,7 +45,7 @@ interface ClusterLike {
   refreshMetadataIfNecessary(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findGroupCoordinator(g: { groupId: string }): Promise<{
-    offsetCommit(request: { groupId: string; groupGenerationId: number; memberId: string; topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> }): Promise<unknown>;
+    offsetCommit(request: { groupId: string; groupGenerationId: number; memberId: string; topics: OffsetTopics }): Promise<unknown>;
   }>;
   findBroker(b: { nodeId: string }): Promise<{
     fetch(request: object): Promise<{ responses: Array<{ topicName: string; partitions: PartitionData[] }> }>;
@@ -111,21 +113,16 @@ export class KeyConsumer {
   }
 
   /**
-   * Commits `offsets` (next offset to read, per key) to `groupId` with a plain OffsetCommit outside any
-   * transaction, as Java's consumer.commitSync(offsets) does for a consumer without group membership.
-   * Only the `offsets-outside-txn` mutant does this. (Not kafkajs' admin.setOffsets: it joins the group
-   * with a consumer of its own, which under concurrent commits rebalanced, hung past the op deadline and
-   * kept the shared admin client busy for the rest of the run.)
+   * Commits offsets (next offset to read, per topic-partition) to `groupId` with a plain OffsetCommit
+   * outside any transaction, as Java's consumer.commitSync(offsets) does for a consumer without group
+   * membership. Only the `offsets-outside-txn` mutant does this. (Not kafkajs' admin.setOffsets: it joins
+   * the group with a consumer of its own, which under concurrent commits rebalanced, hung past the op
+   * deadline and kept the shared admin client busy for the rest of the run.)
    */
-  async commitOffsets(groupId: string, offsets: ReadonlyMap<Key, Offset>): Promise<void> {
+  async commitOffsets(groupId: string, topics: OffsetTopics): Promise<void> {
     const cluster = await this.connect();
-    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-    for (const [k, o] of offsets) {
-      const kp = this.options.keys[k]!;
-      byTopic.set(kp.topic, [...(byTopic.get(kp.topic) ?? []), { partition: kp.partition, offset: String(o) }]);
-    }
     const coordinator = await cluster.findGroupCoordinator({ groupId });
-    await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+    await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics });
   }
 
   /** The next poll starts at `offset` on `key`. */
