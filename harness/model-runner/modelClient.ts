@@ -6,7 +6,7 @@
 import type { ClientEvent, Key, Offset, Value } from '../../jepsen-style/history.ts';
 import type { Outcome, Sim } from '../../model/index.ts';
 import { invocationOf, type PollMop, type ProgramOp, type SendMop } from '../workload/program.ts';
-import { copyBatch, TxnReads } from '../workload/txnReads.ts';
+import { TxnReads } from '../workload/txnReads.ts';
 import { END_PROCESS_ERROR, FENCED_ERROR } from '../workload/processErrors.ts';
 
 type Polled = Record<string, Array<[Offset, Value]>>;
@@ -105,13 +105,6 @@ export class ModelClient {
     return { type: 'ok', value: out, endProcess: false, fenced: false };
   }
 
-  /** What a copy transaction takes of a poll (copyBatch); the consumer goes back to what it left. */
-  private takeCopyBatch(proc: ClientProcess, polled: Polled): Polled {
-    const { batch, resumeAt } = copyBatch(polled);
-    for (const [k, o] of resumeAt) this.sim.seek(proc.consumer, k, o);
-    return batch;
-  }
-
   /** A transaction of sends and polls; with `copyTo`, each polled value is also sent to its output key. */
   private txn(proc: ClientProcess, mops: Array<SendMop | PollMop>, abort: boolean, copyTo: ReadonlyMap<Key, Key> | null): OpResult {
     const out: DoneMop[] = [...mops];
@@ -133,9 +126,9 @@ export class ModelClient {
       }
       const r = this.sim.poll(proc.consumer);
       if (r.type !== 'ok') { failure = r; continue; }
-      const polled = copyTo === null ? toPolled(r.value) : this.takeCopyBatch(proc, toPolled(r.value));
-      out[i] = ['poll', polled];
-      out.push(...reads.absorb(polled));
+      const { used, sends } = reads.take(toPolled(r.value), (k, o) => this.sim.seek(proc.consumer, k, o));
+      out[i] = ['poll', used];
+      out.push(...sends);
     }
     if (failure === null && nextOffset.size > 0) {
       const offsets = Object.fromEntries(nextOffset);

@@ -10,8 +10,20 @@ export class TxnReads {
 
   constructor(private readonly copyTo: ReadonlyMap<Key, Key> | null) {}
 
+  /**
+   * The part of a poll the transaction uses, recorded (`absorb`): all of it, or for a copier the first
+   * COPY_BATCH_MAX records (copyBatch), its consumer sought back by `seek` to the first one left out.
+   * Returns it with the copier sends it calls for.
+   */
+  take(polled: Record<string, Array<[Offset, Value]>>, seek: (key: Key, offset: Offset) => void): { used: Record<string, Array<[Offset, Value]>>; sends: SendMop[] } {
+    if (this.copyTo === null) return { used: polled, sends: this.absorb(polled) };
+    const { batch, resumeAt } = copyBatch(polled);
+    for (const [k, o] of resumeAt) seek(k, o);
+    return { used: batch, sends: this.absorb(batch) };
+  }
+
   /** Records a poll's records; returns the copier sends they call for (none for other workers). */
-  absorb(polled: Readonly<Record<string | number, ReadonlyArray<readonly [Offset, Value]>>>): SendMop[] {
+  private absorb(polled: Readonly<Record<string | number, ReadonlyArray<readonly [Offset, Value]>>>): SendMop[] {
     const sends: SendMop[] = [];
     for (const [key, pairs] of Object.entries(polled)) {
       const k = Number(key);
