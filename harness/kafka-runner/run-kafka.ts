@@ -21,6 +21,7 @@ import { runWorker, type WorkerContext } from './worker-loop.ts';
 import { runFinalReads } from './final-reads.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
 import { startWatchdog } from '../cluster/watchdog.ts';
+import { quietIdleRequestQueues } from './request-queue-timer.ts';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -55,6 +56,7 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
   const historyPath = path.join(outDir, 'kafka', 'history.jsonl');
   const writer = new HistoryWriter(historyPath, realClock(), options);
   const clientLog = createWriteStream(path.join(outDir, 'kafka', 'client.log'), { flags: 'a' });
+  quietIdleRequestQueues();
   const kafka = new KafkaClient({
     clientId: 'kafka-eos', brokers: options.cluster.brokers, connectionTimeout: 3_000, requestTimeout: 10_000,
     logLevel: logLevel.WARN,
