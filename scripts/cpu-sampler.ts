@@ -1,7 +1,10 @@
 // CPU time used so far by the harness' Kafka nodes (Docker's per-container counters) and by one local
 // process (/proc, Linux only), so that a benchmark can say where a run's cores went: the brokers or the
 // harness. Two samples give cores used and CPU milliseconds per completed op over the window between.
+// The machine's own counters (/proc/stat) say whether its cores were full: if they were, the rate is
+// the machine's, not the client's, and ops/s ÷ busy share is what these cores can do with this op mix.
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dockerode } from '../harness/docker/engine.ts';
 import { LABEL } from '../harness/docker/labels.ts';
 
@@ -12,6 +15,8 @@ export interface CpuSample {
   /** The process' user + system time in seconds, or null where /proc is not available. */
   processSeconds: number | null;
   completedOps: number;
+  /** Whole machine, in seconds summed over cores (/proc/stat), or null where it is not available. */
+  machine: { busy: number; total: number; steal: number } | null;
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -24,7 +29,19 @@ export async function sampleCpu(pid: number, completedOps: number): Promise<CpuS
     const stats = await docker.getContainer(n.Id).stats({ stream: false }) as { cpu_stats: { cpu_usage: { total_usage: number } } };
     broker += stats.cpu_stats.cpu_usage.total_usage / 1e9;
   }
-  return { at: Date.now(), brokerSeconds: broker, processSeconds: processCpuSeconds(pid), completedOps };
+  return { at: Date.now(), brokerSeconds: broker, processSeconds: processCpuSeconds(pid), completedOps, machine: machineCpuSeconds() };
+}
+
+function machineCpuSeconds(): CpuSample['machine'] {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal ...
+    const jiffies = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = jiffies.reduce((a, b) => a + b, 0);
+    const idle = jiffies[3]! + jiffies[4]!;
+    return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS, steal: (jiffies[7] ?? 0) / CLOCK_TICKS };
+  } catch {
+    return null;
+  }
 }
 
 function processCpuSeconds(pid: number): number | null {
@@ -38,12 +55,21 @@ function processCpuSeconds(pid: number): number | null {
   }
 }
 
-/** "brokers 1.10 cores (9.5 ms/op), harness 0.30 cores (2.6 ms/op)" over the window between a and b. */
+/**
+ * "brokers 1.10 cores (9.5 ms/op), harness 0.30 cores (2.6 ms/op), 120 ops/s; machine 2 cores 97 %
+ * busy (steal 0 %): 124 ops/s with all cores busy" over the window between a and b.
+ */
 export function describeCpu(a: CpuSample, b: CpuSample): string {
   const seconds = (b.at - a.at) / 1000;
   const ops = Math.max(1, b.completedOps - a.completedOps);
   const part = (name: string, x: number | null, y: number | null) => x === null || y === null
     ? `${name} n/a`
     : `${name} ${((y - x) / seconds).toFixed(2)} cores (${((1000 * (y - x)) / ops).toFixed(1)} ms/op)`;
-  return `${part('brokers', a.brokerSeconds, b.brokerSeconds)}, ${part('harness', a.processSeconds, b.processSeconds)}, ${(ops / seconds).toFixed(0)} ops/s`;
+  const rate = ops / seconds;
+  const line = `${part('brokers', a.brokerSeconds, b.brokerSeconds)}, ${part('harness', a.processSeconds, b.processSeconds)}, ${rate.toFixed(0)} ops/s`;
+  if (a.machine === null || b.machine === null) return line;
+  const total = b.machine.total - a.machine.total;
+  const busy = (b.machine.busy - a.machine.busy) / total;
+  const steal = (b.machine.steal - a.machine.steal) / total;
+  return `${line}; machine ${cpus().length} cores ${(100 * busy).toFixed(0)} % busy (steal ${(100 * steal).toFixed(0)} %): ${(rate / busy).toFixed(0)} ops/s with all cores busy`;
 }
