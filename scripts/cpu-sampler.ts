@@ -35,7 +35,8 @@ export async function sampleCpu(pid: number, completedOps: number): Promise<CpuS
 function machineCpuSeconds(): CpuSample['machine'] {
   try {
     // cpu  user nice system idle iowait irq softirq steal ...
-    const jiffies = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // guest and guest_nice (after steal) are already counted in user and nice: summing them counts twice.
+    const jiffies = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
     const total = jiffies.reduce((a, b) => a + b, 0);
     const idle = jiffies[3]! + jiffies[4]!;
     return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS, steal: (jiffies[7] ?? 0) / CLOCK_TICKS };
