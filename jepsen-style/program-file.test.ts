@@ -1,6 +1,7 @@
 // `check --program FILE`, library side: a history checked alone gets the consume-transform-produce
 // checks a run gives it, from the run's program.json or the program-info.json next to the history;
 // a bad program file is refused naming the field.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,23 @@ describe('readProgramInfoFile', () => {
     const fromProgram = readProgramInfoFile(programJson);
     expect(fromProgram.copiers).toEqual(info.copiers!.map(({ processes: _, ...c }) => c));
   });
+
+  it('kafka-eos check --program: the CLI adds the checks, and refuses a bad file with exit 2 naming the field', async () => {
+    const check = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', 'check', ...args], (error, stdout, stderr) => {
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      });
+    });
+    const alone = await check(history, '--json');
+    expect(JSON.parse(alone.stdout).anomalyTypes).not.toContain('ctp-lost-input');
+    const withProgram = await check(history, '--json', '--program', programInfoJson);
+    expect(withProgram.code).toBe(1);
+    expect(JSON.parse(withProgram.stdout).invalidTypes).toContain('ctp-lost-input');
+    const bad = await check(history, '--program', file('bad-info.json', '{"copiers": [{"group": "g"}]}'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/check: --program .*bad-info\.json: copiers\[0\]\.inputKeys must be an array of non-negative integer keys, got nothing \(the field is missing\)/);
+    expect((await check('--help')).stdout).toContain('--program <file>');
+  }, 60_000);
 
   it.each([
     ['missing.json', null, /cannot be read \(ENOENT\)/],
