@@ -110,8 +110,9 @@ describe('the schemas refuse what the contract forbids', () => {
       expect(verdict({ ...v, valid: false, outcome: 'inconclusive', inconclusive: ['an unseen write without an attributed cause'] })).toBe(true);
       expect(verdict({ ...v, valid: false, outcome: 'maybe' })).toBe(false);
       expect(verdict(JSON.parse(JSON.stringify({ ...v, repro: undefined })))).toBe(false);
-      expect(verdict({ ...v, harness: { version: '0.1.0', commit: null } })).toBe(true);
+      expect(verdict({ ...v, harness: { version: '0.1.0', commit: 'unknown' } })).toBe(true);
       expect(verdict({ ...v, harness: { version: '0.1.0' } })).toBe(false);
+      expect(verdict(JSON.parse(JSON.stringify({ ...v, harness: undefined })))).toBe(false);
     });
   }, 60_000);
 });

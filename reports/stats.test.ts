@@ -27,9 +27,9 @@ describe('figures', () => {
 
   it('latency counts ok ops only; faulted time is the union of overlapping bands; an open band runs to the end', () => {
     const d = digestOf([[0, 10, 0], [1, 20, 0], [2, 1000, 1], [3, null, 2]], 10 * S, [
-      { family: 'partition', startNs: 1 * S, endNs: 4 * S, startIndex: 0, label: '' },
-      { family: 'kill', startNs: 3 * S, endNs: 5 * S, startIndex: 0, label: '' },
-      { family: 'pause', startNs: 8 * S, endNs: null, startIndex: 0, label: '' },
+      { family: 'partition', startNs: 1 * S, endNs: 4 * S, startIndex: 0, label: '', target: '' },
+      { family: 'kill', startNs: 3 * S, endNs: 5 * S, startIndex: 0, label: '', target: '' },
+      { family: 'pause', startNs: 8 * S, endNs: null, startIndex: 0, label: '', target: '' },
     ]);
     const f = figuresOf(d);
     expect(f.okLatency).toEqual({ p50: 10, p95: 20, p99: 20, max: 20 });
