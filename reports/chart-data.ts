@@ -41,7 +41,7 @@ function latencyTop(d: HistoryDigest): number | null {
   const sorted = Float64Array.from(d.ops.latencyNs.filter((x): x is number => x !== null)).sort();
   if (sorted.length < 20) return null;
   const top = 4 * Math.max(quantile(sorted, 0.99), 1);
-  return sorted[sorted.length - 1]! > top ? round(top / 1e6, 3) : null;
+  return sorted[sorted.length - 1]! > top ? Number((top / 1e6).toPrecision(3)) : null;
 }
 
 /** The ops the verdict's anomalies cite (invalid anomalies first), as marks. */

@@ -22,7 +22,7 @@ ${stat('events', d.events.toLocaleString('en'))}${stat('client ops', (s?.ops ?? 
 ${stat('ok', (s?.ok ?? 0).toLocaleString('en'))}${stat('fail', (s?.fail ?? 0).toLocaleString('en'))}${stat('info', (s?.info ?? 0).toLocaleString('en'))}
 ${stat('processes', d.processes)}${stat(`${logical}duration`, seconds(f.durationNs))}${stat(`ok ops / ${logical}s`, f.okPerSecond.toFixed(1))}
 ${lat ? [stat(`${logical}latency p50`, ms(lat.p50)), stat(`${logical}latency p95`, ms(lat.p95)), stat(`${logical}latency p99`, ms(lat.p99)), stat(`${logical}latency max`, ms(lat.max))] : ''}
-${stat('fault periods', f.faultPeriods)}${stat('time under faults', seconds(f.faultedNs))}
+${stat('fault periods', f.faultPeriods)}${stat(`${logical}time under faults`, seconds(f.faultedNs))}
 </div>
 <table class="card" style="margin-top:12px"><thead><tr><th>op</th><th class="num">ok</th><th class="num">fail</th><th class="num">info</th></tr></thead>
 <tbody>${f.byF.map((c) => h`<tr><td class="mono">${c.f}</td><td class="num">${c.ok}</td><td class="num">${c.fail}</td><td class="num">${c.info}</td></tr>`)}</tbody></table>`;

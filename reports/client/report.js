@@ -9,7 +9,7 @@
   var FAULT_OTHER = 'rgba(134, 142, 150, 0.15)';
 
   var FAULT_LANES = ['partition', 'kill', 'pause'];
-  var FAULT_SOLID = { partition: 'rgba(121, 80, 242, 0.8)', kill: 'rgba(224, 49, 49, 0.75)', pause: 'rgba(25, 113, 194, 0.75)' };
+  var FAULT_SOLID = { partition: '#7950f2', kill: '#e03131', pause: '#1971c2' };
   var MARK_INVALID = '#a61e4d';
   var MARK_ALLOWED = '#868e96';
 
@@ -142,6 +142,8 @@
       },
     };
     var unit = chart.clock === 'logical' ? ' logical ms' : ' ms';
+    el.setAttribute('data-latency-top', top === null ? 'none' : String(top));
+    el.setAttribute('data-clipped', String(clipped.length));
     return new uPlot({
       width: widthOf(el), height: 300,
       scales: { x: { time: false }, y: top === null ? { distr: 3 } : { distr: 3, range: function (u, min) { return [Math.min(min, top / 10), top]; } } },
@@ -163,15 +165,16 @@
       hooks: {
         draw: [function (u) {
           var ctx = u.ctx;
-          var h = Math.min(px(22), (u.bbox.height / lanes.length) * 0.7);
+          var h = Math.min(px(20), (u.bbox.height / lanes.length) * 0.75);
           ctx.save();
           ctx.font = px(11) + 'px system-ui, sans-serif';
           ctx.textBaseline = 'middle';
+          ctx.textAlign = 'left'; // uPlot leaves its axes' alignment on the context
           chart.faults.forEach(function (b) {
             var x0 = u.valToPos(b.startS, 'x', true);
             var x1 = u.valToPos(b.endS === null ? chart.lastS : b.endS, 'x', true);
             var y = u.valToPos(lanes.length - 1 - lanes.indexOf(b.family), 'y', true); // first lane on top
-            ctx.fillStyle = FAULT_SOLID[b.family] || 'rgba(134, 142, 150, 0.8)';
+            ctx.fillStyle = FAULT_SOLID[b.family] || '#868e96';
             ctx.fillRect(x0, y - h / 2, Math.max(px(2), x1 - x0), h);
             var label = b.target || b.family;
             var w = ctx.measureText(label).width;
@@ -184,7 +187,7 @@
       },
     };
     return new uPlot({
-      width: widthOf(el), height: 50 + 34 * lanes.length,
+      width: widthOf(el), height: 60 + 30 * lanes.length,
       scales: { x: { time: false, range: [0, Math.max(chart.lastS, 1e-6)] }, y: { range: [-0.5, lanes.length - 0.5] } },
       series: [{ label: timeAxis(chart) }, { label: 'fault', show: false }],
       axes: [{ label: timeAxis(chart) }, {
