@@ -2,6 +2,7 @@
 // verdict, anomaly types, duration, ops, the repro line and a link to the seed's own report. Every
 // piece of text goes through the reports' escaping template (`h`), so an error message holding markup
 // stays text.
+import { anomalyMatrix } from '../../reports/campaign-matrix.ts';
 import { h } from '../../reports/escape.ts';
 import type { CampaignResult, SeedResult } from './result.ts';
 import { tally } from './result.ts';
@@ -44,6 +45,7 @@ export function renderCampaignIndex(c: CampaignResult): string {
 ${t.anomalyTypes.length > 0 ? h`<p>anomaly types found: <span class="invalid">${t.anomalyTypes.join(', ')}</span></p>` : ''}
 <table><thead><tr><th>seed</th><th>verdict</th><th>anomalies</th><th>duration</th><th>ops</th><th>report</th><th>repro</th></tr></thead>
 <tbody>${c.runs.map(row)}</tbody></table>
+${anomalyMatrix(c)}
 <p class="note">Also in this directory: campaign.json (the same data), junit.xml (one test case per seed).</p>
 </body></html>
 `.html;
