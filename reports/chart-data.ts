@@ -11,8 +11,9 @@ export const MAX_CHART_OPS = 60_000;
 /** An op an anomaly cites, marked on the timeline and the latency plot. */
 export interface AnomalyMark { index: number; startS: number; endS: number | null; process: number; type: string; invalid: boolean }
 
-/** Marks at most, so a run with thousands of anomalies still gives a small page (invalid ones first). */
+/** Marks at most, so a run with thousands of anomalies still gives a small page (invalid ones first); of allowed ones, fewer, so they do not bury the rest. */
 export const MAX_MARKS = 400;
+export const MAX_ALLOWED_MARKS = 60;
 
 export interface ChartData {
   id: string;
@@ -51,11 +52,14 @@ function marksOf(d: HistoryDigest, verdict: Verdict | null): AnomalyMark[] {
   const invalid = new Set(verdict.invalidTypes ?? []);
   const types = [...verdict.anomalyTypes].sort((a, b) => Number(invalid.has(b)) - Number(invalid.has(a)));
   const marks = new Map<number, AnomalyMark>();
+  let allowed = 0;
   for (const type of types) {
     for (const a of verdict.anomalies[type] ?? []) {
+      if (a.allowed && allowed >= MAX_ALLOWED_MARKS) continue;
       for (const index of a.ops) {
         const i = at.get(index);
         if (i === undefined || marks.has(index) || marks.size >= MAX_MARKS) continue;
+        if (a.allowed) allowed++;
         const latency = d.ops.latencyNs[i];
         marks.set(index, { index, startS: s(d.ops.invokeNs[i]!), endS: latency === null || latency === undefined ? null : s(d.ops.invokeNs[i]! + latency), process: d.ops.process[i]!, type, invalid: !a.allowed });
       }

@@ -47,7 +47,7 @@ function charts(hr: HistoryReport, chart: ChartData): SafeHtml {
   return h`${clock}${legend}${thinned}
 ${families.length > 0 ? box('faults', 'Faults', 'One lane per fault family; each bar is one fault period, named with the nodes it hit (a partition: the sides, separated by |).') : ''}
 ${box('timeline', 'Timeline', 'One row per process; each bar runs from an op\'s invoke to its completion, green ok, red fail, orange info (outcome unknown); an op that never completed runs to the end.')}${marks}
-${box('latency', 'Latency', `Each op at the time it was invoked, by how long it took (log scale${logical ? ', logical' : ''}), coloured by how it completed; cited ops are ringed.${clipped} Drag to zoom, double-click to reset.`)}
+${box('latency', 'Latency', `Each op at the time it was invoked, by how long it took (log scale${logical ? ', logical' : ''}), coloured by how it completed; the ops invalidating anomalies cite are ringed.${clipped} Drag to zoom, double-click to reset.`)}
 ${box('rate', 'Throughput', `Completions per ${logical ? 'logical ' : ''}second in ${chart.throughput.bucketS} s buckets, by how they completed.`)}`;
 }
 

@@ -126,11 +126,11 @@
             ctx.beginPath(); ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r * 0.7); ctx.lineTo(x - r, y + r * 0.7); ctx.closePath();
             ctx.fillStyle = TYPE_COLORS[ops.type[i]]; ctx.fill();
           });
-          // Rings around the ops anomalies cite.
+          // Rings around the ops that invalidating anomalies cite (allowed ones are on the timeline only).
           ctx.lineWidth = px(2);
           chart.marks.forEach(function (m) {
             var i = byIndex[m.index];
-            if (i === undefined) return;
+            if (i === undefined || !m.invalid) return;
             var v = top !== null && ops.latencyMs[i] > top ? top : shown(i);
             ctx.beginPath();
             ctx.arc(u.valToPos(ops.startS[i], 'x', true), u.valToPos(v, 'y', true), px(6), 0, 2 * Math.PI);
@@ -178,9 +178,11 @@
             ctx.fillRect(x0, y - h / 2, Math.max(px(2), x1 - x0), h);
             var label = b.target || b.family;
             var w = ctx.measureText(label).width;
-            // Inside the bar when it fits, else just after it.
-            ctx.fillStyle = w + px(6) < x1 - x0 ? '#fff' : '#212529';
-            ctx.fillText(label, w + px(6) < x1 - x0 ? x0 + px(3) : x1 + px(3), y);
+            // Inside the bar when it fits, else just after it if that leaves the next bar of the lane clear.
+            var next = chart.faults.filter(function (o) { return o.family === b.family && o.startS > b.startS; })
+              .reduce(function (m, o) { return Math.min(m, u.valToPos(o.startS, 'x', true)); }, u.bbox.left + u.bbox.width);
+            if (w + px(6) < x1 - x0) { ctx.fillStyle = '#fff'; ctx.fillText(label, x0 + px(3), y); }
+            else if (x1 + px(6) + w < next) { ctx.fillStyle = '#212529'; ctx.fillText(label, x1 + px(3), y); }
           });
           ctx.restore();
         }],
