@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../repro/testing.ts';
 import type { CampaignResult, SeedResult } from '../result.ts';
 import { nightly } from './main.ts';
+import { parseLegs } from './legs.ts';
 import { nextState, parseState, type NightlyState } from './nightly-state.ts';
 import { pickStateRun } from './pick-state.ts';
 import { nightBlock, planNight } from './seeds.ts';
@@ -133,29 +134,49 @@ describe('job summary', () => {
   });
 });
 
+describe('legs', () => {
+  it('are declared once as JSON; each knows its Kafka version; the workflow\'s own flags and repeated names are refused', () => {
+    expect(parseLegs('[{"name": "kafka-4", "flags": "--client-fix  abort-filter"}, {"name": "kafka-3.9", "flags": "--kafka-version 3.9.2"}, {"name": "j", "flags": "--kafka-version=4.1.0 --client java"}]'))
+      .toEqual([{ name: 'kafka-4', flags: '--client-fix abort-filter', kafkaVersion: '4.4.0' }, { name: 'kafka-3.9', flags: '--kafka-version 3.9.2', kafkaVersion: '3.9.2' },
+        { name: 'j', flags: '--kafka-version=4.1.0 --client java', kafkaVersion: '4.1.0' }]);
+    expect(() => parseLegs(undefined)).toThrow(/LEGS is not JSON/);
+    expect(() => parseLegs('[]')).toThrow(/names no leg/);
+    expect(() => parseLegs('[{"name": "Kafka 4"}]')).toThrow(/lower case letters/);
+    expect(() => parseLegs('[{"name": "a", "flags": "--shard 1/2"}]')).toThrow(/sets --shard, which the workflow sets/);
+    expect(() => parseLegs('[{"name": "a"}, {"name": "a"}]')).toThrow(/declared twice/);
+  });
+});
+
 describe('the workflow steps (main.ts)', () => {
+  const env = { LEGS: '[{"name": "kafka-4"}, {"name": "kafka-3.9", "flags": "--kafka-version 3.9.2"}]' };
+
   it('plan, summary and state read and write what the workflow passes between jobs', () => {
     const dir = tempDir('nightly');
     const prev = path.join(dir, 'previous.json');
     fs.writeFileSync(prev, JSON.stringify(state([{ seed: 3, since: '2026-11-27', last: { 'kafka-4': 'anomalies: G1a' } }])));
-    expect(nightly(['plan', '--date', '2026-11-28', '--per-night', '2', '--shards', '3', '--state', prev], () => '')).toBe(
-      `date=2026-11-28\nseeds=3,41570..41571\ncarried=3\nshard-count=3\nshards=[0,1,2]\nstate=${JSON.stringify(JSON.parse(fs.readFileSync(prev, 'utf8')))}\n`);
-    expect(nightly(['plan', '--date', '2026-11-28', '--per-night', '2', '--shards', '1', '--state', path.join(dir, 'none.json')], () => ''))
+    expect(nightly(['plan', '--date', '2026-11-28', '--per-night', '2', '--shards', '3', '--state', prev], () => '', env)).toBe(
+      'date=2026-11-28\nseeds=3,41570..41571\ncarried=3\nshard-count=3\nshards=[0,1,2]\n' +
+      `legs=${JSON.stringify(parseLegs(env.LEGS))}\nstate=${JSON.stringify(JSON.parse(fs.readFileSync(prev, 'utf8')))}\n`);
+    expect(nightly(['plan', '--date', '2026-11-28', '--per-night', '2', '--shards', '1', '--state', path.join(dir, 'none.json')], () => '', env))
       .toContain('carried=none');
-    const merged = path.join(dir, 'merged');
-    fs.mkdirSync(merged);
+    const campaigns = path.join(dir, 'campaigns');
+    const merged = path.join(campaigns, 'campaign-kafka-4');
+    fs.mkdirSync(merged, { recursive: true });
     fs.writeFileSync(path.join(merged, 'campaign.json'), JSON.stringify(campaign([run(3, 'valid'), run(4, 'invalid')])));
     expect(nightly(['summary', '--leg', 'kafka-4', merged], () => '')).toContain('## kafka-4: ❌ 1 seed(s) found anomalies');
     const out = path.join(dir, 'state', 'nightly-state.json');
-    const md = nightly(['state', '--date', '2026-11-28', '--previous', prev, '--campaign', `kafka-4=${merged}`, '--out', out], () => '');
-    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(
-      { version: 1, date: '2026-11-28', carried: [{ seed: 4, since: '2026-11-28', last: { 'kafka-4': 'anomalies: G1a, lost-write' } }] });
-    expect(md).toContain('no longer carried: 3');
+    // kafka-3.9's campaign never arrived: seed 3 passed on kafka-4 alone, so it stays.
+    const md = nightly(['state', '--date', '2026-11-28', '--previous', prev, '--campaigns', campaigns, '--out', out], () => '', env);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ version: 1, date: '2026-11-28', carried: [
+      { seed: 3, since: '2026-11-27', last: {} }, { seed: 4, since: '2026-11-28', last: { 'kafka-4': 'anomalies: G1a, lost-write' } }] });
+    expect(md).toContain('| 3 | 2026-11-27 | not run on every leg yet |');
+    const both = nightly(['state', '--date', '2026-11-28', '--previous', prev, '--campaigns', campaigns, '--out', out], () => '', { LEGS: '[{"name": "kafka-4"}]' });
+    expect(both).toContain('no longer carried: 3 (failing since 2026-11-27)');
     const listing = JSON.stringify({ artifacts: [{ id: 1, name: 'nightly-state', expired: false, created_at: '2026-11-27T03:00:00Z', workflow_run: { id: 77, head_branch: 'main' } }] });
     expect(nightly(['pick-state', '--branch', 'main'], () => listing)).toBe('run-id=77\n');
     expect(nightly(['pick-state', '--branch', 'dev'], () => listing)).toBe('run-id=\n');
     expect(nightly(['image', '--kafka-version', '3.9.2'], () => '')).toMatch(/^version=3\.9\.2\nimages=kafka-eos-base:\S+ kafka-eos-kafka:3\.9\.2-v1\nkey=/);
     expect(() => nightly(['bogus'], () => '')).toThrow(/unknown step 'bogus'/);
-    expect(() => nightly(['state', '--date', '2026-11-28', '--out', out, '--campaign', 'nodir'], () => '')).toThrow(/LEG=DIR/);
+    expect(() => nightly(['state', '--date', '2026-11-28', '--out', out], () => '', env)).toThrow(/needs --date, --campaigns and --out/);
   });
 });
