@@ -35,7 +35,8 @@ export const DEFAULT_MAX_CARRIED = 10;
 /** Reads a state file's JSON; null (start afresh) for none; an error naming the problem for anything else. */
 export function parseState(text: string | null): NightlyState | null {
   if (text === null || text.trim() === '') return null;
-  const s = JSON.parse(text) as NightlyState;
+  const s = JSON.parse(text) as NightlyState | null;
+  if (s === null) return null; // the plan job's "no state yet", passed on as JSON
   const ok = s?.version === 1 && Array.isArray(s.carried) && s.carried.every((c) =>
     Number.isInteger(c?.seed) && typeof c.since === 'string' && typeof c.last === 'object' && c.last !== null);
   if (!ok) throw new Error('nightly: the state file is not a version 1 nightly state ({version: 1, date, carried: [{seed, since, last}]})');

@@ -80,6 +80,7 @@ describe('failing seeds are carried until they pass', () => {
   it('reads state files, refusing what is not one', () => {
     expect(parseState(null)).toBeNull();
     expect(parseState(' ')).toBeNull();
+    expect(parseState('null')).toBeNull();
     expect(parseState(JSON.stringify(state([])))).toEqual(state([]));
     expect(() => parseState('{"version":1,"carried":[{"seed":"x"}]}')).toThrow(/not a version 1 nightly state/);
   });
