@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT, usageError } from '../cli/exit-codes.ts';
-import { programFor, reproCommand, type ParsedRun } from '../cli/run.ts';
+import { programFor, reproCommand, type RunSettings } from '../run/settings.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
+import { harnessIdentity } from '../meta/version.ts';
 import { renderRunReport } from '../run/report-hook.ts';
 import { runProgram } from '../run/run.ts';
 import type { RunVerdict } from '../run/verdict-file.ts';
@@ -14,7 +15,7 @@ import { renderJunit } from './junit.ts';
 import type { ProgressState } from './progress.ts';
 import type { CampaignResult, SeedResult } from './result.ts';
 import { formatSeeds, shardSeeds, type Shard } from './seeds.ts';
-import { harnessVersion } from './version.ts';
+import type { HarnessIdentity } from '../meta/version.ts';
 
 export interface CampaignConfig {
   /** Every seed of the campaign (`--seeds`); a shard runs its part of them. */
@@ -22,12 +23,15 @@ export interface CampaignConfig {
   /** `--shard I/N`: run only the seeds with seed mod N = I. */
   shard?: Shard | null;
   /** The run flags every seed shares (its `seed` is replaced per run). */
-  run: ParsedRun;
+  run: RunSettings;
   outDir: string;
-  /** The command-line arguments, recorded in campaign.json and on the index page (see `recordedArgs`). */
+  /**
+   * The campaign's flags, recorded in campaign.json and on the index page: the CLI passes them in
+   * canonical form without --out and --shard, so that shards of one campaign, merged, read like it.
+   */
   args: string[];
-  /** Defaults to this checkout's (`harnessVersion()`); tests pass another to make shards that disagree. */
-  harnessVersion?: string;
+  /** Defaults to this checkout's (`harnessIdentity()`). */
+  harness?: HarnessIdentity;
   log?: (line: string) => void;
   onProgress?: (state: ProgressState) => void;
   /** Renders each seed's report; the CLI passes the reports module's, tests may pass a no-op. */
@@ -44,42 +48,25 @@ export function writeCampaignFiles(outDir: string, c: CampaignResult): void {
   write('index.html', renderCampaignIndex(c));
 }
 
-/**
- * The flags worth recording: without `--out` (the campaign's own directory, different on every machine)
- * and `--shard` (recorded apart), so that the shards of one campaign, merged, read like the campaign
- * run in one piece.
- */
-export function recordedArgs(argv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--out' || arg === '--shard') i++;
-    else if (!arg.startsWith('--out=') && !arg.startsWith('--shard=')) kept.push(arg);
-  }
-  return kept;
-}
-
 /** The run settings shards must share: every parsed run flag but the seed and the output directory. */
-export function runSettings(run: ParsedRun): Record<string, unknown> {
+export function runSettings(run: RunSettings): Record<string, unknown> {
   const { seed: _seed, out: _out, ...settings } = run;
   return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>; // as campaign.json will hold them
 }
 
 /**
  * A seed's entry from its verdict: `invalid` when it found anomalies or a divergence, else `error` when
- * the run did not finish, else `inconclusive` when the run says it could not judge something, else `valid`.
+ * the run did not finish, else `inconclusive` when the run could not decide (with its reasons), else `valid`.
  */
 export function seedResult(seed: number, dir: string, report: string | null, v: RunVerdict): SeedResult {
   const failed = v.anomalyTypes.length > 0 || v.divergences.length > 0;
-  const inconclusive = (v as { inconclusive?: string[] }).inconclusive ?? [];
-  const status = failed ? 'invalid' : v.outcome === 'harness-error' || !v.complete ? 'error'
-    : (v.outcome as string) === 'inconclusive' ? 'inconclusive' : 'valid';
+  const status = failed ? 'invalid' : v.outcome === 'harness-error' || !v.complete ? 'error' : v.outcome === 'inconclusive' ? 'inconclusive' : 'valid';
   return {
     seed, status, outcome: v.outcome, anomalyTypes: v.anomalyTypes, divergences: v.divergences.length,
-    ...(inconclusive.length > 0 ? { inconclusive } : {}),
     durationSeconds: v.durationSeconds, dir, report, repro: v.repro,
     ops: Object.fromEntries(Object.entries(v.histories).map(([t, h]) => [t, h!.verdict.stats.ops])),
     error: status === 'error' ? v.harnessError ?? 'the run stopped before it finished' : null,
+    ...(status === 'inconclusive' ? { inconclusive: v.inconclusive } : {}),
   };
 }
 
@@ -97,8 +84,8 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   fs.mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const result: CampaignResult = {
-    version: 1, harnessVersion: config.harnessVersion ?? harnessVersion(), seedSpec: formatSeeds(config.seeds), seeds, shard,
-    settings: runSettings(config.run), args: recordedArgs(config.args), target: config.run.target,
+    version: 1, harness: config.harness ?? harnessIdentity(), seedSpec: formatSeeds(config.seeds), seeds, shard,
+    settings: runSettings(config.run), args: config.args, target: config.run.target,
     startedAt: new Date(started).toISOString(), durationSeconds: 0, complete: false, runs: [],
   };
   const save = () => {

@@ -12,7 +12,7 @@ import { formatSeeds, formatShard } from './seeds.ts';
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}code{font-size:12px;word-break:break-all}.valid{color:#11691f}.invalid{color:#b3001b;font-weight:600}
-.error{color:#8a5a00;font-weight:600}.inconclusive{color:#5a4a8a;font-weight:600}.summary span{margin-right:1.5rem}.note{color:#555}`;
+.error{color:#8a5a00;font-weight:600}.inconclusive{color:#5b3f99;font-weight:600}.summary span{margin-right:1.5rem}.note{color:#555}`;
 
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
@@ -33,7 +33,7 @@ function row(r: SeedResult) {
   const ops = Object.entries(r.ops).map(([target, n]) => `${target} ${n}`).join(', ');
   const reasons = r.inconclusive ?? [];
   return h`<tr id="seed-${r.seed}"><td>${r.seed}</td><td class="${r.status}">${verdictLabel(r)}</td>
-<td>${r.anomalyTypes.join(', ')}${reasons.map((why) => h`<div class="inconclusive">${why}</div>`)}${r.error ? h`<div class="error">${r.error}</div>` : ''}</td>
+<td>${r.anomalyTypes.join(', ')}${r.error ? h`<div class="error">${r.error}</div>` : ''}${reasons.map((why) => h`<div class="inconclusive">${why}</div>`)}</td>
 <td class="timing">${formatDuration(r.durationSeconds)}</td><td>${ops}</td>
 <td>${r.report ? h`<a href="${r.report}">report</a>` : h`<span class="note">none</span>`}</td><td><code>${r.repro}</code></td></tr>`;
 }
@@ -80,7 +80,7 @@ export function renderCampaignIndex(c: CampaignResult, sections: readonly IndexS
 <body><h1>kafka-eos campaign: ${title}</h1>
 <p class="summary">${headline(c)} <span>${c.runs.length} of ${c.seeds.length} seeds run${c.complete ? '' : ' (stopped early)'}</span>
 <span>valid ${t.valid} · anomalies ${t.invalid} · inconclusive ${t.inconclusive} · could not run ${t.error}</span><span class="timing">${formatDuration(c.durationSeconds)}</span></p>
-<p>target ${c.target}; harness ${c.harnessVersion}; started <span class="timing">${c.startedAt}</span>; arguments: <code>${c.args.join(' ')}</code></p>
+<p>target ${c.target}; started <span class="timing">${c.startedAt}</span>; arguments: <code>${c.args.join(' ')}</code>${c.harness ? h`; harness ${c.harness.version} (commit ${c.harness.commit.slice(0, 12)})` : ''}</p>
 ${provenance(c)}
 ${sections.map((section) => section(c))}
 <p class="note">Also in this directory: campaign.json (the same data), junit.xml (one test case per seed).</p>

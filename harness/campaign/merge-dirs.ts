@@ -17,8 +17,10 @@ function validate(dir: string, c: unknown): CampaignResult {
   const bad = (what: string) => usageError(`merge: ${path.join(dir, 'campaign.json')} ${what}`);
   if (typeof c !== 'object' || c === null || (c as { version?: unknown }).version !== 1) throw bad('is not a version 1 campaign.json');
   const x = c as Record<string, unknown>;
-  if (typeof x['harnessVersion'] !== 'string' || typeof x['seedSpec'] !== 'string' || typeof x['settings'] !== 'object' || !('shard' in x)) {
-    throw bad('was written by a harness without shards (no harnessVersion, seedSpec, settings, shard); run the campaign again with this one');
+  const harness = x['harness'] as { version?: unknown; commit?: unknown } | undefined;
+  if (typeof harness?.version !== 'string' || typeof harness.commit !== 'string' || typeof x['seedSpec'] !== 'string'
+    || typeof x['settings'] !== 'object' || x['settings'] === null || !('shard' in x)) {
+    throw bad('was written by a harness without shards (no harness, seedSpec, settings, shard); run the campaign again with this one');
   }
   if (!Array.isArray(x['runs']) || !Array.isArray(x['args']) || typeof x['startedAt'] !== 'string' || Number.isNaN(Date.parse(x['startedAt']))
     || typeof x['durationSeconds'] !== 'number' || typeof x['complete'] !== 'boolean' || typeof x['target'] !== 'string') {

@@ -5,6 +5,7 @@
 // A shard index no directory was given for is not refused (a CI job that died uploads nothing): the
 // merged campaign is then incomplete, as a campaign stopped midway is, and says which shards are missing.
 import { usageError } from '../cli/exit-codes.ts';
+import { versionLine } from '../meta/version.ts';
 import type { CampaignResult, MergedShard } from './result.ts';
 import { formatShard, parseSeedRange, type Shard } from './seeds.ts';
 
@@ -57,7 +58,7 @@ function settingsDiff(inputs: ShardInput[]): void {
 function checkCompatible(inputs: ShardInput[]): void {
   const oneCampaign = 'merge only shards of one campaign';
   requireSame(inputs, 'harness version', `${oneCampaign}, run by the same code (same commit); re-run the odd ones out`,
-    (c) => c.harnessVersion, String);
+    (c) => c.harness, (id) => versionLine(id as NonNullable<CampaignResult['harness']>));
   requireSame(inputs, 'planned seeds', `${oneCampaign}: every shard must be given the same --seeds`, (c) => c.seedSpec, (s) => `--seeds ${s}`);
   settingsDiff(inputs);
   requireSame(inputs, 'split', `${oneCampaign}: every shard must say the same N in --shard I/N`, (c) => shardOf(c).count, (n) => `N=${n}`);
@@ -87,11 +88,12 @@ export function mergeCampaigns(inputs: ShardInput[]): Merged {
     shard: shardOf(c), dir, startedAt: c.startedAt, durationSeconds: c.durationSeconds, complete: c.complete, runs: c.runs.length,
   }));
   const warnings = [
+    ...(first.harness?.commit === 'unknown' ? ['the shards do not say which commit ran them (no .git, no KAFKA_EOS_COMMIT): that they ran the same code is assumed, not checked'] : []),
     ...missingShards.map((i) => `shard ${i}/${count} is missing: its seeds did not run (the merged campaign is incomplete)`),
     ...shards.filter((s) => !s.complete).map((s) => `shard ${formatShard(s.shard)} (${s.dir}) stopped before its last seed`),
   ];
   const merged: CampaignResult = {
-    version: 1, harnessVersion: first.harnessVersion, seedSpec: first.seedSpec, seeds: parseSeedRange(first.seedSpec), shard: null,
+    version: 1, ...(first.harness ? { harness: first.harness } : {}), seedSpec: first.seedSpec, seeds: parseSeedRange(first.seedSpec), shard: null,
     settings: first.settings, args: first.args, target: first.target, startedAt: new Date(startedAt).toISOString(),
     durationSeconds: (Math.max(...ends) - startedAt) / 1000, complete: missingShards.length === 0 && shards.every((s) => s.complete),
     runs: sorted.flatMap((i) => i.campaign.runs).sort((a, b) => a.seed - b.seed),

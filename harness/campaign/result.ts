@@ -4,6 +4,7 @@
 // can tell the shards of one campaign from directories that only look alike.
 import type { Outcome } from '../run/verdict-file.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import type { HarnessIdentity } from '../meta/version.ts';
 import type { Shard } from './seeds.ts';
 
 /**
@@ -19,8 +20,6 @@ export interface SeedResult {
   outcome: Outcome;
   anomalyTypes: string[];
   divergences: number;
-  /** One sentence per thing the run could not judge; empty unless the run's outcome says so. */
-  inconclusive?: string[];
   durationSeconds: number;
   /** The seed's run directory, relative to the campaign directory. */
   dir: string;
@@ -29,6 +28,8 @@ export interface SeedResult {
   repro: string;
   ops: Record<string, number>;
   error: string | null;
+  /** Why the seed's run was inconclusive (its verdict's reasons); absent in campaigns before it existed. */
+  inconclusive?: string[];
 }
 
 /** A shard that went into a merged campaign. */
@@ -44,8 +45,8 @@ export interface MergedShard {
 
 export interface CampaignResult {
   version: 1;
-  /** `package.json` version and git commit of the harness that ran it (`0.1.0+3f2a9c1d0e4b`). */
-  harnessVersion: string;
+  /** The harness that ran the campaign; shards merge only when version and commit agree. Absent in campaigns written before it was recorded. */
+  harness?: HarnessIdentity;
   /** Every seed of the campaign in `--seeds` form (the same in all its shards). */
   seedSpec: string;
   /** The seeds this directory plans to run: all of `seedSpec`, or one shard's part of it. */
@@ -69,14 +70,16 @@ export interface CampaignResult {
 }
 
 /**
- * 1 when any seed found anomalies (or a model divergence), else 3 when any could not run, else 0.
- * Anomalies win over harness errors as in a single run's verdict: a finding must never be hidden by an
- * infrastructure hiccup elsewhere (a script that retries on 3 would throw the finding away). The index
- * page and junit.xml show the errored seeds either way.
+ * 1 when any seed found anomalies (or a model divergence), else 3 when any could not run, else 4 when
+ * any was inconclusive, else 0. Anomalies win over harness errors as in a single run's verdict: a finding
+ * must never be hidden by an infrastructure hiccup elsewhere (a script that retries on 3 would throw the
+ * finding away). A seed that could not run says less than one that ran and could not decide, so 3 wins
+ * over 4. The index page and junit.xml show every seed either way.
  */
 export function campaignExitCode(c: CampaignResult): number {
   if (c.runs.some((r) => r.status === 'invalid')) return EXIT.invalid;
   if (c.runs.some((r) => r.status === 'error') || !c.complete) return EXIT.harnessError;
+  if (c.runs.some((r) => r.status === 'inconclusive')) return EXIT.inconclusive;
   return EXIT.valid;
 }
 

@@ -6,8 +6,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CliError, EXIT } from '../cli/exit-codes.ts';
-import { smallRun, tempDir } from '../repro/testing.ts';
-import { runCampaign } from './campaign.ts';
+import { tempDir } from '../repro/testing.ts';
+import { main as campaignMain } from '../cli/campaign.ts';
+import { main as mergeMain } from '../cli/merge.ts';
 import { renderCampaignIndex } from './index-page.ts';
 import { renderJunit } from './junit.ts';
 import { mergeCampaigns, type ShardInput } from './merge.ts';
@@ -73,7 +74,7 @@ function seedRun(seed: number, status: SeedResult['status']): SeedResult {
 
 const STATUSES = ['valid', 'invalid', 'inconclusive', 'error'] as const;
 const whole = (seeds: number[], extra: Partial<CampaignResult> = {}): CampaignResult => ({
-  version: 1, harnessVersion: '0.1.0+abc', seedSpec: formatSeeds(seeds), seeds, shard: null, settings: { target: 'kafka', timeLimitSeconds: 120 },
+  version: 1, harness: { version: '0.1.0', commit: 'a'.repeat(40) }, seedSpec: formatSeeds(seeds), seeds, shard: null, settings: { target: 'kafka', timeLimitSeconds: 120 },
   args: ['--seeds', formatSeeds(seeds)], target: 'kafka', startedAt: '2026-11-28T02:17:00.000Z', durationSeconds: 600, complete: true,
   runs: seeds.map((s) => seedRun(s, STATUSES[s % 4]!)), ...extra,
 });
@@ -122,8 +123,8 @@ describe('merge: the shards of a campaign give the campaign', () => {
     const a = shardOf(full, 0, 2);
     const b = shardOf(full, 1, 2);
     const with_ = (s: ShardInput, change: Partial<CampaignResult>): ShardInput => ({ dir: `${s.dir}-changed`, campaign: { ...s.campaign, ...change } });
-    expect(usage(() => mergeCampaigns([a, with_(b, { harnessVersion: '0.1.0+def' })])))
-      .toBe('merge: the shards differ in harness version: 0.1.0+abc (shard-0) vs 0.1.0+def (shard-1-changed); ' +
+    expect(usage(() => mergeCampaigns([a, with_(b, { harness: { version: '0.1.0', commit: 'd'.repeat(40) } })])))
+      .toBe('merge: the shards differ in harness version: 0.1.0 (commit aaaaaaaaaaaa) (shard-0) vs 0.1.0 (commit dddddddddddd) (shard-1-changed); ' +
         'merge only shards of one campaign, run by the same code (same commit); re-run the odd ones out');
     expect(usage(() => mergeCampaigns([a, with_(b, { seedSpec: '1..5' })]))).toMatch(/differ in planned seeds: --seeds 1..4 \(shard-0\) vs --seeds 1..5 \(shard-1-changed\)/);
     expect(usage(() => mergeCampaigns([a, with_(b, { settings: { timeLimitSeconds: 120, target: 'kafka', mutate: 'read-uncommitted' } })])))
@@ -137,18 +138,13 @@ describe('merge: the shards of a campaign give the campaign', () => {
   });
 });
 
-// ---- real campaigns on the model, written to disk and merged ----
+// ---- real campaigns on the model, through the command line: `campaign --shard`, then `merge` ----
 
-/** A stand-in for the seed's report (the real one is the reports module's business, and slow to load). */
-async function stubReport(runDir: string): Promise<string> {
-  fs.writeFileSync(path.join(runDir, 'index.html'), `report of ${path.basename(runDir)}`);
-  return path.join(runDir, 'index.html');
-}
+const MUTANT = ['--mutate', 'read-uncommitted', '--rate', '20', '--workers', '2', '--time-limit', '2'];
 
-async function campaignDir(seeds: number[], shard: string | null, mutate: string | null, parent: string): Promise<string> {
+async function campaignDir(seeds: string, shard: string | null, flags: readonly string[], parent: string): Promise<string> {
   const out = path.join(parent, shard === null ? 'whole' : `shard-${shard.replace('/', '-of-')}`);
-  const args = ['--seeds', formatSeeds(seeds), ...(shard ? ['--shard', shard] : []), '--target', 'model', '--out', out];
-  await runCampaign({ seeds, shard: parseShard(shard ?? undefined), run: smallRun(1, mutate), outDir: out, args, renderReport: stubReport });
+  await campaignMain(['--seeds', seeds, ...(shard ? ['--shard', shard] : []), '--target', 'model', '--time-limit', '1', ...flags, '--out', out]);
   return out;
 }
 
@@ -156,23 +152,21 @@ const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file)
 const campaignOf = (dir: string) => JSON.parse(read(dir, 'campaign.json')) as CampaignResult;
 
 describe('kafka-eos merge on model campaigns', () => {
-  it.each([[null, 'valid'], ['read-uncommitted', 'invalid']] as const)(
-    'two shards merged equal one unsharded campaign of the same seeds (mutate %s: every seed %s)', async (mutate, status) => {
+  it.each([[[], 'valid', EXIT.valid], [MUTANT, 'invalid', EXIT.invalid]] as const)(
+    'two shards merged equal one unsharded campaign of the same seeds (flags %j: every seed %s)', async (flags, status, exit) => {
       const parent = tempDir('merge');
-      const seeds = [1, 2, 3, 4, 5];
-      const one = await campaignDir(seeds, null, mutate, parent);
-      const shards = [await campaignDir(seeds, '1/2', mutate, parent), await campaignDir(seeds, '0/2', mutate, parent)];
+      const one = await campaignDir('1..5', null, flags, parent);
+      const shards = [await campaignDir('1..5', '1/2', flags, parent), await campaignDir('1..5', '0/2', flags, parent)];
       expect(shards.map((d) => campaignOf(d).runs.map((r) => r.seed))).toEqual([[1, 3, 5], [2, 4]]);
       const out = path.join(parent, 'merged');
-      const log: string[] = [];
-      const merged = mergeShardDirs({ dirs: shards, outDir: out, log: (l) => log.push(l) });
-      expect(log).toEqual([]);
-      expect(campaignExitCode(merged)).toBe(status === 'valid' ? EXIT.valid : EXIT.invalid);
-      expect(merged.runs.map((r) => r.status)).toEqual(seeds.map(() => status));
+      expect(await mergeMain(['--out', out, ...shards])).toBe(exit);
+      const merged = campaignOf(out);
+      expect(merged.runs.map((r) => r.status)).toEqual([1, 2, 3, 4, 5].map(() => status));
       expect(sameContent.index(read(out, 'index.html'))).toBe(sameContent.index(read(one, 'index.html')));
       expect(sameContent.junit(read(out, 'junit.xml'))).toBe(sameContent.junit(read(one, 'junit.xml')));
-      expect(sameContent.campaign(campaignOf(out))).toEqual(sameContent.campaign(campaignOf(one)));
-      for (const r of merged.runs) { // each seed's directory came along: report, and the same history bytes
+      expect(sameContent.campaign(merged)).toEqual(sameContent.campaign(campaignOf(one)));
+      expect(read(out, 'index.html')).toContain(`merged from 2 shard(s):</p><ul><li>shard 0/2 from <code>${shards[1]}</code>: 2 seed(s)`);
+      for (const r of merged.runs) { // each seed's directory came along: its report, and the same history bytes
         expect(fs.existsSync(path.join(out, r.report!))).toBe(true);
         expect(read(out, `${r.dir}/model/history.jsonl`)).toBe(read(one, `${r.dir}/model/history.jsonl`));
       }
@@ -180,13 +174,13 @@ describe('kafka-eos merge on model campaigns', () => {
 
   it('refuses what is not a shard of one campaign, by directory, and writes nothing', async () => {
     const parent = tempDir('merge-bad');
-    const a = await campaignDir([1, 2], '0/2', null, parent);
+    const a = await campaignDir('1..2', '0/2', [], parent);
     const other = path.join(parent, 'longer');
-    await runCampaign({ seeds: [1, 2], shard: { index: 1, count: 2 }, run: { ...smallRun(1), timeLimitSeconds: 2 }, outDir: other, args: [], renderReport: stubReport });
+    await campaignMain(['--seeds', '1..2', '--shard', '1/2', '--target', 'model', '--time-limit', '2', '--out', other]);
     const out = path.join(parent, 'out');
-    expect(usage(() => mergeShardDirs({ dirs: [a, other], outDir: out })))
-      .toBe(`merge: the shards differ in run settings (timeLimitSeconds: 1 (${a}) vs 2 (${other})); ` +
-        'merge only shards of one campaign: the same flags on every shard, only --shard and --out differ');
+    await expect(mergeMain(['--out', out, a, other])).rejects.toThrow(expect.objectContaining({ exitCode: EXIT.usage,
+      message: `merge: the shards differ in run settings (timeLimitSeconds: 1 (${a}) vs 2 (${other})); ` +
+        'merge only shards of one campaign: the same flags on every shard, only --shard and --out differ' }));
     expect(fs.existsSync(out)).toBe(false);
 
     const notJson = path.join(parent, 'cut');
@@ -194,7 +188,7 @@ describe('kafka-eos merge on model campaigns', () => {
     fs.writeFileSync(path.join(notJson, 'campaign.json'), '{"version":1,"runs":[');
     const old = path.join(parent, 'old');
     fs.mkdirSync(old);
-    const { harnessVersion: _h, seedSpec: _s, settings: _t, shard: _d, ...before } = campaignOf(a);
+    const { harness: _h, seedSpec: _s, settings: _t, shard: _d, ...before } = campaignOf(a);
     fs.writeFileSync(path.join(old, 'campaign.json'), JSON.stringify(before));
     const evil = path.join(parent, 'evil');
     fs.mkdirSync(evil);
@@ -211,7 +205,7 @@ describe('kafka-eos merge on model campaigns', () => {
 
   it('a seed directory lost on the way keeps its row, without a link; a shard alone merges as incomplete', async () => {
     const parent = tempDir('merge-lost');
-    const a = await campaignDir([1, 2, 3, 4], '0/2', null, parent);
+    const a = await campaignDir('1..4', '0/2', [], parent);
     fs.rmSync(path.join(a, 'seed-4'), { recursive: true });
     const log: string[] = [];
     const merged = mergeShardDirs({ dirs: [a], outDir: path.join(parent, 'out'), log: (l) => log.push(l) });

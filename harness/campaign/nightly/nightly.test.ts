@@ -23,7 +23,7 @@ function run(seed: number, status: SeedResult['status'], extra: Partial<SeedResu
 }
 
 const campaign = (runs: SeedResult[], extra: Partial<CampaignResult> = {}): CampaignResult => ({
-  version: 1, harnessVersion: '0.1.0+abc', seedSpec: '1..4', seeds: runs.map((r) => r.seed), shard: null, settings: {},
+  version: 1, harness: { version: '0.1.0', commit: 'a'.repeat(40) }, seedSpec: '1..4', seeds: runs.map((r) => r.seed), shard: null, settings: {},
   args: ['--seeds', '1..4', '--nemesis', 'kill'], target: 'kafka', startedAt: '2026-11-28T02:17:00.000Z', durationSeconds: 1300,
   complete: true, runs, ...extra,
 });

@@ -2,6 +2,7 @@
 // line and a table of the seeds (verdict, anomaly types or reasons, duration, repro line), and which
 // failing seeds are carried to the next night. Text from runs is escaped, so an error message cannot
 // break the table or turn into markup.
+import { versionLine } from '../../meta/version.ts';
 import { formatDuration, verdictLabel } from '../index-page.ts';
 import { tally, type CampaignResult, type SeedResult } from '../result.ts';
 import { formatSeeds } from '../seeds.ts';
@@ -46,7 +47,7 @@ export function renderLegSummary(leg: string, c: CampaignResult | null): string 
     `${c.runs.length} of ${c.seeds.length} seeds run · valid ${t.valid} · anomalies ${t.invalid} · inconclusive ${t.inconclusive} · ` +
       `could not run ${t.error} · ${formatDuration(c.durationSeconds)}${missing}`,
     '',
-    `seeds ${code(formatSeeds(c.seeds))} · target ${cell(c.target)} · harness ${cell(c.harnessVersion)} · flags ${code(c.args.join(' '))}`,
+    `seeds ${code(formatSeeds(c.seeds))} · target ${cell(c.target)} · harness ${cell(c.harness ? versionLine(c.harness) : 'unknown')} · flags ${code(c.args.join(' '))}`,
     '',
     '| seed | verdict | anomalies / reason | duration | repro |',
     '|---:|---|---|---:|---|',
