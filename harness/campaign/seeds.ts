@@ -4,7 +4,7 @@
 // the same `--seeds` split the work without talking to each other, and `formatSeeds` writes a list back
 // in the short form, which is how shards of one campaign recognise each other.
 import { usageError } from '../cli/exit-codes.ts';
-import { MAX_SEED } from '../workload/index.ts';
+import { MAX_SEED } from '../workload/options.ts'; // options only: the command line's definitions stay light
 
 export interface Shard {
   /** 0 ≤ index < count. */

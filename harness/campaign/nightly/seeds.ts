@@ -1,7 +1,7 @@
 // Which seeds a night runs: a block that moves with the date (so every night explores new programs,
 // and a night's seeds can be named from its date alone), plus every seed that failed on an earlier
 // night and has not passed since (nightly-state.ts). All shards and legs of a night run the same list.
-import { MAX_SEED } from '../../workload/index.ts';
+import { MAX_SEED } from '../../workload/options.ts';
 import { formatSeeds } from '../seeds.ts';
 import type { NightlyState } from './nightly-state.ts';
 
