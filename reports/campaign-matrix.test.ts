@@ -17,7 +17,7 @@ const seed = (n: number, extra: Partial<SeedResult>): SeedResult => ({
   report: `seed-${n}/index.html`, repro: `npx kafka-eos run --seed ${n}`, ops: { kafka: 10 }, error: null, anomalyCounts: {}, ...extra,
 });
 const campaign = (runs: SeedResult[]): CampaignResult => ({
-  version: 1, seeds: runs.map((r) => r.seed), args: [], target: 'kafka', startedAt: '2026-12-07T00:00:00.000Z', durationSeconds: 9, complete: true, runs,
+  version: 1, seedSpec: '1..5', seeds: runs.map((r) => r.seed), shard: null, settings: {}, args: [], target: 'kafka', startedAt: '2026-12-07T00:00:00.000Z', durationSeconds: 9, complete: true, runs,
 });
 
 describe('anomaly counts and the seed × type matrix', () => {
