@@ -64,17 +64,19 @@ describe('within one op (int-*)', () => {
     expect(verdictOf(h).valid).toBe(true);
   });
 
-  it('says nothing about the sends of a failed op (they never happened) or sends whose position is unknown', () => {
+  it('says nothing about sends whose position is unknown (never seen at any offset)', () => {
     const h = new HistoryBuilder();
-    h.op(0, 'ok', 'send', [send(x, 1), send(x, 2)], [sent(x, 0, 1), sent(x, 1, 2)]);
-    // The failed op's values were read (G1a), so they have positions; their order still says nothing.
-    h.op(1, 'fail', 'txn', [send(x, 4), send(x, 3)], [sent(x, 3, 4), sent(x, 2, 3)]);
-    h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 1], [1, 2], [2, 3], [3, 4]] })]);
-    // Value 6 never showed up anywhere: its position is unknown, before or after 5's.
     h.op(3, 'ok', 'send', [send(x, 5), send(x, 6), send(x, 7)], [sent(x, 5, 5), sent(x, null, 6), sent(x, 6, 7)]);
     h.op(3, 'ok', 'send', [send(x, 8), send(x, 9)], [sent(x, null, 8), sent(x, 7, 9)]);
     h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[5, 5], [6, 7], [7, 9]] })]);
     expect(verdictOf(h).anomalyTypes.filter((t) => /send/.test(t))).toEqual([]);
+  });
+
+  it('judges a failed op\'s sends that polls saw too: they landed in the order they landed (kafka.clj int-send cases)', () => {
+    const h = new HistoryBuilder();
+    const failed = h.op(1, 'fail', 'txn', [send(x, 4), send(x, 3)], [sent(x, 1, 4), sent(x, 0, 3)]);
+    h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 3], [1, 4]] })]);
+    expect(anomaliesOf(h, 'int-nonmonotonic-send').map((a) => a.ops)).toEqual([[failed]]);
   });
 });
 
@@ -123,6 +125,15 @@ describe('across one process\'s ops (poll-skip, nonmonotonic-*)', () => {
     h.op(4, 'ok', 'send', [send(x, 6), send(x, 3)], [sent(x, 6, 6), sent(x, 3, 3)]);
     expect(verdictOf(h).anomalyTypes).toContain('int-nonmonotonic-send');
     expect(verdictOf(h).anomalyTypes).not.toContain('nonmonotonic-send');
+  });
+
+  it('leaves a failed op out between ops: it neither reports nor moves the producer\'s last send', () => {
+    const h = new HistoryBuilder();
+    h.op(4, 'ok', 'send', [send(x, 3)], [sent(x, 3, 3)]);
+    h.op(4, 'fail', 'send', [send(x, 1)], [sent(x, 1, 1)]);
+    h.op(4, 'ok', 'send', [send(x, 5)], [sent(x, 5, 5)]);
+    h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[1, 1], [3, 3], [5, 5]] })]);
+    expect(anomaliesOf(h, 'nonmonotonic-send')).toEqual([]);
   });
 
   it('ignores sends whose position is unknown', () => {

@@ -69,6 +69,7 @@ describe('a far offset the log\'s array later grew past', () => {
     // 1048577 is first seen while the log is small, so it is kept apart from the array; the array then
     // grows past it for 1048576. The lookup must still find it (it answered "not observed").
     const h = new HistoryBuilder();
+    h.op(2, 'ok', 'send', [send(y, 4), send(y, 5)], [sent(y, null, 4), sent(y, null, 5)]);
     h.op(0, 'ok', 'poll', [poll()], [polled({ [y]: [[1048577, 5]] })]);
     h.op(1, 'ok', 'poll', [poll()], [polled({ [y]: [[1048576, 4], [1048577, 5]] })]);
     expect(verdictOf(h)).toMatchObject({ valid: true, anomalyTypes: [] });
