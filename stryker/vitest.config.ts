@@ -30,6 +30,7 @@ export default defineConfig({
     include: [...CHECKER_TESTS, ...MODEL_TESTS],
     exclude: [...CHILD_PROCESS_TESTS, ...WORKER_ONLY_TESTS],
     sequence: { sequencer: QuickCasesFirst },
+    setupFiles: ['stryker/fixed-seed.ts'],
     testTimeout: 60_000,
   },
 });
