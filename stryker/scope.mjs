@@ -8,12 +8,13 @@ import { join } from 'node:path';
 export const CHECKER = ['jepsen-style/**/*.ts', 'jepsen-style/**/*.mjs', '!jepsen-style/**/*.test.ts', '!jepsen-style/testing/**'];
 
 /**
- * CI's share: the checker's analyses that are measured and held at >= 90 % (docs/testing.md): the
- * version orders and the detectors built on them. The rest of the verdict logic (checker.ts, rules.ts,
- * graph/, zombie-cases, ops, columns, int-map) joins once it is measured and its survivors are killed.
+ * CI's share: the checker's analyses whose every mutant has a result in stryker/incremental.json and
+ * that score >= 90 % (docs/testing.md). versions, read-cases and order-cases join once their last
+ * mutants after the merge are measured (they were at 93.6, 90.3 and 94.9 % of those measured); the
+ * rest of the verdict logic (checker.ts, rules.ts, graph/, zombie-cases, ops, columns, int-map) once
+ * measured and its survivors killed.
  */
-export const CHECKER_CORE = ['versions', 'read-cases', 'log-cases', 'order-cases', 'ctp-cases', 'copiers']
-  .map((name) => `jepsen-style/analysis/${name}.ts`);
+export const CHECKER_CORE = ['log-cases', 'ctp-cases', 'copiers'].map((name) => `jepsen-style/analysis/${name}.ts`);
 
 /** The whole verdict logic (what decides valid or invalid, without the file reading and threads). */
 export const VERDICT_LOGIC = ['jepsen-style/checker.ts', 'jepsen-style/rules.ts', 'jepsen-style/anomaly.ts',
