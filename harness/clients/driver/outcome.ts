@@ -56,7 +56,10 @@ function checkValue(op: ProgramOp, invoked: ClientEvent['value'], reply: Complet
   return mops as ClientEvent['value'];
 }
 
-/** `["send", k, [offset|null, v]]` for the asked `["send", k, v]`; unfinished (as asked) only when not ok. */
+/**
+ * `["send", k, [offset|null, v]]` for the asked `["send", k, v]` (or a copier's send, asked by its poll);
+ * unfinished (`["send", k, v]`: never reached) only when the op is not ok.
+ */
 function checkSend(m: unknown[], want: unknown[] | null, keyCount: number, ok: boolean, i: number, bad: (what: string) => never): void {
   if (m[0] !== 'send' || m.length !== 3) bad(`micro-operation ${i} must be ["send", key, [offset, value]]`);
   if (!isKey(m[1], keyCount)) bad(`micro-operation ${i} names no key of the run`);
@@ -65,7 +68,7 @@ function checkSend(m: unknown[], want: unknown[] | null, keyCount: number, ok: b
   if (want !== null && (m[1] !== want[1] || value !== want[2])) bad(`micro-operation ${i} must send value ${String(want[2])} to key ${String(want[1])}`);
   if (!Number.isInteger(value)) bad(`micro-operation ${i} has no integer value`);
   if (!done) {
-    if (ok || want === null) bad(`micro-operation ${i} is not completed ([offset, value])`);
+    if (ok) bad(`micro-operation ${i} is not completed ([offset, value])`);
     return;
   }
   const pair = m[2] as unknown[];

@@ -48,6 +48,12 @@ describe('opResultOf', () => {
     expect(check({ f: 'copy', abort: false }, [['poll']], { value }).value).toEqual(value);
   });
 
+  it('takes a failed copy whose later sends were never reached', () => {
+    const value = [['poll', { 0: [[4, 9], [5, 10]] }], ['send', 2, [0, 9]], ['send', 2, 10]];
+    expect(check({ f: 'copy', abort: false }, [['poll']], { value, outcome: 'fail', error: 'ProducerFencedException: x', end_process: true, fenced: true }).type).toBe('fail');
+    expect(() => check({ f: 'copy', abort: false }, [['poll']], { value })).toThrow(/micro-operation 2 is not completed/);
+  });
+
   it.each([
     ['another value', [['send', 0, [3, 6]], ['poll', {}]], /must send value 5 to key 0/],
     ['a missing mop', [['send', 0, [3, 5]]], /at least 2 micro-operations/],
