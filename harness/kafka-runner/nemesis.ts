@@ -4,8 +4,7 @@
 import type { Faults } from '../cluster/faults.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import type { NemesisEntry, NemesisOp } from '../workload/program.ts';
-import { sleep } from './deadline.ts';
-import { describeError } from './errors.ts';
+import { sleep } from '../clients/deadline.ts';
 
 export async function applyNemesisOp(faults: Faults, op: NemesisOp): Promise<void> {
   switch (op.f) {
@@ -48,4 +47,10 @@ export async function recordNemesisOp(faults: Faults, writer: HistoryWriter, op:
 async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   const end = Date.now() + ms;
   while (!signal.aborted && Date.now() < end) await sleep(Math.min(200, end - Date.now()));
+}
+
+/** `Name: first line of the message`, as the history's `error` fields read. */
+function describeError(error: unknown): string {
+  const e = error as { name?: string; message?: string } | undefined;
+  return `${e?.name ?? 'Error'}: ${(e?.message ?? String(error)).split('\n')[0]!.slice(0, 300)}`;
 }

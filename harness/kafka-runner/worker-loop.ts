@@ -5,8 +5,8 @@ import type { HistoryWriter } from '../history/writer.ts';
 import type { RunStats } from '../model-runner/stats.ts';
 import { invocationOf, type Program, type Worker } from '../workload/program.ts';
 import { WorkerCursor } from '../workload/workerCursor.ts';
-import { sleep } from './deadline.ts';
-import type { KafkaClientProcess } from './kafka-client.ts';
+import { sleep } from '../clients/deadline.ts';
+import type { ClientProcess, ProcessSpec } from '../clients/client.ts';
 
 export interface WorkerContext {
   program: Program;
@@ -17,7 +17,8 @@ export interface WorkerContext {
   /** Date.now() when the main phase began. */
   startedAt: number;
   freshProcess: () => number;
-  newClient: (process: number, transactionalId: string | null, groupId: string) => KafkaClientProcess;
+  /** A fresh client process in worker slot `slot` (the worker's id, or a final reader's index). */
+  newClient: (slot: number, spec: ProcessSpec) => ClientProcess;
   /** Every worker's cursor, so a gated worker (the zombie's twin) can wait for its gate. */
   cursors: WorkerCursor[];
 }
@@ -43,7 +44,7 @@ export async function runWorker(ctx: WorkerContext, worker: Worker): Promise<num
 
   while (!cursor.released(ctx.cursors) && !signal.aborted && Date.now() < endOfMain) await sleep(20);
   const began = Date.now();
-  let client: KafkaClientProcess | null = null;
+  let client: ClientProcess | null = null;
   while (!cursor.done && !signal.aborted) {
     const due = began + offset + cursor.nextIndex * interval;
     if (due >= endOfMain) break;
@@ -51,7 +52,7 @@ export async function runWorker(ctx: WorkerContext, worker: Worker): Promise<num
     if (Date.now() >= endOfMain || signal.aborted) break;
 
     const { process } = cursor.ensureProcess(ctx.freshProcess);
-    client ??= ctx.newClient(process, transactionalId, worker.groupId);
+    client ??= ctx.newClient(worker.id, { process, transactionalId, groupId: worker.groupId });
     const step = cursor.peek()!;
     const { f, value } = invocationOf(step.op);
     const txnId = f === 'txn' && worker.transactionalId !== null ? worker.transactionalId : undefined;

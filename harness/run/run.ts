@@ -10,6 +10,8 @@ import { onInterrupt } from '../cluster/interrupts.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { runKafka, type KafkaProgress } from '../kafka-runner/run-kafka.ts';
 import { enableClientFixes, type ClientFix } from '../kafka-runner/client-fixes.ts';
+import type { ClientKind } from '../clients/client.ts';
+import { kafkajsClient } from '../clients/kafkajs/index.ts';
 import { runModel } from '../model-runner/runModel.ts';
 import type { Program } from '../workload/program.ts';
 import { writeProgramFile } from '../workload/programFile.ts';
@@ -18,7 +20,6 @@ import { writeVerdict } from './verdict.ts';
 import { comparisonDivergences, conformanceDivergences, readEvents } from './divergences.ts';
 import type { Divergence } from './verdict-file.ts';
 
-export const CLIENT = 'kafkajs 2.2.4';
 
 export interface RunConfig {
   program: Program;
@@ -28,6 +29,8 @@ export interface RunConfig {
   repro: string;
   /** Known kafkajs bugs to fix for this run (none by default: the stock client is under test too). */
   clientFixes?: readonly ClientFix[];
+  /** The client library under test (harness/clients); kafkajs when absent. */
+  client?: ClientKind;
   log: (line: string) => void;
   progress: (line: string) => void;
 }
@@ -36,6 +39,8 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const { program, target, outDir } = config;
   fs.mkdirSync(outDir, { recursive: true });
   const clientFixes = [...(config.clientFixes ?? [])];
+  const client = config.client ?? kafkajsClient();
+  const clientLabel = client.description.label;
   if (target !== 'model') enableClientFixes(clientFixes);
   writeProgramFile(outDir, program);
   const startedAt = new Date();
@@ -45,7 +50,8 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const inconclusive: string[] = [];
   const base = {
     seed: program.seed, target, nemesis: program.options.nemesis, mutate: program.mutate, txnVersion: program.txnVersion,
-    timeLimitSeconds: program.phases.timeLimitMs / 1000, client: clientFixes.length > 0 ? `${CLIENT} (fixed: ${clientFixes.join(', ')})` : CLIENT, clientFixes, repro: config.repro, startedAt: startedAt.toISOString(),
+    timeLimitSeconds: program.phases.timeLimitMs / 1000, client: clientFixes.length > 0 ? `${clientLabel} (fixed: ${clientFixes.join(', ')})` : clientLabel, clientFixes,
+    clientName: client.description.name, clientVersion: client.description.version, clientTxnVersion: null as 1 | 2 | null, repro: config.repro, startedAt: startedAt.toISOString(),
     kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
   };
   const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>
@@ -69,13 +75,15 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       histories.model = await summarize(outDir, result.historyPath, result.programInfo);
     }
     if (target !== 'model' && !abort.signal.aborted) {
+      await client.prepare(config.log); // a driver build (cached) before the cluster, so a bad version costs no cluster
       cluster = await startCluster({ nodes: program.nodes.length, kafkaVersion: config.kafkaVersion, log: config.log });
       base.kafkaImage = cluster.image.name;
       base.kafkaVersion = cluster.image.version;
       config.log(`cluster ready: ${cluster.bootstrapServers}; running the program against Kafka`);
       const result = await runKafka(program, outDir, {
-        cluster, signal: abort.signal, onProgress: (p) => config.progress(progressLine(p)),
+        cluster, signal: abort.signal, client, onProgress: (p) => config.progress(progressLine(p)),
       });
+      base.clientTxnVersion = result.clientTxnVersion;
       await cluster.stop();
       cluster = undefined;
       histories.kafka = await summarize(outDir, result.historyPath, result.programInfo);

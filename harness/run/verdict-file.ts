@@ -34,6 +34,14 @@ export interface RunVerdict {
   kafkaImage: string | null;
   /** The client library and version that talked to Kafka, e.g. `kafkajs 2.2.4`. */
   client: string;
+  /** The client under test by name (`kafkajs`, `java`, `franz-go`) and version; absent in older runs (kafkajs). */
+  clientName?: string;
+  clientVersion?: string;
+  /**
+   * The transaction version (KIP-890) the client's transactions ran under, as the client itself saw it
+   * (`txnVersion` is what the cluster offered); null when no transaction told.
+   */
+  clientTxnVersion?: 1 | 2 | null;
   /** kafkajs bugs fixed for this run (`--client-fix`), e.g. `abort-filter`; empty or absent (older runs): the stock client. */
   clientFixes?: string[];
   /** The one-line command that reproduces this run from scratch. */
