@@ -13,7 +13,8 @@ import (
 	"sync"
 )
 
-const protocolVersion = 1
+// protocolVersion is the newest version this driver speaks; 2 added init's `security`.
+const protocolVersion = 2
 
 var (
 	outMu sync.Mutex
@@ -66,13 +67,21 @@ func main() {
 		id := asInt(m["msg_id"])
 		switch m["type"] {
 		case "init":
-			if !offers(m["protocol_versions"], protocolVersion) {
-				replyError(id, "unsupported-protocol", fmt.Sprintf("this driver speaks protocol version %d, offered %v", protocolVersion, m["protocol_versions"]))
+			version := protocolVersion
+			for version >= 1 && !offers(m["protocol_versions"], version) {
+				version--
+			}
+			if version < 1 {
+				replyError(id, "unsupported-protocol", fmt.Sprintf("this driver speaks protocol versions 1 to %d, offered %v", protocolVersion, m["protocol_versions"]))
 				continue
 			}
 			settings = newSettings(m)
+			if settings.securityErr != nil {
+				replyError(id, "bad-security", settings.securityErr.Error())
+				continue
+			}
 			reply(id, "init_ok", map[string]any{
-				"protocol_version": protocolVersion,
+				"protocol_version": version,
 				"client":           map[string]any{"name": "franz-go", "library": "github.com/twmb/franz-go", "version": franzVersion()},
 			})
 		case "open":

@@ -32,7 +32,7 @@ func helper(s *Settings) (*kgo.Client, error) {
 		versions := kversion.Stable()
 		versions.SetMaxKeyVersion(int16(kmsg.TxnOffsetCommit), 5)
 		versions.SetMaxKeyVersion(int16(kmsg.OffsetCommit), 9)
-		helperCl, helperErr = kgo.NewClient(kgo.SeedBrokers(s.bootstrap...), kgo.ClientID("kafka-eos-driver"), kgo.MaxVersions(versions))
+		helperCl, helperErr = kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(s.bootstrap...), kgo.ClientID("kafka-eos-driver"), kgo.MaxVersions(versions)}, s.connOpts...)...)
 	})
 	return helperCl, helperErr
 }
@@ -222,7 +222,7 @@ func (p *Proc) ensureProducer(ctx context.Context) error {
 		if p.txnID != "" {
 			opts = append(opts, kgo.TransactionalID(p.txnID), kgo.TransactionTimeout(time.Duration(p.s.txnTimeoutMs)*time.Millisecond))
 		}
-		cl, err := kgo.NewClient(opts...)
+		cl, err := kgo.NewClient(append(opts, p.s.connOpts...)...)
 		if err != nil {
 			return err
 		}
@@ -264,7 +264,7 @@ func (p *Proc) consumerClient(group bool, topics []string) (*kgo.Client, error) 
 			kgo.OnPartitionsRevoked(func(context.Context, *kgo.Client, map[string][]int32) { p.rebalanced.Store(true) }),
 			kgo.OnPartitionsAssigned(func(context.Context, *kgo.Client, map[string][]int32) { p.rebalanced.Store(true) }))
 	}
-	cl, err := kgo.NewClient(opts...)
+	cl, err := kgo.NewClient(append(opts, p.s.connOpts...)...)
 	if err != nil {
 		return nil, err
 	}

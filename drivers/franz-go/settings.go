@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Settings is what `init` says about the run.
@@ -22,6 +24,9 @@ type Settings struct {
 	// From KAFKA_EOS_CLIENT_CONFIG (experiments): request.timeout.ms, transaction.timeout.ms.
 	requestTimeoutMs int64
 	txnTimeoutMs     int64
+	// Protocol 2's `security` (--client-config) as kgo options every client gets, or why it could not be read.
+	connOpts    []kgo.Opt
+	securityErr error
 }
 
 type topicPartition struct {
@@ -51,6 +56,7 @@ func newSettings(m map[string]any) *Settings {
 	s.offsetsOutsideTxn = m["offsets_outside_txn"] == true
 	s.pollMs = asInt(m["poll_ms"])
 	s.copyBatchMax = int(asInt(m["copy_batch_max"]))
+	s.connOpts, s.securityErr = securityOpts(m["security"])
 	for _, item := range strings.Split(os.Getenv("KAFKA_EOS_CLIENT_CONFIG"), ",") {
 		kv := strings.SplitN(strings.TrimSpace(item), "=", 2)
 		if len(kv) != 2 {

@@ -123,7 +123,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       let entry: SeedResult;
       try {
         const verdict = await runProgram({
-          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes,
+          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes, cluster: parsed.cluster,
           repro: reproCommand(parsed), log: (line) => log(`[seed ${seed}] ${line}`), progress: (line) => config.onProgress?.(state(line)),
         });
         const report = await render(runDir);

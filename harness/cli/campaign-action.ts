@@ -18,7 +18,7 @@ export async function campaignCommand(seeds: number[], run: RunSettings, shard: 
   const part = shard ? `-shard-${shard.index}-of-${shard.count}` : '';
   const outDir = claimOutDir('campaign', run.out, () => path.join('campaigns', `seeds-${seeds[0]}-${seeds[seeds.length - 1]}${part}-${timestamp()}`));
   const log = logLine();
-  if (run.target !== 'model') await ensureDockerEngine(log);
+  if (run.target !== 'model' && !run.cluster?.bootstrap.length) await ensureDockerEngine(log);
   const progress = progressPrinter(30_000);
   let lastSeed = -1;
   const result = await runCampaign({

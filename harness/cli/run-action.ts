@@ -13,10 +13,10 @@ export async function runCommand(settings: RunSettings): Promise<number> {
   const outDir = claimOutDir('run', settings.out, () => path.join('runs', `seed-${settings.seed}-${timestamp()}`));
   const program = programFor(settings);
   const log = logLine();
-  if (settings.target !== 'model') await ensureDockerEngine(log);
+  if (settings.target !== 'model' && !settings.cluster?.bootstrap.length) await ensureDockerEngine(log);
   const progress = progressPrinter(10_000);
   const verdict = await runProgram({
-    program, target: settings.target, outDir, kafkaVersion: settings.kafkaVersion, clientFixes: settings.clientFixes, repro: reproCommand(settings),
+    program, target: settings.target, outDir, kafkaVersion: settings.kafkaVersion, clientFixes: settings.clientFixes, repro: reproCommand(settings), cluster: settings.cluster,
     log, progress: (line) => progress.show(line),
   });
   progress.done();

@@ -12,11 +12,12 @@ import { DEFAULT_OPTIONS, MAX_SEED, NEMESIS_FAMILIES } from '../workload/options
 import { MUTATIONS, TARGETS, WORKLOADS } from '../run/choices.ts';
 import type { RunSettings } from '../run/settings.ts';
 import { CLIENT_FIXES } from '../kafka-runner/client-fixes.ts';
+import { addTargetOptions, targetSettingsFrom } from '../target/options.ts';
 
 /** The options a run and every seed of a campaign share; `campaign` adds them without --seed. */
 export function addRunOptions(command: Command, { seed = true } = {}): Command {
   if (seed) command.addOption(new Option('--seed <n>', 'the seed the program is generated from').argParser(integer({ min: 0, max: MAX_SEED })).default(1));
-  return command
+  return addTargetOptions(command
     .addOption(new Option('--target <target>', 'where the program runs').choices(TARGETS).default('both'))
     .addOption(new Option('--time-limit <seconds>', 'length of the main phase').argParser(integer({ min: 1, max: 86_400 })).default(60))
     .addOption(new Option('--nemesis <families>', `faults to inject, comma-separated: ${NEMESIS_FAMILIES.join(', ')}`).argParser(choiceList(NEMESIS_FAMILIES)).default([], 'none'))
@@ -28,7 +29,7 @@ export function addRunOptions(command: Command, { seed = true } = {}): Command {
     .addOption(new Option('--workers <n>', `idempotent and transactional workers, copiers on top (default: ${DEFAULT_OPTIONS.workers})`).argParser(integer({ min: 1, max: 256 })))
     .addOption(new Option('--workload <preset>', 'workload preset (endtxn-race aims at KAFKA-17754)').choices(WORKLOADS).default('standard'))
     .addOption(new Option('--client-fix <fixes>', `known kafkajs bugs to fix for this run, comma-separated: ${CLIENT_FIXES.join(', ')}`).argParser(choiceList(CLIENT_FIXES)).default([], 'none'))
-    .addOption(new Option('--out <dir>', 'run directory; must not exist or be empty (default: runs/seed-N-<time>)'));
+    .addOption(new Option('--out <dir>', 'run directory; must not exist or be empty (default: runs/seed-N-<time>)')));
 }
 
 /** The settings the options give, after refusing the combinations that cannot apply. */
@@ -42,7 +43,9 @@ export function settingsFrom(command: Command, name: string): RunSettings {
   if (given(command, 'nemesisInterval') && (o['nemesis'] as string[]).length === 0 && o['workload'] !== 'endtxn-race') {
     refuse('--nemesis-interval', 'sets how often faults come, and no --nemesis was given (add --nemesis partition,kill,pause or drop it)');
   }
+  const cluster = targetSettingsFrom(command, name);
   return {
+    ...(cluster ? { cluster } : {}),
     seed: (o['seed'] as number | undefined) ?? 1,
     target: o['target'],
     timeLimitSeconds: o['timeLimit'],

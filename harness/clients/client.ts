@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import type { ClientEvent, Key } from '../../jepsen-style/history.ts';
 import type { OpResult } from '../model-runner/modelClient.ts';
 import type { KeyPartition, ProgramOp } from '../workload/program.ts';
+import type { ClientConnection } from '../target/client-config.ts';
 
 export type { OpResult };
 
@@ -24,6 +25,8 @@ export type ClientName = (typeof CLIENT_NAMES)[number];
 /** What every client gets for one run: the cluster, the key table and the behaviour the program asks for. */
 export interface ClientSetup {
   bootstrapServers: string[];
+  /** How to reach an existing cluster (--client-config: TLS, SASL); absent or null: plaintext. */
+  connection?: ClientConnection | null;
   /** Key k is topic-partition `keys[k]`; ops name keys only. */
   keys: readonly KeyPartition[];
   /** Copier output key of each copier input key. */

@@ -14,7 +14,8 @@ import { onInterrupt } from './interrupts.ts';
 import { freeHostPorts } from './ports.ts';
 import { CONFIG_PATH, EXTERNAL_PORT, nodeAlias, serverProperties, startCommand } from './node-config.ts';
 import { waitUntilServing } from './readiness.ts';
-import { Faults } from './faults.ts';
+import { dockerFaults } from '../faults/docker.ts';
+import type { FaultController } from '../faults/controller.ts';
 
 // Three JVMs share 2 cores here: C1-only JIT and the serial collector start them several seconds faster
 // and leave more CPU to the brokers' real work; throughput stays far above what the harness needs.
@@ -44,7 +45,7 @@ export interface KafkaNode {
 }
 
 export class KafkaCluster {
-  readonly faults: Faults;
+  readonly faults: FaultController;
   private stopping: Promise<void> | null = null;
   private readonly forgetInterrupt: () => void;
 
@@ -54,7 +55,7 @@ export class KafkaCluster {
     readonly network: StartedNetwork,
     readonly nodes: KafkaNode[],
   ) {
-    this.faults = new Faults(this);
+    this.faults = dockerFaults(this);
     this.forgetInterrupt = onInterrupt(() => this.stop());
   }
 

@@ -8,7 +8,8 @@ import { createWriteStream } from 'node:fs';
 import type { Admin } from 'kafkajs';
 import type { Key } from '../../jepsen-style/history.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
-import type { KafkaCluster } from '../cluster/cluster.ts';
+import type { RunCluster } from '../target/target.ts';
+import { kafkajsConnection } from '../target/kafkajs-connection.ts';
 import { AckedOffsets } from '../history/ackedOffsets.ts';
 import { realClock } from '../history/clock.ts';
 import { HistoryWriter } from '../history/writer.ts';
@@ -26,7 +27,8 @@ import { onInterrupt } from '../cluster/interrupts.ts';
 import { startWatchdog } from '../cluster/watchdog.ts';
 
 export interface RunKafkaOptions {
-  cluster: KafkaCluster;
+  /** The harness' own cluster or an existing one (harness/target): brokers, connection, namespace, faults. */
+  cluster: RunCluster;
   overwrite?: boolean;
   /** Stops the run early (Ctrl-C): the history so far stays a valid prefix. */
   signal?: AbortSignal;
@@ -63,12 +65,12 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
   const clientLog = createWriteStream(path.join(outDir, 'kafka', 'client.log'), { flags: 'a' });
   const clientKind = options.client ?? kafkajsClient();
   // The harness' own admin client (topics, committed offsets read back), whatever client is under test.
-  const admin = kafkajsKafka(options.cluster.brokers, clientLog).admin();
+  const admin = kafkajsKafka(options.cluster.brokers, clientLog, kafkajsConnection(options.cluster.connection)).admin();
   const stats = new RunStats();
   const signal = options.signal ?? new AbortController().signal;
   const started = Date.now();
   let phase: KafkaProgress['phase'] = 'main';
-  const progress = () => options.onProgress?.({ stats, elapsedMs: Date.now() - started, phase, faults: describeFaults(options.cluster) });
+  const progress = () => options.onProgress?.({ stats, elapsedMs: Date.now() - started, phase, faults: options.cluster.faults.describe() });
   const ticker = setInterval(progress, 1_000);
   const processes: ClientProcess[] = [];
   let clients: RunClients | null = null;
@@ -78,11 +80,12 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
   const watchdog = startWatchdog(options.cluster.id, 90_000, path.join(outDir, 'kafka'));
   try {
     await admin.connect();
-    await createTopics(admin, program);
+    // On an existing cluster the target made the namespace's topics, with the replication it allows.
+    if (!options.cluster.namespace) await createTopics(admin, program);
     const slots = Math.max(program.workers.length, program.finalPolls.readers);
     const running = await clientKind.start(clientSetup(program, options, clientLog), slots);
     clients = running;
-    const runTag = `kafka-eos-${started.toString(36)}`;
+    const runTag = options.cluster.namespace ? `${options.cluster.namespace}run` : `kafka-eos-${started.toString(36)}`;
     let nextProcess = program.workers.length;
     const ctx: WorkerContext = {
       program, writer, stats, acked: new AckedOffsets(), signal, startedAt: Date.now(),
@@ -157,6 +160,7 @@ function clientSetup(program: Program, options: RunKafkaOptions, log: ClientSetu
   const topicsOf = (keys: readonly Key[]) => [...new Set(keys.map((k) => program.keys[k]!.topic))];
   return {
     bootstrapServers: options.cluster.brokers,
+    connection: options.cluster.connection ?? null,
     keys: program.keys,
     copyTo,
     topicKeys: (keys) => {
@@ -181,15 +185,4 @@ async function copierGroupOffsets(program: Program, admin: Admin): Promise<Recor
   } catch {
     return undefined; // the checker then skips the offsets comparison rather than guess
   }
-}
-
-function describeFaults(cluster: KafkaCluster): string {
-  const s = cluster.faults.state();
-  const parts = [
-    s.partition ? `partition ${s.partition}` : '',
-    s.clientIsolated.length ? `client cut from ${s.clientIsolated.join(',')}` : '',
-    s.killed.length ? `killed ${s.killed.join(',')}` : '',
-    s.paused.length ? `paused ${s.paused.join(',')}` : '',
-  ].filter(Boolean);
-  return parts.length ? parts.join('; ') : 'none';
 }

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
-import { startCluster, type KafkaCluster } from '../cluster/cluster.ts';
+import { openTarget } from '../target/open.ts';
+import type { TargetSettings } from '../target/settings.ts';
+import type { OpenTarget } from '../target/target.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { runKafka, type KafkaProgress } from '../kafka-runner/run-kafka.ts';
@@ -31,6 +33,8 @@ export interface RunConfig {
   clientFixes?: readonly ClientFix[];
   /** The client library under test (harness/clients); kafkajs when absent. */
   client?: ClientKind;
+  /** An existing cluster and the fault backend (harness/target); absent: a fresh cluster of the harness' own. */
+  cluster?: TargetSettings;
   log: (line: string) => void;
   progress: (line: string) => void;
 }
@@ -53,6 +57,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
     timeLimitSeconds: program.phases.timeLimitMs / 1000, client: clientFixes.length > 0 ? `${clientLabel} (fixed: ${clientFixes.join(', ')})` : clientLabel, clientFixes,
     clientName: client.description.name, clientVersion: client.description.version, clientTxnVersion: null as 1 | 2 | null, repro: config.repro, startedAt: startedAt.toISOString(),
     kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
+    cluster: undefined as OpenTarget['record'] | undefined,
   };
   const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>
     writeVerdict(outDir, { ...base, histories, divergences, notes, inconclusive, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
@@ -67,7 +72,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
     await finish({ complete: false, harnessError: 'interrupted (Ctrl-C / signal): the histories are prefixes' });
   });
 
-  let cluster: KafkaCluster | undefined;
+  let cluster: OpenTarget | undefined;
   try {
     if (target !== 'kafka') {
       config.log('running the program against the model');
@@ -76,15 +81,16 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
     }
     if (target !== 'model' && !abort.signal.aborted) {
       await client.prepare(config.log); // a driver build (cached) before the cluster, so a bad version costs no cluster
-      cluster = await startCluster({ nodes: program.nodes.length, kafkaVersion: config.kafkaVersion, log: config.log });
-      base.kafkaImage = cluster.image.name;
-      base.kafkaVersion = cluster.image.version;
-      config.log(`cluster ready: ${cluster.bootstrapServers}; running the program against Kafka`);
-      const result = await runKafka(program, outDir, {
+      cluster = await openTarget(config.cluster, program, { outDir, kafkaVersion: config.kafkaVersion, log: config.log });
+      base.kafkaImage = cluster.kafkaImage;
+      base.kafkaVersion = cluster.kafkaVersion;
+      base.cluster = cluster.record;
+      config.log(`cluster ready: ${cluster.brokers.join(',')}; running the program against Kafka`);
+      const result = await runKafka(cluster.program, outDir, {
         cluster, signal: abort.signal, client, onProgress: (p) => config.progress(progressLine(p)),
       });
       base.clientTxnVersion = result.clientTxnVersion;
-      await cluster.stop();
+      await cluster.close();
       cluster = undefined;
       histories.kafka = await summarize(outDir, result.historyPath, result.programInfo);
       if (!abort.signal.aborted) {
@@ -107,7 +113,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
     throw error instanceof CliError ? error : new CliError(message, 3);
   } finally {
     forget();
-    await cluster?.stop();
+    await cluster?.close();
   }
 }
 

@@ -2,6 +2,7 @@
 // for the report. One file per run directory, beside program.json and the histories.
 import type { Verdict } from '../../jepsen-style/checker.ts';
 import type { HarnessIdentity } from '../meta/version.ts';
+import type { TargetRecord } from '../target/target.ts';
 
 export type Target = 'model' | 'kafka' | 'both';
 /**
@@ -57,6 +58,8 @@ export interface RunVerdict {
   notes?: string[];
   /** Why the harness could not decide, one sentence each; non-empty exactly when outcome is `inconclusive` (or worse). */
   inconclusive: string[];
+  /** Where the run's Kafka was (harness/target): the harness' own cluster or an existing one, its namespace, the fault backend. Absent: model only, or older runs. */
+  cluster?: TargetRecord;
   /** The harness that judged: package version and git commit. */
   harness: HarnessIdentity;
   /** What stopped the harness from doing its job, when outcome is `harness-error`. */

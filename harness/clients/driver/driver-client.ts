@@ -11,6 +11,7 @@ import type { ClientDescription, ClientKind, ClientProcess, ClientSetup, OpResul
 import { DriverFailure, DriverProcess, describeReply, type DriverCommand } from './driver-process.ts';
 import { opResultOf } from './outcome.ts';
 import { ProtocolError, type InitRequest, type Unnumbered } from './protocol.ts';
+import { driverSecurity } from '../../target/driver-security.ts';
 
 /** How long past an op's deadline the harness waits for the driver's answer (pipes, a GC pause). */
 export const DEADLINE_GRACE_MS = 3_000;
@@ -38,6 +39,7 @@ function initOf(setup: ClientSetup): Init {
     bootstrap_servers: setup.bootstrapServers, keys: setup.keys, copy_to: [...setup.copyTo],
     read_committed: setup.readCommitted, idempotent: setup.idempotent, offsets_outside_txn: setup.offsetsOutsideTxn,
     poll_ms: setup.pollMs, copy_batch_max: COPY_BATCH_MAX,
+    ...(setup.connection ? { security: driverSecurity(setup.connection) } : {}),
   };
 }
 

@@ -69,6 +69,9 @@ export class DriverProcess {
         throw new DriverFailure(`${driver.label}: chose protocol version ${reply.protocol_version}, but the harness offered ${PROTOCOL_VERSIONS.join(', ')}`);
       }
       driver.client = reply.client;
+      if (init.security && reply.protocol_version < 2) {
+        throw new DriverFailure(`${driver.label}: chose protocol version ${reply.protocol_version}, which cannot carry --client-config (init's "security" needs version 2); update the driver`);
+      }
       driver.protocolVersion = reply.protocol_version;
       return driver;
     } catch (error) {

@@ -4,8 +4,19 @@
 // fails a check is a ProtocolError naming the line and what is wrong with it.
 import type { KeyPartition, ProgramOp } from '../../workload/program.ts';
 
-/** The protocol versions this harness speaks, oldest first; init offers them, the driver picks one. */
-export const PROTOCOL_VERSIONS = [1] as const;
+/**
+ * The protocol versions this harness speaks, oldest first; init offers them, the driver picks one.
+ * 2 adds `security` to init (how to reach an existing cluster: TLS, SASL); 1 is 2 without it.
+ */
+export const PROTOCOL_VERSIONS = [1, 2] as const;
+
+/** Protocol 2: connection settings every client the driver makes must use (--client-config). */
+export interface DriverSecurity {
+  protocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  sasl: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } | null;
+  /** PEM texts (not paths: the driver reads no file); verify_hostname false skips the host name check only. */
+  tls: { ca_pem: string | null; cert_pem: string | null; key_pem: string | null; key_password: string | null; verify_hostname: boolean } | null;
+}
 
 export interface InitRequest {
   type: 'init';
@@ -20,6 +31,8 @@ export interface InitRequest {
   offsets_outside_txn: boolean;
   poll_ms: number;
   copy_batch_max: number;
+  /** Present only when the run has a --client-config; a driver that answers protocol 1 cannot honour it. */
+  security?: DriverSecurity;
 }
 
 export interface OpenRequest { type: 'open'; msg_id: number; process: number; transactional_id: string | null; group_id: string }

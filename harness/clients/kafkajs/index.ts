@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { ClientKind, ClientSetup, RunClients } from '../client.ts';
 import { groupOffsets, kafkajsKafka } from './admin.ts';
 import { KafkaClientProcess } from './process.ts';
+import { kafkajsConnection } from '../../target/kafkajs-connection.ts';
 import { quietIdleRequestQueues } from './request-queue-timer.ts';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +19,7 @@ export function kafkajsClient(): ClientKind {
     prepare: async () => undefined,
     start: async (setup: ClientSetup): Promise<RunClients> => {
       quietIdleRequestQueues();
-      const kafka = kafkajsKafka(setup.bootstrapServers, setup.log);
+      const kafka = kafkajsKafka(setup.bootstrapServers, setup.log, kafkajsConnection(setup.connection));
       const admin = kafka.admin();
       await admin.connect();
       const processes = new Set<KafkaClientProcess>();

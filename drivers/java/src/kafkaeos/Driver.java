@@ -18,7 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * requests on the main thread and never blocks it on Kafka: ops run on their process' own thread.
  */
 public final class Driver {
-  static final int PROTOCOL_VERSION = 1;
+  /** The newest protocol version this driver speaks; 2 added init's `security`. */
+  static final int PROTOCOL_VERSION = 2;
   static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(daemon("deadlines"));
   static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(daemon("closer"));
   private static PrintStream out;
@@ -104,8 +105,9 @@ public final class Driver {
   @SuppressWarnings("unchecked")
   private static void init(long id, Map<String, Object> m) {
     List<Object> offered = (List<Object>) m.get("protocol_versions");
-    if (offered.stream().noneMatch(v -> ((Number) v).intValue() == PROTOCOL_VERSION)) {
-      send(error(id, "unsupported-protocol", "this driver speaks protocol version " + PROTOCOL_VERSION + ", offered " + offered));
+    int version = offered.stream().mapToInt(v -> ((Number) v).intValue()).filter(v -> v >= 1 && v <= PROTOCOL_VERSION).max().orElse(-1);
+    if (version < 0) {
+      send(error(id, "unsupported-protocol", "this driver speaks protocol versions 1 to " + PROTOCOL_VERSION + ", offered " + offered));
       return;
     }
     settings = new Settings(m);
@@ -116,7 +118,7 @@ public final class Driver {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("type", "init_ok");
     r.put("in_reply_to", id);
-    r.put("protocol_version", PROTOCOL_VERSION);
+    r.put("protocol_version", version);
     r.put("client", client);
     send(r);
   }

@@ -124,6 +124,7 @@ final class Proc {
     if (producer == null) {
       Properties p = new Properties();
       p.put("bootstrap.servers", String.join(",", s.bootstrap));
+      p.putAll(s.security);
       p.put("client.id", "kafka-eos-p" + process);
       p.put("acks", "all");
       p.put("enable.idempotence", String.valueOf(s.idempotent));
@@ -148,6 +149,7 @@ final class Proc {
     if (consumer == null) {
       Properties p = new Properties();
       p.put("bootstrap.servers", String.join(",", s.bootstrap));
+      p.putAll(s.security);
       p.put("client.id", "kafka-eos-c" + process);
       p.put("group.id", groupId);
       p.put("enable.auto.commit", "false");

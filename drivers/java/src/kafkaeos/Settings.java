@@ -23,6 +23,8 @@ final class Settings {
   /** KAFKA_EOS_CLIENT_CONFIG="producer.request.timeout.ms=5000,consumer.fetch.max.wait.ms=100": experiments only. */
   final Properties producerConfig = new Properties();
   final Properties consumerConfig = new Properties();
+  /** Protocol 2's `security` (--client-config): every client of the run connects with it. */
+  final Properties security;
 
   @SuppressWarnings("unchecked")
   Settings(Map<String, Object> init) {
@@ -44,6 +46,7 @@ final class Settings {
     offsetsOutsideTxn = Boolean.TRUE.equals(init.get("offsets_outside_txn"));
     pollMs = ((Number) init.get("poll_ms")).longValue();
     copyBatchMax = ((Number) init.get("copy_batch_max")).intValue();
+    security = Security.of(init.get("security"));
     // Jepsen's Kafka client: a request that hangs is given up after 3 s and retried on a fresh connection.
     requestTimeoutMs = 3_000;
     transactionTimeoutMs = 30_000;
