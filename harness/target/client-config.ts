@@ -63,14 +63,35 @@ export function loadClientConfig(file: string, env: NodeJS.ProcessEnv = process.
     throw usageError(`--client-config ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); fix: give the path of a properties file`);
   }
   const where = (e: PropertyEntry) => `--client-config ${file} line ${e.line}`;
-  const props = new Map<string, string>();
+  const entries = new Map<string, PropertyEntry>();
   for (const e of parseProperties(text)) {
     if (!(e.key in SUPPORTED)) {
       throw usageError(`${where(e)}: '${e.key}' is not a property every client under test can honour; supported: ${Object.keys(SUPPORTED).join(', ')}`);
     }
-    props.set(e.key, expandEnv(e.value, env, where(e)));
+    entries.set(e.key, e);
   }
+  // Expanded field by field, after any parsing: a secret may hold the quotes a JAAS line is made of.
+  const props: Props = {
+    has: (key) => entries.has(key),
+    keys: () => [...entries.keys()],
+    get: (key) => {
+      const e = entries.get(key);
+      return e === undefined ? undefined : expandEnv(e.value, env, where(e));
+    },
+    expandIn: (key, raw) => expandEnv(raw, env, where(entries.get(key)!)),
+    raw: (key) => entries.get(key)?.value,
+  };
   return normalize(file, props);
+}
+
+interface Props {
+  has(key: string): boolean;
+  keys(): string[];
+  /** The value with ${NAME} references expanded. */
+  get(key: string): string | undefined;
+  /** Expands references in a part of `key`'s raw value. */
+  expandIn(key: string, raw: string): string;
+  raw(key: string): string | undefined;
 }
 
 /** `${NAME}` → env[NAME]; `$${` stays a literal `${`. An unset variable is an error, never an empty secret. */
@@ -84,7 +105,7 @@ export function expandEnv(value: string, env: NodeJS.ProcessEnv, where: string):
   });
 }
 
-function normalize(file: string, props: Map<string, string>): ClientConnection {
+function normalize(file: string, props: Props): ClientConnection {
   const bad = (message: string) => usageError(`--client-config ${file}: ${message}`);
   const protocol = (props.get('security.protocol') ?? 'PLAINTEXT').toUpperCase();
   if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) throw bad(`security.protocol=${protocol} is not one of ${SECURITY_PROTOCOLS.join(', ')}`);
@@ -93,7 +114,7 @@ function normalize(file: string, props: Map<string, string>): ClientConnection {
   const usesTls = securityProtocol.endsWith('SSL');
   const saslKeys = ['sasl.mechanism', 'sasl.username', 'sasl.password', 'sasl.jaas.config'].filter((k) => props.has(k));
   if (!usesSasl && saslKeys.length > 0) throw bad(`${saslKeys.join(', ')} given, but security.protocol=${securityProtocol} does not authenticate with SASL; fix: security.protocol=SASL_SSL or SASL_PLAINTEXT`);
-  const tlsKeys = [...props.keys()].filter((k) => k.startsWith('ssl.'));
+  const tlsKeys = props.keys().filter((k) => k.startsWith('ssl.'));
   if (!usesTls && tlsKeys.length > 0) throw bad(`${tlsKeys.join(', ')} given, but security.protocol=${securityProtocol} does not use TLS; fix: security.protocol=SSL or SASL_SSL`);
   return {
     file,
@@ -103,21 +124,25 @@ function normalize(file: string, props: Map<string, string>): ClientConnection {
   };
 }
 
-function saslOf(props: Map<string, string>, bad: (m: string) => Error): NonNullable<ClientConnection['sasl']> {
+function saslOf(props: Props, bad: (m: string) => Error): NonNullable<ClientConnection['sasl']> {
   const mechanism = (props.get('sasl.mechanism') ?? 'PLAIN').toUpperCase();
   if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
     throw bad(`sasl.mechanism=${mechanism} is not supported by every client; choose ${SASL_MECHANISMS.join(', ')} (OAUTHBEARER and GSSAPI are not)`);
   }
   let username = props.get('sasl.username');
   let password = props.get('sasl.password');
-  const jaas = props.get('sasl.jaas.config');
+  const jaas = props.raw('sasl.jaas.config');
   if (jaas !== undefined) {
     if (username !== undefined || password !== undefined) throw bad('give either sasl.jaas.config or sasl.username/sasl.password, not both');
     const module = /^\s*([\w.$]+)\s+required\b/.exec(jaas)?.[1] ?? '';
     const expected = mechanism === 'PLAIN' ? /PlainLoginModule$/ : /ScramLoginModule$/;
     if (!expected.test(module)) throw bad(`sasl.jaas.config names '${module || '(no login module)'}', which does not match sasl.mechanism=${mechanism}`);
-    username = jaasOption(jaas, 'username');
-    password = jaasOption(jaas, 'password');
+    const option = (name: string) => {
+      const raw = jaasOption(jaas, name);
+      return raw === undefined ? undefined : props.expandIn('sasl.jaas.config', raw);
+    };
+    username = option('username');
+    password = option('password');
   }
   if (!username || password === undefined) throw bad(`SASL ${mechanism} needs a user and a password: sasl.username and sasl.password, or username="..." password="..." in sasl.jaas.config`);
   return { mechanism: mechanism as SaslMechanism, username, password };
@@ -128,7 +153,7 @@ function jaasOption(jaas: string, name: string): string | undefined {
   return m ? m[1]!.replace(/\\(.)/g, '$1') : undefined;
 }
 
-function tlsOf(file: string, props: Map<string, string>, bad: (m: string) => Error): NonNullable<ClientConnection['tls']> {
+function tlsOf(file: string, props: Props, bad: (m: string) => Error): NonNullable<ClientConnection['tls']> {
   const type = (props.get('ssl.truststore.type') ?? 'PEM').toUpperCase();
   if (type !== 'PEM') {
     throw bad(`ssl.truststore.type=${type} is readable by the Java client only; fix: export the CA as PEM ` +
