@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { explainRefusal } from './refusals.ts';
 import type { ClientConnection } from './client-config.ts';
 
-const { KafkaJSProtocolError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError, KafkaJSAggregateError } = kafkajs as unknown as Record<string, new (...args: any[]) => Error>;
+type ErrorClass = new (...args: any[]) => Error;
+const { KafkaJSProtocolError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError, KafkaJSAggregateError } = kafkajs as unknown as Record<
+  'KafkaJSProtocolError' | 'KafkaJSConnectionError' | 'KafkaJSNumberOfRetriesExceeded' | 'KafkaJSSASLAuthenticationError' | 'KafkaJSAggregateError', ErrorClass>;
 
 const connection: ClientConnection = { file: 'bob.properties', securityProtocol: 'SASL_PLAINTEXT', sasl: { mechanism: 'PLAIN', username: 'bob', password: 'pw' }, tls: null };
 const ctx = { bootstrap: ['k1:9092'], connection, namespacePrefix: 'kafka-eos-', doing: "creating the run's topics" };
