@@ -31,7 +31,7 @@ ${hl.harnessError ? h`<p class="card"><b>Error:</b> <span class="mono">${hl.harn
 <dl class="facts">
 ${fact('seed', hl.seed)}${fact('target', hl.target)}${fact('Kafka version', hl.kafkaVersion ?? (hl.target === 'model' ? 'model only' : null))}
 ${fact('client', hl.client)}${fact('nemesis', hl.nemesis.length ? hl.nemesis.join(', ') : 'none')}${fact('mutation', hl.mutate ?? 'none')}
-${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact('time limit', typeof v?.timeLimitSeconds === 'number' ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
+${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact("client's transaction version", typeof v?.clientTxnVersion === 'number' ? `${v.clientTxnVersion} (as the client saw it)` : null)}${fact('time limit', typeof v?.timeLimitSeconds === 'number' ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
 ${fact('started', typeof v?.startedAt === 'string' ? v.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : null)}${fact('took', typeof v?.durationSeconds === 'number' ? `${v.durationSeconds.toFixed(1)} s` : null)}
 </dl>
 ${hl.repro ? h`<div class="repro"><pre id="repro"><code>${hl.repro}</code></pre><button type="button" data-copy="repro">copy</button></div>` : h`<p class="note">No repro command: neither verdict.json nor program.json is there.</p>`}

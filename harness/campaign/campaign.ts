@@ -8,7 +8,7 @@ import { programFor, reproCommand, type RunSettings } from '../run/settings.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
 import { harnessIdentity } from '../meta/version.ts';
 import { renderRunReport } from '../run/report-hook.ts';
-import { runProgram } from '../run/run.ts';
+import { runProgramForClients } from '../clients/compare.ts';
 import type { RunVerdict } from '../run/verdict-file.ts';
 import { renderCampaignIndex } from './index-page.ts';
 import { renderJunit } from './junit.ts';
@@ -67,6 +67,7 @@ export function seedResult(seed: number, dir: string, report: string | null, v: 
     ops: Object.fromEntries(Object.entries(v.histories).map(([t, h]) => [t, h!.verdict.stats.ops])),
     error: status === 'error' ? v.harnessError ?? 'the run stopped before it finished' : null,
     ...(status === 'inconclusive' ? { inconclusive: v.inconclusive } : {}),
+    client: v.client,
   };
 }
 
@@ -114,10 +115,10 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       const seedStarted = Date.now();
       let entry: SeedResult;
       try {
-        const verdict = await runProgram({
+        const verdict = await runProgramForClients({
           program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes,
           repro: reproCommand(parsed), log: (line) => log(`[seed ${seed}] ${line}`), progress: (line) => config.onProgress?.(state(line)),
-        });
+        }, parsed.clients);
         const report = await render(runDir);
         entry = seedResult(seed, dirName, report ? path.relative(outDir, report) : null, verdict);
       } catch (error) {

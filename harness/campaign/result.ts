@@ -30,6 +30,8 @@ export interface SeedResult {
   error: string | null;
   /** Why the seed's run was inconclusive (its verdict's reasons); absent in campaigns before it existed. */
   inconclusive?: string[];
+  /** The client library (and version) the seed judged, e.g. `java (kafka-clients) 4.4.0`; absent in older campaigns. */
+  client?: string;
 }
 
 /** A shard that went into a merged campaign. */

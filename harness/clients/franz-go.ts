@@ -7,10 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, harnessError } from '../cli/exit-codes.ts';
 import type { ClientKind } from './client.ts';
 import { driverClient } from './driver/driver-client.ts';
+import { DEFAULT_FRANZ_GO_VERSION } from './spec.ts';
 import { buildOnce, driverCacheRoot, requireTools, runStep, sourcesDigest, tailOf } from './toolchain.ts';
 
-/** Newest franz-go release seen on the Go module proxy when this was written. */
-export const DEFAULT_FRANZ_GO_VERSION = 'v1.22.3';
 const DRIVER_DIR = fileURLToPath(new URL('../../drivers/franz-go', import.meta.url));
 
 /** `v1.22.1`, also given as `1.22.1`. */

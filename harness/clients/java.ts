@@ -7,10 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, harnessError } from '../cli/exit-codes.ts';
 import type { ClientKind } from './client.ts';
 import { driverClient } from './driver/driver-client.ts';
+import { DEFAULT_JAVA_CLIENT_VERSION } from './spec.ts';
 import { buildOnce, driverCacheRoot, requireTools, runStep, sourcesDigest, tailOf } from './toolchain.ts';
 
-/** Newest 4.x kafka-clients on Maven Central when this was written (the Kafka image's default too). */
-export const DEFAULT_JAVA_CLIENT_VERSION = '4.4.0';
 const DRIVER_DIR = fileURLToPath(new URL('../../drivers/java', import.meta.url));
 /** Fast start and a small footprint: fourteen of these share two cores with three brokers. */
 const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-Xmx256m', '-XX:-UsePerfData',

@@ -1,0 +1,22 @@
+// From a `--client` spec to the client library behind the boundary.
+import type { ClientKind } from './client.ts';
+import { franzGoClient } from './franz-go.ts';
+import { javaClient } from './java.ts';
+import { kafkajsClient } from './kafkajs/index.ts';
+import type { ClientSpec } from './spec.ts';
+
+export function clientKindOf(spec: ClientSpec): ClientKind {
+  switch (spec.name) {
+    case 'kafkajs': return kafkajsClient();
+    case 'java': return javaClient(spec.version);
+    case 'franz-go': return franzGoClient(spec.version);
+  }
+}
+
+/**
+ * Builds (or finds cached) every driver the specs need, before anything else starts: a missing
+ * toolchain is exit 3 and a version that does not exist exit 2, with no cluster started for nothing.
+ */
+export async function prepareClients(specs: readonly ClientSpec[] | undefined, log: (line: string) => void): Promise<void> {
+  for (const spec of specs ?? []) await clientKindOf(spec).prepare(log);
+}
