@@ -12,7 +12,8 @@ export type { OpResult };
 
 /** Which library and version, e.g. `{name: 'java', version: '4.4.0', label: 'java (kafka-clients) 4.4.0'}`. */
 export interface ClientDescription {
-  name: ClientName;
+  /** One of CLIENT_NAMES, or a driver's own name (the conformance kit runs any driver command). */
+  name: string;
   version: string;
   /** What reports and verdicts print. */
   label: string;

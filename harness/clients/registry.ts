@@ -4,6 +4,7 @@ import { franzGoClient } from './franz-go.ts';
 import { javaClient } from './java.ts';
 import { kafkajsClient } from './kafkajs/index.ts';
 import type { ClientSpec } from './spec.ts';
+import { driverClient } from './driver/driver-client.ts';
 
 export function clientKindOf(spec: ClientSpec): ClientKind {
   switch (spec.name) {
@@ -19,4 +20,13 @@ export function clientKindOf(spec: ClientSpec): ClientKind {
  */
 export async function prepareClients(specs: readonly ClientSpec[] | undefined, log: (line: string) => void): Promise<void> {
   for (const spec of specs ?? []) await clientKindOf(spec).prepare(log);
+}
+
+/** Any driver speaking docs/client-drivers.md, given as a shell command (the conformance kit's `--driver-command`). */
+export function commandClient(command: string): ClientKind {
+  return driverClient({
+    description: { name: 'driver', version: 'as it says', label: `driver \`${command}\`` },
+    prepare: async () => undefined,
+    command: () => ({ command: 'sh', args: ['-c', `exec ${command}`] }),
+  });
 }

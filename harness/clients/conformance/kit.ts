@@ -35,6 +35,8 @@ export interface KitOptions {
   /** Op deadline; the indeterminate step cuts the client off for longer than this. */
   opTimeoutMs?: number;
   progress?: (line: string) => void;
+  /** Stop at the first failed step (a driver that hangs would otherwise wait out every op). */
+  failFast?: boolean;
 }
 
 const OP_TIMEOUT_MS = 6_000;
@@ -66,6 +68,7 @@ export async function runConformanceKit(kind: ClientKind, options: KitOptions): 
       const started = Date.now();
       const problems = await step(kit, options.cluster).catch((error: unknown) => [`the step stopped: ${(error as Error).message}`]);
       steps.push({ name, ok: problems.length === 0, problems, ms: Date.now() - started });
+      if (options.failFast && problems.length > 0) break;
     }
   } finally {
     await options.cluster.faults.heal().catch(() => undefined);
