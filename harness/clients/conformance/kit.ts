@@ -301,7 +301,8 @@ async function coordinatorAndLeaders(cluster: KafkaCluster, transactionalId: str
     const state = topics.find((t) => t.name === '__transaction_state')!;
     let h = 0;
     for (let i = 0; i < transactionalId.length; i++) h = (Math.imul(31, h) + transactionalId.charCodeAt(i)) | 0;
-    const partition = (h & 0x7fffffff) % state.partitions.length;
+    // Kafka's Utils.abs (not the sign-bit mask partitioners use): MIN_VALUE maps to 0.
+    const partition = (h === -2147483648 ? 0 : Math.abs(h)) % state.partitions.length;
     const coordinator = state.partitions.find((p) => p.partitionId === partition)!.leader;
     const leaders = new Map<Key, number>();
     for (const k of keys) {
