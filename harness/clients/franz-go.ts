@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, harnessError } from '../cli/exit-codes.ts';
 import type { ClientKind } from './client.ts';
 import { driverClient } from './driver/driver-client.ts';
-import { DEFAULT_FRANZ_GO_VERSION } from './spec.ts';
+import { CARRY_ON_LABEL, DEFAULT_FRANZ_GO_VERSION } from './spec.ts';
 import { buildOnce, driverCacheRoot, requireTools, runStep, sourcesDigest, tailOf } from './toolchain.ts';
 
 const DRIVER_DIR = fileURLToPath(new URL('../../drivers/franz-go', import.meta.url));
@@ -17,11 +17,12 @@ export function franzGoVersion(version: string): string {
   return version.startsWith('v') ? version : `v${version}`;
 }
 
-export function franzGoClient(requested = DEFAULT_FRANZ_GO_VERSION): ClientKind {
+export function franzGoClient(requested = DEFAULT_FRANZ_GO_VERSION, carryOn = false): ClientKind {
   const version = franzGoVersion(requested);
   const dir = path.join(driverCacheRoot(), `franz-go-${version}-${sourcesDigest(DRIVER_DIR)}`);
   return driverClient({
-    description: { name: 'franz-go', version, label: `franz-go ${version}` },
+    description: { name: 'franz-go', version, label: `franz-go ${version}${carryOn ? ` ${CARRY_ON_LABEL}` : ''}` },
+    carryOn,
     prepare: (log) => buildFranzGoDriver(version, dir, log),
     command: () => ({ command: path.join(dir, 'driver'), args: [] }),
   });

@@ -10,7 +10,7 @@ export function clientKindOf(spec: ClientSpec): ClientKind {
   switch (spec.name) {
     case 'kafkajs': return kafkajsClient();
     case 'java': return javaClient(spec.version);
-    case 'franz-go': return franzGoClient(spec.version);
+    case 'franz-go': return franzGoClient(spec.version, spec.carryOn === true);
   }
 }
 

@@ -14,7 +14,15 @@ describe('--client', () => {
       { name: 'java', version: '3.9.1' }, { name: 'franz-go', version: 'v1.22.1' }, { name: 'kafkajs', version: 'installed' }]);
   });
 
+  it('reads +carry-on for franz-go, and keeps it in the repro line', () => {
+    expect(parseClientSpecs('franz-go@v1.22.1+carry-on')).toEqual([{ name: 'franz-go', version: 'v1.22.1', carryOn: true }]);
+    const p = parseRunFlags('run', ['--target', 'kafka', '--client', 'franz-go@1.22.1+carry-on']);
+    expect(reproCommand(p)).toContain('--client franz-go@v1.22.1+carry-on');
+  });
+
   it.each([
+    ['java+carry-on', /\+carry-on is for franz-go/],
+    ['franz-go+retry', /unknown client mode '\+retry'/],
     ['rust', /unknown client 'rust'/],
     ['java@4.x', /'4.x' is not a java version/],
     ['kafkajs@2.2.4', /kafkajs takes no version/],
