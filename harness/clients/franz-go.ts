@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, harnessError } from '../cli/exit-codes.ts';
 import type { ClientKind } from './client.ts';
 import { driverClient } from './driver/driver-client.ts';
+import type { DriverCommand } from './driver/driver-process.ts';
 import { CARRY_ON_LABEL, DEFAULT_FRANZ_GO_VERSION } from './spec.ts';
 import { buildOnce, driverCacheRoot, requireTools, runStep, sourcesDigest, tailOf } from './toolchain.ts';
 
@@ -17,14 +18,21 @@ export function franzGoVersion(version: string): string {
   return version.startsWith('v') ? version : `v${version}`;
 }
 
+const cacheDir = (version: string) => path.join(driverCacheRoot(), `franz-go-${version}-${sourcesDigest(DRIVER_DIR)}`);
+
+/** One driver's command line (the driver must be built). */
+export function franzGoDriverCommand(requested: string): DriverCommand {
+  return { command: path.join(cacheDir(franzGoVersion(requested)), 'driver'), args: [] };
+}
+
 export function franzGoClient(requested = DEFAULT_FRANZ_GO_VERSION, carryOn = false): ClientKind {
   const version = franzGoVersion(requested);
-  const dir = path.join(driverCacheRoot(), `franz-go-${version}-${sourcesDigest(DRIVER_DIR)}`);
+  const dir = cacheDir(version);
   return driverClient({
     description: { name: 'franz-go', version, label: `franz-go ${version}${carryOn ? ` ${CARRY_ON_LABEL}` : ''}` },
     carryOn,
     prepare: (log) => buildFranzGoDriver(version, dir, log),
-    command: () => ({ command: path.join(dir, 'driver'), args: [] }),
+    command: () => franzGoDriverCommand(version),
   });
 }
 

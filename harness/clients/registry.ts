@@ -1,10 +1,11 @@
 // From a `--client` spec to the client library behind the boundary.
 import type { ClientKind } from './client.ts';
-import { franzGoClient } from './franz-go.ts';
-import { javaClient } from './java.ts';
+import { franzGoClient, franzGoDriverCommand } from './franz-go.ts';
+import { javaClient, javaDriverCommand } from './java.ts';
 import { kafkajsClient } from './kafkajs/index.ts';
 import type { ClientSpec } from './spec.ts';
 import { driverClient } from './driver/driver-client.ts';
+import type { DriverCommand } from './driver/driver-process.ts';
 
 export function clientKindOf(spec: ClientSpec): ClientKind {
   switch (spec.name) {
@@ -29,4 +30,9 @@ export function commandClient(command: string): ClientKind {
     prepare: async () => undefined,
     command: () => ({ command: 'sh', args: ['-c', `exec ${command}`] }),
   });
+}
+
+/** The command line of one driver process of an out-of-process client, after prepare (null for kafkajs). */
+export function driverCommandOf(spec: ClientSpec): DriverCommand | null {
+  return spec.name === 'java' ? javaDriverCommand(spec.version) : spec.name === 'franz-go' ? franzGoDriverCommand(spec.version) : null;
 }

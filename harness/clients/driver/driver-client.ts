@@ -111,7 +111,8 @@ class DriverClientProcess implements ClientProcess {
       if (reply.type === 'error') throw new DriverFailure(`${driver.label} refused the op: ${describeReply(reply)}`);
       if (reply.type !== 'complete' || reply.process !== this.process) throw new ProtocolError(`invoke of process ${this.process} answered by ${JSON.stringify(reply).slice(0, 200)}`);
       if (reply.txn) this.sawTxnVersion(reply.txn.version);
-      return opResultOf(reply, op, invoked, this.setup.keys.length);
+      // What the client held after the op rides along (tests read it; the history does not).
+      return { ...opResultOf(reply, op, invoked, this.setup.keys.length), ...(reply.txn ? { txn: reply.txn } : {}) };
     } catch (error) {
       if (error instanceof ProtocolError) driver?.kill(`it broke the driver protocol: ${error.message}`);
       this.ended = true;
