@@ -218,6 +218,9 @@ func (p *Proc) ensureProducer(ctx context.Context) error {
 			kgo.RecordPartitioner(kgo.ManualPartitioner()),
 			kgo.RequiredAcks(kgo.AllISRAcks()),
 			kgo.ProducerLinger(0),
+			// The broker's time to gather acks (acks=all) before it answers REQUEST_TIMED_OUT: 3 s, as the
+			// Java driver's request.timeout.ms (which Java sends as the same field) and Jepsen's client.
+			kgo.ProduceRequestTimeout(time.Duration(p.s.requestTimeoutMs)*time.Millisecond),
 			// Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the coordinator writes the
 			// previous markers (tens of ms): retry soon and often, as the runner's kafkajs is tuned
 			// (franz-go's default backoff waited seconds: 4.8 s for one copy on an idle cluster).
