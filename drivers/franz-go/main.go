@@ -105,6 +105,19 @@ func main() {
 				delete(procs, pid)
 			}
 			reply(id, "abandon_ok", map[string]any{"process": pid})
+		case "continue":
+			// The harness recorded an op of this process `info` and goes on with the same clients as
+			// the next process, as an application that carries on after an error.
+			old, next := asInt(m["process"]), asInt(m["new_process"])
+			p := procs[old]
+			if p == nil {
+				replyError(id, "unknown-process", fmt.Sprintf("no open process %d", old))
+				continue
+			}
+			delete(procs, old)
+			p.renumber(next)
+			procs[next] = p
+			reply(id, "continue_ok", map[string]any{"process": next})
 		case "shutdown":
 			for _, p := range procs {
 				p.abandon()

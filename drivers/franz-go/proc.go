@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,7 +43,7 @@ func helper(s *Settings) (*kgo.Client, error) {
 // context every franz-go call gets (a produce included: the op's deadline is the record's).
 type Proc struct {
 	s       *Settings
-	process int64
+	process int64 // changes when the process carries on as another (continue); guarded by mu
 	txnID   string
 	group   string
 
@@ -135,6 +136,13 @@ func opMargin(deadlineMs int64) time.Duration {
 	return time.Duration(min(200, deadlineMs/10)) * time.Millisecond
 }
 
+// renumber makes the process go on as `next`, once its running op (if any) is over.
+func (p *Proc) renumber(next int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.process = next
+}
+
 // abandon lets go of the clients at once; a running op ends with them.
 func (p *Proc) abandon() {
 	p.abandoned.Store(true)
@@ -210,6 +218,9 @@ func (p *Proc) ensureProducer(ctx context.Context) error {
 			kgo.RecordPartitioner(kgo.ManualPartitioner()),
 			kgo.RequiredAcks(kgo.AllISRAcks()),
 			kgo.ProducerLinger(0),
+			// The broker's time to gather acks (acks=all) before it answers REQUEST_TIMED_OUT: 3 s, as the
+			// Java driver's request.timeout.ms (which Java sends as the same field) and Jepsen's client.
+			kgo.ProduceRequestTimeout(time.Duration(p.s.requestTimeoutMs)*time.Millisecond),
 			// Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the coordinator writes the
 			// previous markers (tens of ms): retry soon and often, as the runner's kafkajs is tuned
 			// (franz-go's default backoff waited seconds: 4.8 s for one copy on an idle cluster).
@@ -419,7 +430,15 @@ func (p *Proc) txn(ctx context.Context, o *op, copier bool) map[string]any {
 	var failure *outcome
 	produced, offsetsAdded := false, false
 	p.rebalanced.Store(false)
-	if err := p.producer.BeginTransaction(); err != nil {
+	err := p.producer.BeginTransaction()
+	if err != nil && p.txnOpen(err) {
+		// Carrying on after a transaction that ended in an error: abort what is left, as an application
+		// does before it begins again (franz-go: "if EndTransaction fails, retry with TryAbort").
+		if err = p.producer.EndTransaction(ctx, kgo.TryAbort); err == nil {
+			err = p.producer.BeginTransaction()
+		}
+	}
+	if err != nil {
 		c := classify(err).prefixed("BeginTransaction: ")
 		return p.result(o, c.as("fail", c.typ != "fail"))
 	}
@@ -506,6 +525,11 @@ func (p *Proc) txn(ctx context.Context, o *op, copier bool) map[string]any {
 		return p.result(o, outcome{"fail", "aborted on purpose", abortErr != nil || !rolledBack, false})
 	}
 	return p.result(o, failure.as("fail", failure.endProcess || abortErr != nil || !rolledBack))
+}
+
+// txnOpen says whether BeginTransaction refused because a transaction is still open.
+func (p *Proc) txnOpen(err error) bool {
+	return strings.Contains(err.Error(), "already in a transaction")
 }
 
 // endTxn ends the transaction through franz-go. franz-go sends EndTxn only when the transaction

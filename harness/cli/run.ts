@@ -13,6 +13,7 @@ import { MUTATIONS, TARGETS, WORKLOADS } from '../run/choices.ts';
 import type { RunSettings } from '../run/settings.ts';
 import { CLIENT_FIXES } from '../kafka-runner/client-fixes.ts';
 import { addTargetOptions, targetSettingsFrom } from '../target/options.ts';
+import { isDefaultClients, parseClientSpecs, type ClientSpec } from '../clients/spec.ts';
 
 /** The options a run and every seed of a campaign share; `campaign` adds them without --seed. */
 export function addRunOptions(command: Command, { seed = true } = {}): Command {
@@ -28,6 +29,7 @@ export function addRunOptions(command: Command, { seed = true } = {}): Command {
     .addOption(new Option('--rate <hz>', `ops per second across all workers (default: ${DEFAULT_OPTIONS.rateHz})`).argParser(integer({ min: 1, max: 100_000 })))
     .addOption(new Option('--workers <n>', `idempotent and transactional workers, copiers on top (default: ${DEFAULT_OPTIONS.workers})`).argParser(integer({ min: 1, max: 256 })))
     .addOption(new Option('--workload <preset>', 'workload preset (endtxn-race aims at KAFKA-17754)').choices(WORKLOADS).default('standard'))
+    .addOption(new Option('--client <clients>', 'client libraries to judge, comma-separated, each on its own cluster: kafkajs, java[@VERSION], franz-go[@VERSION]').argParser(parseClientSpecs).default([{ name: 'kafkajs', version: 'installed' }], 'kafkajs'))
     .addOption(new Option('--client-fix <fixes>', `known kafkajs bugs to fix for this run, comma-separated: ${CLIENT_FIXES.join(', ')}`).argParser(choiceList(CLIENT_FIXES)).default([], 'none'))
     .addOption(new Option('--out <dir>', 'run directory; must not exist or be empty (default: runs/seed-N-<time>)')));
 }
@@ -39,6 +41,11 @@ export function settingsFrom(command: Command, name: string): RunSettings {
   if (o['target'] === 'model') {
     if (given(command, 'kafkaVersion')) refuse('--kafka-version', 'applies to a real cluster, and --target model runs none (drop it, or use --target kafka|both)');
     if (given(command, 'clientFix')) refuse('--client-fix', 'fixes the Kafka client, and --target model runs none (drop it, or use --target kafka|both)');
+    if (given(command, 'client')) refuse('--client', 'chooses the Kafka client, and --target model runs none (drop it, or use --target kafka|both)');
+  }
+  const clients = o['client'] as ClientSpec[];
+  if (given(command, 'clientFix') && clients.some((c) => c.name !== 'kafkajs')) {
+    refuse('--client-fix', `fixes kafkajs bugs only, and --client names ${clients.filter((c) => c.name !== 'kafkajs').map((c) => c.name).join(', ')} (drop --client-fix, or run kafkajs alone)`);
   }
   if (given(command, 'nemesisInterval') && (o['nemesis'] as string[]).length === 0 && o['workload'] !== 'endtxn-race') {
     refuse('--nemesis-interval', 'sets how often faults come, and no --nemesis was given (add --nemesis partition,kill,pause or drop it)');
@@ -59,6 +66,7 @@ export function settingsFrom(command: Command, name: string): RunSettings {
     out: o['out'],
     clientFixes: o['clientFix'],
     workload: o['workload'],
+    ...(isDefaultClients(clients) ? {} : { clients }),
   };
 }
 

@@ -13,7 +13,8 @@ export type { OpResult };
 
 /** Which library and version, e.g. `{name: 'java', version: '4.4.0', label: 'java (kafka-clients) 4.4.0'}`. */
 export interface ClientDescription {
-  name: ClientName;
+  /** One of CLIENT_NAMES, or a driver's own name (the conformance kit runs any driver command). */
+  name: string;
   version: string;
   /** What reports and verdicts print. */
   label: string;
@@ -65,6 +66,11 @@ export interface ClientProcess {
   execute(op: ProgramOp, invoked: ClientEvent['value']): Promise<OpResult>;
   /** Tears the process down without waiting on Kafka; the process is over whatever state it was in. */
   abandon(): Promise<void>;
+  /**
+   * Only for clients that carry on (RunClients.carryOn): the same client objects go on as process
+   * `process`, as an application that meets an error goes on with its producer instead of rebuilding it.
+   */
+  continueAs?(process: number): ClientProcess;
 }
 
 /** A client library started for one run. */
@@ -79,6 +85,13 @@ export interface RunClients {
   transactionVersion(): 1 | 2 | null;
   /** Ends every process and runtime; nothing of the client outlives it. */
   close(): Promise<void>;
+  /**
+   * After an op that completes `info` (not a crash, not fenced), the worker's next process keeps this
+   * process's client objects (`continueAs`) rather than opening fresh ones. Off by default: Jepsen opens
+   * a fresh client after every `info`; on for `--client franz-go@V+carry-on`, which hunts client bugs
+   * that only an application going on with the same client meets.
+   */
+  readonly carryOn?: boolean;
 }
 
 /** A client library at one version: checked and built before any cluster starts, then started per run. */

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, harnessError } from '../cli/exit-codes.ts';
 import type { ClientKind } from './client.ts';
 import { driverClient } from './driver/driver-client.ts';
+import type { DriverCommand } from './driver/driver-process.ts';
+import { CARRY_ON_LABEL, DEFAULT_FRANZ_GO_VERSION } from './spec.ts';
 import { buildOnce, driverCacheRoot, requireTools, runStep, sourcesDigest, tailOf } from './toolchain.ts';
 
-/** Newest franz-go release seen on the Go module proxy when this was written. */
-export const DEFAULT_FRANZ_GO_VERSION = 'v1.22.3';
 const DRIVER_DIR = fileURLToPath(new URL('../../drivers/franz-go', import.meta.url));
 
 /** `v1.22.1`, also given as `1.22.1`. */
@@ -18,13 +18,21 @@ export function franzGoVersion(version: string): string {
   return version.startsWith('v') ? version : `v${version}`;
 }
 
-export function franzGoClient(requested = DEFAULT_FRANZ_GO_VERSION): ClientKind {
+const cacheDir = (version: string) => path.join(driverCacheRoot(), `franz-go-${version}-${sourcesDigest(DRIVER_DIR)}`);
+
+/** One driver's command line (the driver must be built). */
+export function franzGoDriverCommand(requested: string): DriverCommand {
+  return { command: path.join(cacheDir(franzGoVersion(requested)), 'driver'), args: [] };
+}
+
+export function franzGoClient(requested = DEFAULT_FRANZ_GO_VERSION, carryOn = false): ClientKind {
   const version = franzGoVersion(requested);
-  const dir = path.join(driverCacheRoot(), `franz-go-${version}-${sourcesDigest(DRIVER_DIR)}`);
+  const dir = cacheDir(version);
   return driverClient({
-    description: { name: 'franz-go', version, label: `franz-go ${version}` },
+    description: { name: 'franz-go', version, label: `franz-go ${version}${carryOn ? ` ${CARRY_ON_LABEL}` : ''}` },
+    carryOn,
     prepare: (log) => buildFranzGoDriver(version, dir, log),
-    command: () => ({ command: path.join(dir, 'driver'), args: [] }),
+    command: () => franzGoDriverCommand(version),
   });
 }
 

@@ -7,25 +7,33 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, harnessError } from '../cli/exit-codes.ts';
 import type { ClientKind } from './client.ts';
 import { driverClient } from './driver/driver-client.ts';
+import type { DriverCommand } from './driver/driver-process.ts';
+import { DEFAULT_JAVA_CLIENT_VERSION } from './spec.ts';
 import { buildOnce, driverCacheRoot, requireTools, runStep, sourcesDigest, tailOf } from './toolchain.ts';
 
-/** Newest 4.x kafka-clients on Maven Central when this was written (the Kafka image's default too). */
-export const DEFAULT_JAVA_CLIENT_VERSION = '4.4.0';
 const DRIVER_DIR = fileURLToPath(new URL('../../drivers/java', import.meta.url));
 /** Fast start and a small footprint: fourteen of these share two cores with three brokers. */
 const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k', '-Xmx256m', '-XX:-UsePerfData',
   '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-Dorg.slf4j.simpleLogger.showDateTime=true'];
 
+const cacheDir = (version: string) => path.join(driverCacheRoot(), `java-${version}-${sourcesDigest(DRIVER_DIR)}`);
+
 export function javaClient(version = DEFAULT_JAVA_CLIENT_VERSION): ClientKind {
-  const dir = path.join(driverCacheRoot(), `java-${version}-${sourcesDigest(DRIVER_DIR)}`);
+  const dir = cacheDir(version);
   return driverClient({
     description: { name: 'java', version, label: `java (kafka-clients) ${version}` },
     prepare: (log) => buildJavaDriver(version, dir, log),
-    command: () => ({
-      command: javaBinary(),
-      args: [...JVM_FLAGS, '-cp', `${path.join(dir, 'classes')}:${fs.readFileSync(path.join(dir, 'classpath.txt'), 'utf8').trim()}`, 'kafkaeos.Driver'],
-    }),
+    command: () => javaDriverCommand(version),
   });
+}
+
+/** One driver JVM's command line (the driver must be built). */
+export function javaDriverCommand(version: string): DriverCommand {
+  const dir = cacheDir(version);
+  return {
+    command: javaBinary(),
+    args: [...JVM_FLAGS, '-cp', `${path.join(dir, 'classes')}:${fs.readFileSync(path.join(dir, 'classpath.txt'), 'utf8').trim()}`, 'kafkaeos.Driver'],
+  };
 }
 
 function javaBinary(): string {

@@ -95,6 +95,12 @@ export async function runKafka(program: Program, outDir: string, options: RunKaf
         processes.push(client);
         return client;
       },
+      continueClient: (ended, process) => {
+        const client = ended.continueAs!(process);
+        processes.push(client);
+        return client;
+      },
+      carryOn: running.carryOn === true,
       cursors: [],
     };
     const nemesis = playSchedule(program.nemesis.schedule, ctx.startedAt, options.cluster.faults, writer, signal);

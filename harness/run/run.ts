@@ -13,7 +13,8 @@ import { CliError } from '../cli/exit-codes.ts';
 import { runKafka, type KafkaProgress } from '../kafka-runner/run-kafka.ts';
 import { enableClientFixes, type ClientFix } from '../kafka-runner/client-fixes.ts';
 import type { ClientKind } from '../clients/client.ts';
-import { kafkajsClient } from '../clients/kafkajs/index.ts';
+import { clientKindOf } from '../clients/registry.ts';
+import type { ClientSpec } from '../clients/spec.ts';
 import { runModel } from '../model-runner/runModel.ts';
 import type { Program } from '../workload/program.ts';
 import { writeProgramFile } from '../workload/programFile.ts';
@@ -31,8 +32,8 @@ export interface RunConfig {
   repro: string;
   /** Known kafkajs bugs to fix for this run (none by default: the stock client is under test too). */
   clientFixes?: readonly ClientFix[];
-  /** The client library under test (harness/clients); kafkajs when absent. */
-  client?: ClientKind;
+  /** The client library under test (harness/clients, `--client`); kafkajs when absent. */
+  client?: ClientSpec | ClientKind;
   /** An existing cluster and the fault backend (harness/target); absent: a fresh cluster of the harness' own. */
   cluster?: TargetSettings;
   log: (line: string) => void;
@@ -43,7 +44,8 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const { program, target, outDir } = config;
   fs.mkdirSync(outDir, { recursive: true });
   const clientFixes = [...(config.clientFixes ?? [])];
-  const client = config.client ?? kafkajsClient();
+  const client = config.client === undefined ? clientKindOf({ name: 'kafkajs', version: 'installed' })
+    : 'start' in config.client ? config.client : clientKindOf(config.client);
   const clientLabel = client.description.label;
   if (target !== 'model') enableClientFixes(clientFixes);
   writeProgramFile(outDir, program);

@@ -8,6 +8,7 @@ import type { ClientFix } from '../kafka-runner/client-fixes.ts';
 import type { Target } from './verdict-file.ts';
 import type { Workload } from './choices.ts';
 import { targetFlags, type TargetSettings } from '../target/settings.ts';
+import { formatClientSpec, isDefaultClients, type ClientSpec } from '../clients/spec.ts';
 
 export { MUTATIONS, TARGETS, WORKLOADS, type Workload } from './choices.ts';
 
@@ -29,6 +30,8 @@ export interface RunSettings {
   workload: Workload;
   /** An existing cluster and the fault backend (harness/target); absent: the harness' own cluster, docker faults. */
   cluster?: TargetSettings;
+  /** `--client`: the client libraries judged, each on its own cluster; absent: kafkajs alone. */
+  clients?: ClientSpec[];
 }
 
 /** The one-line command that runs the same program again. */
@@ -49,6 +52,7 @@ export function runFlags(p: RunSettings): string[] {
   if (p.workers !== undefined) parts.push(`--workers ${p.workers}`);
   if (p.nemesisIntervalSeconds !== undefined && (p.nemesis.length > 0 || p.workload === 'endtxn-race')) parts.push(`--nemesis-interval ${p.nemesisIntervalSeconds}`);
   if (p.workload !== 'standard') parts.push(`--workload ${p.workload}`);
+  if (cluster && p.clients && !isDefaultClients(p.clients)) parts.push(`--client ${p.clients.map(formatClientSpec).join(',')}`);
   if (cluster && p.clientFixes.length > 0) parts.push(`--client-fix ${p.clientFixes.join(',')}`);
   parts.push(...targetFlags(p.cluster));
   return parts;

@@ -43,6 +43,13 @@ export interface RunVerdict {
    * (`txnVersion` is what the cluster offered); null when no transaction told.
    */
   clientTxnVersion?: 1 | 2 | null;
+  /**
+   * `--client a,b`: the same program and fault schedule ran once per client, each on a fresh cluster,
+   * in a subdirectory of its own; this verdict combines theirs (harness/clients/compare.ts).
+   */
+  clients?: ClientRunSummary[];
+  /** Each invalid anomaly type with the clients whose runs showed it; one not seen by all is theirs. */
+  anomalyClients?: Record<string, string[]>;
   /** kafkajs bugs fixed for this run (`--client-fix`), e.g. `abort-filter`; empty or absent (older runs): the stock client. */
   clientFixes?: string[];
   /** The one-line command that reproduces this run from scratch. */
@@ -70,4 +77,21 @@ export interface Divergence {
   kind: string;
   explanation: string;
   ops?: number[];
+}
+
+/** One client's run inside a multi-client verdict. */
+export interface ClientRunSummary {
+  /** Label, e.g. `java (kafka-clients) 4.4.0`. */
+  client: string;
+  clientName: string;
+  clientVersion: string;
+  clientTxnVersion: 1 | 2 | null;
+  /** Relative to the combined run directory. */
+  dir: string;
+  outcome: Outcome;
+  anomalyTypes: string[];
+  complete: boolean;
+  ops: { ok: number; fail: number; info: number } | null;
+  inconclusive: string[];
+  harnessError?: string;
 }

@@ -35,6 +35,8 @@ export interface KitOptions {
   /** Op deadline; the indeterminate step cuts the client off for longer than this. */
   opTimeoutMs?: number;
   progress?: (line: string) => void;
+  /** Stop at the first failed step (a driver that hangs would otherwise wait out every op). */
+  failFast?: boolean;
 }
 
 const OP_TIMEOUT_MS = 6_000;
@@ -66,6 +68,7 @@ export async function runConformanceKit(kind: ClientKind, options: KitOptions): 
       const started = Date.now();
       const problems = await step(kit, options.cluster).catch((error: unknown) => [`the step stopped: ${(error as Error).message}`]);
       steps.push({ name, ok: problems.length === 0, problems, ms: Date.now() - started });
+      if (options.failFast && problems.length > 0) break;
     }
   } finally {
     await options.cluster.faults.heal().catch(() => undefined);
@@ -298,7 +301,8 @@ async function coordinatorAndLeaders(cluster: KafkaCluster, transactionalId: str
     const state = topics.find((t) => t.name === '__transaction_state')!;
     let h = 0;
     for (let i = 0; i < transactionalId.length; i++) h = (Math.imul(31, h) + transactionalId.charCodeAt(i)) | 0;
-    const partition = (h & 0x7fffffff) % state.partitions.length;
+    // Kafka's Utils.abs (not the sign-bit mask partitioners use): MIN_VALUE maps to 0.
+    const partition = (h === -2147483648 ? 0 : Math.abs(h)) % state.partitions.length;
     const coordinator = state.partitions.find((p) => p.partitionId === partition)!.leader;
     const leaders = new Map<Key, number>();
     for (const k of keys) {

@@ -98,6 +98,21 @@ describe('driver boundary', () => {
     expect((error as CliError).message).toMatch(/not a JSON line: "SLF4J: No logger found" \(stdout is for protocol messages only; logs go to stderr\)/);
   });
 
+  it('a client that carries on: the next process goes on in the same driver, with no open', async () => {
+    running = await driverClient({
+      description: { name: 'fake', version: '0', label: 'fake carrying on' }, carryOn: true,
+      prepare: async () => undefined, command: () => ({ command: process.execPath, args: [FAKE, 'good'] }),
+    }).start(setup(), 1);
+    expect(running.carryOn).toBe(true);
+    const first = running.open(0, { process: 4, transactionalId: null, groupId: 'g' });
+    await first.execute(send, send.value);
+    const next = first.continueAs!(9);
+    expect(next.process).toBe(9);
+    // The fake numbers offsets per driver process: a fresh driver would start again at 0.
+    const r = await next.execute(send, send.value);
+    expect(r.value).toEqual([['send', 0, [2, 10]], ['send', 1, [3, 11]]]);
+  });
+
   it('close leaves no driver process behind, hung ones included', async () => {
     const fakes = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('fake-driver.mjs hang'));
     running = await fakeClient('hang').start(setup(200), 3);

@@ -22,6 +22,8 @@ export const START_TIMEOUT_MS = 60_000;
 
 export interface DriverSpec {
   description: ClientDescription;
+  /** The driver keeps a process's clients for the next process after an `info` (`continue`). */
+  carryOn?: boolean;
   /** Builds the driver once (cached); throws a CliError naming what to install when a toolchain is missing. */
   prepare(log: (line: string) => void): Promise<void>;
   /** The command line of one driver process, after prepare. */
@@ -68,6 +70,7 @@ async function startDrivers(spec: DriverSpec, setup: ClientSetup, slotCount: num
   };
   return {
     description: spec.description,
+    carryOn: spec.carryOn === true,
     open: (slot, processSpec) => new DriverClientProcess(processSpec, driverOf(slot), setup, (v) => versions.add(v)),
     transactionVersion: () => (versions.size === 0 ? null : versions.has(1) ? 1 : 2),
     close: async () => {
@@ -81,9 +84,25 @@ class DriverClientProcess implements ClientProcess {
   private opened: Promise<DriverProcess> | null = null;
   private ended = false;
 
-  constructor(private readonly spec: ProcessSpec, private readonly driver: Promise<DriverProcess>, private readonly setup: ClientSetup, private readonly sawTxnVersion: (v: 1 | 2) => void) {
+  constructor(private readonly spec: ProcessSpec, private readonly driver: Promise<DriverProcess>, private readonly setup: ClientSetup, private readonly sawTxnVersion: (v: 1 | 2) => void, opened?: Promise<DriverProcess>) {
     this.process = spec.process;
     driver.catch(() => undefined);
+    if (opened) {
+      this.opened = opened;
+      opened.catch(() => undefined);
+    }
+  }
+
+  continueAs(process: number): ClientProcess {
+    const from = this.process;
+    const opened = (this.opened ?? this.open()).then(async (d) => {
+      const reply = await d.request({ type: 'continue', process: from, new_process: process }, LOCAL_REPLY_MS);
+      if (reply.type !== 'continue_ok') throw new DriverFailure(`${d.label} answered continue with ${describeReply(reply)}`);
+      return d;
+    });
+    this.opened = null; // the client objects belong to the new process now: nothing to abandon here
+    this.ended = true;
+    return new DriverClientProcess({ ...this.spec, process }, this.driver, this.setup, this.sawTxnVersion, opened);
   }
 
   async execute(op: ProgramOp, invoked: ClientEvent['value']): Promise<OpResult> {
@@ -94,7 +113,8 @@ class DriverClientProcess implements ClientProcess {
       if (reply.type === 'error') throw new DriverFailure(`${driver.label} refused the op: ${describeReply(reply)}`);
       if (reply.type !== 'complete' || reply.process !== this.process) throw new ProtocolError(`invoke of process ${this.process} answered by ${JSON.stringify(reply).slice(0, 200)}`);
       if (reply.txn) this.sawTxnVersion(reply.txn.version);
-      return opResultOf(reply, op, invoked, this.setup.keys.length);
+      // What the client held after the op rides along (tests read it; the history does not).
+      return { ...opResultOf(reply, op, invoked, this.setup.keys.length), ...(reply.txn ? { txn: reply.txn } : {}) };
     } catch (error) {
       if (error instanceof ProtocolError) driver?.kill(`it broke the driver protocol: ${error.message}`);
       this.ended = true;

@@ -38,9 +38,11 @@ export interface InitRequest {
 export interface OpenRequest { type: 'open'; msg_id: number; process: number; transactional_id: string | null; group_id: string }
 export interface InvokeRequest { type: 'invoke'; msg_id: number; process: number; deadline_ms: number; op: ProgramOp }
 export interface AbandonRequest { type: 'abandon'; msg_id: number; process: number }
+/** Clients that carry on: process `process` ended `info`, and its client objects go on as `new_process`. */
+export interface ContinueRequest { type: 'continue'; msg_id: number; process: number; new_process: number }
 export interface ShutdownRequest { type: 'shutdown'; msg_id: number }
 
-export type Request = InitRequest | OpenRequest | InvokeRequest | AbandonRequest | ShutdownRequest;
+export type Request = InitRequest | OpenRequest | InvokeRequest | AbandonRequest | ContinueRequest | ShutdownRequest;
 /** A request before the harness numbers it. */
 export type Unnumbered<R extends Request> = R extends Request ? Omit<R, 'msg_id'> : never;
 
@@ -52,6 +54,7 @@ export type Reply =
   | { type: 'init_ok'; in_reply_to: number; protocol_version: number; client: ClientInfo }
   | { type: 'open_ok'; in_reply_to: number; process: number }
   | { type: 'abandon_ok'; in_reply_to: number; process: number }
+  | { type: 'continue_ok'; in_reply_to: number; process: number }
   | { type: 'shutdown_ok'; in_reply_to: number }
   | {
     type: 'complete'; in_reply_to: number; process: number; outcome: 'ok' | 'fail' | 'info';
@@ -70,7 +73,7 @@ export function encode(request: Request): string {
   return `${JSON.stringify(request)}\n`;
 }
 
-const REPLY_TYPES = ['init_ok', 'open_ok', 'abandon_ok', 'shutdown_ok', 'complete', 'error'];
+const REPLY_TYPES = ['init_ok', 'open_ok', 'abandon_ok', 'continue_ok', 'shutdown_ok', 'complete', 'error'];
 const OUTCOMES = ['ok', 'fail', 'info'];
 
 /** Parses and checks one stdout line of a driver; throws ProtocolError with the line in the message. */
@@ -103,6 +106,7 @@ export function decodeReply(line: string): Reply {
     }
     case 'open_ok':
     case 'abandon_ok':
+    case 'continue_ok':
       process();
       break;
     case 'complete':

@@ -130,6 +130,10 @@ final class Proc {
       p.put("enable.idempotence", String.valueOf(s.idempotent));
       p.put("max.in.flight.requests.per.connection", "5");
       p.put("linger.ms", "0");
+      // Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the coordinator writes the previous
+      // markers (tens of ms): retry soon and often, as the runner's kafkajs and franz-go are tuned.
+      p.put("retry.backoff.ms", "20");
+      p.put("retry.backoff.max.ms", "1000");
       p.put("request.timeout.ms", String.valueOf(s.requestTimeoutMs));
       p.put("delivery.timeout.ms", String.valueOf(Math.max(o.deadlineMs, s.requestTimeoutMs)));
       p.put("max.block.ms", String.valueOf(o.deadlineMs));

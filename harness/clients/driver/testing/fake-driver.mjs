@@ -19,6 +19,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       return reply({ type: 'open_ok', process: m.process });
     case 'abandon':
       return reply({ type: 'abandon_ok', process: m.process });
+    case 'continue':
+      return reply({ type: 'continue_ok', process: m.new_process });
     case 'shutdown':
       reply({ type: 'shutdown_ok' });
       return process.exit(0);
