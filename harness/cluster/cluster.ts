@@ -48,6 +48,8 @@ export interface NodeVariant {
   /** Files put into every node before it starts. */
   files?: Array<{ content: string; target: string; mode: number }>;
   brokerOverrides?: Record<string, string | number | boolean>;
+  /** Linux capabilities the nodes get (NET_ADMIN: iptables run on the node itself). */
+  capabilities?: string[];
   /** kafkajs' ssl/sasl options for the readiness probe, when the client listener wants them. */
   readinessConnection?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }
@@ -163,6 +165,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
         .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
         .withStartupTimeout(Math.max(1_000, deadline - Date.now()))
         .withAutoRemove(false)
+        .withAddedCapabilities(...(variant.capabilities ?? []))
         .withLogConsumer((stream) => logTails[i]!.follow(stream))
         .start()
         .then((container): KafkaNode => ({ id, alias: nodeAlias(id), bootstrap: `localhost:${port}`, container }));

@@ -47,8 +47,10 @@ export function newKeyPair(dir: string): string {
   return fs.readFileSync(`${key}.pub`, 'utf8');
 }
 
-export function sshVariantParts(publicKey: string): Required<Pick<NodeVariant, 'startCommand' | 'files'>> {
+export function sshVariantParts(publicKey: string): Required<Pick<NodeVariant, 'startCommand' | 'files' | 'capabilities'>> {
   return {
+    // The ssh backend runs iptables on the node, as root would on a machine.
+    capabilities: ['NET_ADMIN', 'NET_RAW'],
     startCommand: sshStartCommand,
     files: [
       { content: publicKey, target: '/root/.ssh/authorized_keys', mode: 0o600 },
