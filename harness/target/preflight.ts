@@ -54,8 +54,14 @@ export async function createTopics(admin: Admin, ctx: Context, topics: Array<{ n
   await step(ctx, "waiting for the run's topics to have leaders", async () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const { topics: seen } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
-      if (seen.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      try {
+        const { topics: seen } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+        if (seen.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        // A broker the metadata has not reached yet answers UNKNOWN_TOPIC_OR_PARTITION for a moment;
+        // an ACL refusal is no moment, and ends the wait at once.
+        if (/_AUTHORIZATION_FAILED$/.test((error as { type?: string }).type ?? '') || Date.now() > deadline) throw error;
+      }
       if (Date.now() > deadline) throw new Error('the topics have partitions without a leader after 60 s');
       await new Promise((r) => setTimeout(r, 250));
     }

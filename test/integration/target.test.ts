@@ -130,13 +130,18 @@ describe('kafka-eos run --bootstrap against a cluster of `cluster up`', () => {
     const history = path.join(out, 'kafka', 'history.jsonl');
     const child = spawn('node', [CLI, 'run', '--seed', '3', '--target', 'kafka', '--time-limit', '60', ...asAlice, '--faults', 'ssh',
       '--nodes-file', path.join(bed.dir, 'ssh', 'nodes.json'), '--nemesis', 'kill,pause', '--nemesis-interval', '3', '--out', out], { env: bed.env, stdio: 'ignore' });
-    const faulted = () => fs.existsSync(history) && /"f":"(kill|pause)","type":"info"/.test(fs.readFileSync(history, 'utf8'));
-    for (let waited = 0; !faulted(); waited += 250) {
-      if (waited > 120_000) throw new Error('no kill or pause was applied within 120 s');
-      await new Promise((r) => setTimeout(r, 250));
+    const closed = new Promise((r) => child.on('close', r));
+    const faulted = () => fs.existsSync(history) && fs.readFileSync(history, 'utf8').split('\n').filter(Boolean)
+      .some((l) => { const e = JSON.parse(l) as Record<string, unknown>; return e['process'] === 'nemesis' && e['type'] === 'info' && (e['f'] === 'kill' || e['f'] === 'pause'); });
+    try {
+      for (let waited = 0; !faulted(); waited += 250) {
+        if (waited > 120_000) throw new Error('no kill or pause was applied within 120 s');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    } finally {
+      child.kill('SIGINT');
     }
-    child.kill('SIGINT');
-    const code = await new Promise((r) => child.on('close', r));
+    const code = await closed;
     expect(code).toBe(130);
     expect(verdictOf(out)['complete']).toBe(false);
     for (const host of bed.nodes) expect(onNode(host, "ps -o stat= -p $(pgrep -f '[k]afka\\.Kafka')")).toMatch(/^[^T]+$/);
