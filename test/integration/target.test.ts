@@ -148,35 +148,31 @@ describe('kafka-eos run --bootstrap against a cluster of `cluster up`', () => {
     expect((await userTopics()).filter((t) => t.startsWith('kafka-eos-3-'))).toEqual([]);
   });
 
-  it('--keep-topics leaves the run\'s namespace, and only that', async () => {
-    const before = await userTopics();
-    const out = outDir('keep');
-    const run = cli(['run', '--seed', '5', '--target', 'kafka', '--time-limit', '3', ...asAlice, '--keep-topics', '--client-fix', 'abort-filter', '--out', out]);
-    expect(run.status, run.stderr.slice(-2000)).toBe(0);
-    const ns = verdictOf(out)['cluster'].namespace as string;
-    const kept = (await userTopics()).filter((t) => !before.includes(t));
-    expect(kept.length).toBeGreaterThan(0);
-    expect(kept.every((t) => t.startsWith(ns))).toBe(true);
-    await bed.admin.deleteTopics({ topics: kept });
-  });
-
-  it('three runs at once on one cluster do not see each other, nor a neighbour in the same prefix', async () => {
+  it('three runs at once on one cluster do not see each other nor a neighbour in the same prefix; --keep-topics keeps one namespace, and only it', async () => {
     const sentinel = 'kafka-eos-neighbour';
     await bed.admin.createTopics({ waitForLeaders: true, topics: [{ topic: sentinel, numPartitions: 1, replicationFactor: 3 }] });
     const producer = new Kafka({ clientId: 'target-test', brokers: bed.bootstrap.split(','), logLevel: logLevel.NOTHING, sasl: { mechanism: 'plain', username: 'admin', password: bed.env['KAFKA_EOS_ADMIN_PASSWORD']! } }).producer();
     await producer.connect();
     await producer.send({ topic: sentinel, messages: Array.from({ length: 5 }, (_, i) => ({ value: `n${i}` })) });
     await producer.disconnect();
+    // Seed 13 keeps its namespace (--keep-topics): it must stay, whole, and be the only thing left.
     const runs = await Promise.all([11, 12, 13].map((seed) => cliAsync(['run', '--seed', String(seed), '--target', 'kafka', '--time-limit', '10', ...asAlice,
-      '--client-fix', 'abort-filter', '--out', outDir(`parallel-${seed}`)])));
+      '--client-fix', 'abort-filter', ...(seed === 13 ? ['--keep-topics'] : []), '--out', outDir(`parallel-${seed}`)])));
     runs.forEach((r, i) => expect(r.status, `seed ${11 + i}: ${r.stderr.slice(-2000)}`).toBe(0));
     const verdicts = [11, 12, 13].map((seed) => verdictOf(outDir(`parallel-${seed}`)));
     expect(verdicts.every((v) => v['valid'] === true && v['histories'].kafka.verdict.stats.ok > 50)).toBe(true);
-    expect(new Set(verdicts.map((v) => v['cluster'].namespace)).size).toBe(3);
-    expect(await userTopics()).toEqual([sentinel]);
+    const namespaces = verdicts.map((v) => v['cluster'].namespace as string);
+    expect(new Set(namespaces).size).toBe(3);
+    expect(verdicts[2]!['cluster']).toMatchObject({ keptTopics: true });
+    const kept = namespaces[2]!;
+    const topics = await userTopics();
+    expect(topics.filter((t) => t !== sentinel).every((t) => t.startsWith(kept))).toBe(true);
+    expect(topics.filter((t) => t.startsWith(kept)).length).toBe(6); // the program's 5 and the probe
+    expect((await userGroups()).every((g) => g.startsWith(kept))).toBe(true);
     const [offsets] = await bed.admin.fetchTopicOffsets(sentinel).then((o) => [o.map((p) => p.high)]);
     expect(offsets).toEqual(['5']);
-    await bed.admin.deleteTopics({ topics: [sentinel] });
+    await bed.admin.deleteTopics({ topics });
+    await bed.admin.deleteGroups(await userGroups());
   });
 
   it('each refusal says why, with its exit code, and leaves nothing behind', async () => {
