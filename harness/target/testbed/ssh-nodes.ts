@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_PATH, EXTERNAL_PORT } from '../../cluster/node-config.ts';
 import type { KafkaCluster, NodeVariant } from '../../cluster/cluster.ts';
+import { harnessError } from '../../cli/exit-codes.ts';
 
 export const START_SCRIPT = '/opt/kafka-eos/start-kafka.sh';
 const KEY_FILE = 'id_ed25519';
@@ -43,7 +44,12 @@ export function newKeyPair(dir: string): string {
   const key = path.join(dir, KEY_FILE);
   if (fs.existsSync(key)) fs.rmSync(key);
   if (fs.existsSync(`${key}.pub`)) fs.rmSync(`${key}.pub`);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'kafka-eos-testbed', '-f', key], { stdio: 'ignore' });
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'kafka-eos-testbed', '-f', key], { stdio: 'ignore' });
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw harnessError(`--ssh: ${missing ? 'ssh-keygen is not installed' : `ssh-keygen failed: ${(error as Error).message}`}; fix: install OpenSSH's client (Debian: apt-get install openssh-client)`);
+  }
   return fs.readFileSync(`${key}.pub`, 'utf8');
 }
 
