@@ -42,7 +42,7 @@ ${hl.forensics ? h`<p class="card forensics" id="forensics"><b>Forensics:</b> ${
 <dl class="facts">
 ${fact('seed', hl.seed)}${fact('target', hl.target)}${fact('Kafka version', hl.kafkaVersion ?? (hl.target === 'model' ? 'model only' : null))}
 ${fact('client', hl.client)}${fact('nemesis', hl.nemesis.length ? hl.nemesis.join(', ') : 'none')}${fact('mutation', hl.mutate ?? 'none')}
-${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact('time limit', typeof v?.timeLimitSeconds === 'number' ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
+${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact("client's transaction version", typeof v?.clientTxnVersion === 'number' ? `${v.clientTxnVersion} (as the client saw it)` : null)}${fact('time limit', typeof v?.timeLimitSeconds === 'number' ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
 ${fact('started', typeof v?.startedAt === 'string' ? v.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : null)}${fact('took', typeof v?.durationSeconds === 'number' ? `${v.durationSeconds.toFixed(1)} s` : null)}
 ${fact('harness', hl.harness)}
 </dl>

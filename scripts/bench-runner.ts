@@ -3,7 +3,12 @@
 // Prints figures; asserts nothing. Each run goes through `kafka-eos run --target kafka` end to end.
 // Also where the cores went in the middle of the main phase (from 25 % to 90 % of it): the brokers' and
 // the harness' CPU, per second and per completed op, since on a small machine that is the bound.
+// With --clients a,b,... each client runs the same program back to back, repeated --pairs times (A/B
+// pairs: on 2 cores shared with the brokers, only runs next to each other compare), and a table of
+// completed ops/s and harness CPU per op (the harness' process tree: driver JVMs and Go binaries count)
+// ends the output.
 // Usage: npx tsx scripts/bench-runner.ts [--time-limit 60] [--faulty-time-limit 120] [--workers 12] [--rate 1000] [--seed 7] [--skip-faulty]
+//        [--clients kafkajs,java,franz-go] [--pairs 2]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,15 +26,20 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '7' },
     'skip-faulty': { type: 'boolean', default: false },
+    clients: { type: 'string', default: 'kafkajs' },
+    pairs: { type: 'string', default: '1' },
   },
 });
 
+interface Figures { client: string; opsPerSecond: number; harnessMsPerOp: number | null; brokerMsPerOp: number | null }
+const figures: Figures[] = [];
+
 interface Event { index: number; time: number; process: number | string; type: string; f: string }
 
-async function bench(label: string, timeLimit: string, nemesis: string | null): Promise<void> {
-  const out = mkdtempSync(join(tmpdir(), 'kafka-eos-bench-'));
+async function bench(label: string, timeLimit: string, nemesis: string | null, client: string): Promise<void> {
+  const out = join(mkdtempSync(join(tmpdir(), 'kafka-eos-bench-')), 'run');
   const args = ['bin/kafka-eos.js', 'run', '--seed', values.seed!, '--target', 'kafka', '--time-limit', timeLimit,
-    '--workers', values.workers!, '--rate', values.rate!, '--out', out, ...(nemesis ? ['--nemesis', nemesis] : [])];
+    '--workers', values.workers!, '--rate', values.rate!, '--out', out, '--client', client, ...(nemesis ? ['--nemesis', nemesis] : [])];
   const started = Date.now();
   const child = spawn('node', args, { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -38,20 +48,26 @@ async function bench(label: string, timeLimit: string, nemesis: string | null): 
   const run = { status: await exited };
   const wall = (Date.now() - started) / 1000;
   const events = readEvents(join(out, 'kafka', 'history.jsonl'));
-  const client = events.filter((e) => e.process !== 'nemesis' && e.type !== 'invoke');
+  const completions = events.filter((e) => e.process !== 'nemesis' && e.type !== 'invoke');
   const mainEnd = Number(timeLimit) * 1e9;
-  const inMain = client.filter((e) => e.time <= mainEnd);
-  const ok = client.filter((e) => e.type === 'ok').length;
+  const inMain = completions.filter((e) => e.time <= mainEnd);
+  const ok = completions.filter((e) => e.type === 'ok').length;
   const nemesisEvents = events.filter((e) => e.process === 'nemesis' && e.type === 'info').length;
   const buckets = new Map<number, number>();
   for (const e of inMain) buckets.set(Math.floor(e.time / 5e9), (buckets.get(Math.floor(e.time / 5e9)) ?? 0) + 1);
   const docker = await dockerode();
   const left = (await docker.listContainers({ all: true, filters: { label: [LABEL.role] } })).length;
-  console.log(`\n${label}: exit ${run.status}, ${wall.toFixed(0)} s wall (${out})`);
+  console.log(`\n${client}, ${label}: exit ${run.status}, ${wall.toFixed(0)} s wall (${out})`);
   console.log(`  main phase: ${inMain.length} completed ops in ${timeLimit} s = ${(inMain.length / Number(timeLimit)).toFixed(0)} ops/s`);
-  console.log(`  whole run: ${client.length} completed ops, ${ok} ok, ${nemesisEvents} nemesis events applied; containers left: ${left}`);
+  console.log(`  whole run: ${completions.length} completed ops, ${ok} ok, ${nemesisEvents} nemesis events applied; containers left: ${left}`);
   console.log(`  rate over time (ops/s per 5 s): ${[...buckets].sort((a, b) => a[0] - b[0]).map(([, n]) => (n / 5).toFixed(0)).join(' ')}`);
   if (!nemesis) console.log(`  CPU from 25 % to 90 % of the main phase: ${cpu ? describeCpu(cpu[0], cpu[1]) : 'not sampled (the run ended early)'}`);
+  if (!nemesis) {
+    const [a, b] = cpu ?? [null, null];
+    const ops = a && b ? Math.max(1, b.completedOps - a.completedOps) : 0;
+    const msPerOp = (x: number | null | undefined, y: number | null | undefined) => (a && b && x != null && y != null ? (1000 * (y - x)) / ops : null);
+    figures.push({ client, opsPerSecond: inMain.length / Number(timeLimit), harnessMsPerOp: msPerOp(a?.processSeconds, b?.processSeconds), brokerMsPerOp: msPerOp(a?.brokerSeconds, b?.brokerSeconds) });
+  }
 }
 
 function readEvents(path: string): Event[] {
@@ -77,5 +93,14 @@ async function sampleMainPhase(history: string, pid: number, timeLimit: number, 
   return a && b ? [a, b] : null;
 }
 
-await bench('no faults', values['time-limit']!, null);
-if (!values['skip-faulty']) await bench('partition,kill,pause', values['faulty-time-limit']!, 'partition,kill,pause');
+const clients = values.clients!.split(',').map((c) => c.trim()).filter(Boolean);
+for (let pair = 1; pair <= Number(values.pairs); pair++) {
+  for (const client of clients) {
+    await bench('no faults', values['time-limit']!, null, client);
+    if (!values['skip-faulty']) await bench('partition,kill,pause', values['faulty-time-limit']!, 'partition,kill,pause', client);
+  }
+}
+const f1 = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
+console.log('\nno faults, main phase (runs in the order they ran):');
+console.log('| client | completed ops/s | harness CPU ms/op | brokers CPU ms/op |\n|---|---|---|---|');
+for (const f of figures) console.log(`| ${f.client} | ${f.opsPerSecond.toFixed(0)} | ${f1(f.harnessMsPerOp)} | ${f1(f.brokerMsPerOp)} |`);

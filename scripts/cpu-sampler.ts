@@ -3,7 +3,7 @@
 // harness. Two samples give cores used and CPU milliseconds per completed op over the window between.
 // The machine's own counters (/proc/stat) say whether its cores were full: if they were, the rate is
 // the machine's, not the client's, and ops/s ÷ busy share is what these cores can do with this op mix.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dockerode } from '../harness/docker/engine.ts';
 import { LABEL } from '../harness/docker/labels.ts';
@@ -12,7 +12,10 @@ export interface CpuSample {
   at: number;
   /** Summed over the labelled Kafka node containers, in seconds; nodes that left since are missing. */
   brokerSeconds: number;
-  /** The process' user + system time in seconds, or null where /proc is not available. */
+  /**
+   * User + system time of the process and every process below it (driver JVMs and Go binaries, live
+   * or exited and reaped), in seconds, or null where /proc is not available.
+   */
   processSeconds: number | null;
   completedOps: number;
   /** Whole machine, in seconds summed over cores (/proc/stat), or null where it is not available. */
@@ -29,7 +32,7 @@ export async function sampleCpu(pid: number, completedOps: number): Promise<CpuS
     const stats = await docker.getContainer(n.Id).stats({ stream: false }) as { cpu_stats: { cpu_usage: { total_usage: number } } };
     broker += stats.cpu_stats.cpu_usage.total_usage / 1e9;
   }
-  return { at: Date.now(), brokerSeconds: broker, processSeconds: processCpuSeconds(pid), completedOps, machine: machineCpuSeconds() };
+  return { at: Date.now(), brokerSeconds: broker, processSeconds: processTreeCpuSeconds(pid), completedOps, machine: machineCpuSeconds() };
 }
 
 function machineCpuSeconds(): CpuSample['machine'] {
@@ -45,12 +48,35 @@ function machineCpuSeconds(): CpuSample['machine'] {
   }
 }
 
-function processCpuSeconds(pid: number): number | null {
+/** utime, stime, cutime and cstime (children that exited and were reaped) of every process, by pid, with its parent. */
+function allProcesses(): Map<number, { ppid: number; seconds: number }> {
+  const out = new Map<number, { ppid: number; seconds: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Fields after the command name (which may hold spaces): ppid is the 2nd; utime, stime, cutime, cstime the 12th to 15th.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(name), { ppid: Number(f[1]), seconds: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLOCK_TICKS });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+function processTreeCpuSeconds(pid: number): number | null {
   try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    const procs = allProcesses();
+    if (!procs.has(pid)) return null;
+    let total = 0;
+    const queue = [pid];
+    while (queue.length > 0) {
+      const p = queue.pop()!;
+      total += procs.get(p)?.seconds ?? 0;
+      for (const [child, info] of procs) if (info.ppid === p) queue.push(child);
+    }
+    return total;
   } catch {
     return null;
   }

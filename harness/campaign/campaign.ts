@@ -8,7 +8,7 @@ import { programFor, reproCommand, type RunSettings } from '../run/settings.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
 import { harnessIdentity } from '../meta/version.ts';
 import { renderRunReport } from '../run/report-hook.ts';
-import { runProgram } from '../run/run.ts';
+import { runProgramForClients } from '../clients/compare.ts';
 import type { RunVerdict } from '../run/verdict-file.ts';
 import { renderCampaignIndex } from './index-page.ts';
 import { renderJunit } from './junit.ts';
@@ -68,6 +68,7 @@ export function seedResult(seed: number, dir: string, report: string | null, v: 
     error: status === 'error' ? v.harnessError ?? 'the run stopped before it finished' : null,
     ...(status === 'inconclusive' ? { inconclusive: v.inconclusive } : {}),
     anomalyCounts: anomalyCountsOf(v),
+    client: v.client,
   };
 }
 
@@ -122,10 +123,10 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       const seedStarted = Date.now();
       let entry: SeedResult;
       try {
-        const verdict = await runProgram({
-          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes,
+        const verdict = await runProgramForClients({
+          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes, cluster: parsed.cluster,
           repro: reproCommand(parsed), log: (line) => log(`[seed ${seed}] ${line}`), progress: (line) => config.onProgress?.(state(line)),
-        });
+        }, parsed.clients);
         const report = await render(runDir);
         entry = seedResult(seed, dirName, report ? path.relative(outDir, report) : null, verdict);
       } catch (error) {

@@ -16,7 +16,7 @@ const seconds = (s: number) => s.toFixed(3);
 
 function testcase(r: SeedResult): string {
   const open = `  <testcase classname="kafka-eos.campaign" name="seed ${r.seed}" time="${seconds(r.durationSeconds)}">`;
-  const body = [`seed ${r.seed}: outcome ${r.outcome}`, `repro: ${r.repro}`, `run directory: ${r.dir}`];
+  const body = [`seed ${r.seed}: outcome ${r.outcome}`, ...(r.client ? [`client: ${r.client}`] : []), `repro: ${r.repro}`, `run directory: ${r.dir}`];
   if (r.status === 'invalid') {
     const what = r.anomalyTypes.length > 0 ? `anomalies: ${r.anomalyTypes.join(', ')}` : `model divergence (${r.divergences})`;
     return `${open}\n    <failure type="${xml(r.outcome)}" message="${xml(what)}">${xml([what, ...body].join('\n'))}</failure>\n  </testcase>`;
@@ -36,8 +36,10 @@ function testcase(r: SeedResult): string {
 export function renderJunit(c: CampaignResult): string {
   const t = tally(c);
   const attrs = `name="kafka-eos campaign" tests="${c.runs.length}" failures="${t.invalid}" errors="${t.error}" skipped="${t.inconclusive}" time="${seconds(c.durationSeconds)}"`;
-  const harness = c.harness ? [`  <properties>`, `   <property name="harness.version" value="${xml(c.harness.version)}"/>`,
-    `   <property name="harness.commit" value="${xml(c.harness.commit)}"/>`, `  </properties>`] : [];
+  const clients = [...new Set(c.runs.flatMap((r) => (r.client ? [r.client] : [])))];
+  const client = clients.length > 0 ? [`   <property name="client" value="${xml(clients.join(' | '))}"/>`] : [];
+  const harness = c.harness || client.length > 0 ? [`  <properties>`, ...(c.harness ? [`   <property name="harness.version" value="${xml(c.harness.version)}"/>`,
+    `   <property name="harness.commit" value="${xml(c.harness.commit)}"/>`] : []), ...client, `  </properties>`] : [];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attrs}>`,

@@ -32,6 +32,8 @@ export interface SeedResult {
   inconclusive?: string[];
   /** Anomaly name → how many its histories hold, allowed ones included (reports/campaign-matrix.ts); absent in older campaigns. */
   anomalyCounts?: Record<string, number>;
+  /** The client library (and version) the seed judged, e.g. `java (kafka-clients) 4.4.0`; absent in older campaigns. */
+  client?: string;
 }
 
 /** A shard that went into a merged campaign. */

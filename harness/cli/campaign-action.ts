@@ -9,16 +9,18 @@ import { formatSeeds, type Shard } from '../campaign/seeds.ts';
 import { ensureDockerEngine } from '../docker/provision.ts';
 import { runFlags, type RunSettings } from '../run/settings.ts';
 import { claimOutDir, timestamp } from './out-dir.ts';
+import { prepareClients } from '../clients/registry.ts';
 import { logLine, progressPrinter } from './terminal.ts';
 
 export async function campaignCommand(seeds: number[], run: RunSettings, shard: Shard | null = null): Promise<number> {
   // campaign.json records the settings in canonical form, so that campaigns (and shards) compare by them;
   // without --shard, so that shards merged read like the campaign run in one piece.
+  await prepareClients(run.clients, logLine());
   const args = ['--seeds', formatSeeds(seeds), ...runFlags(run).flatMap((flag) => flag.split(' '))];
   const part = shard ? `-shard-${shard.index}-of-${shard.count}` : '';
   const outDir = claimOutDir('campaign', run.out, () => path.join('campaigns', `seeds-${seeds[0]}-${seeds[seeds.length - 1]}${part}-${timestamp()}`));
   const log = logLine();
-  if (run.target !== 'model') await ensureDockerEngine(log);
+  if (run.target !== 'model' && !run.cluster?.bootstrap.length) await ensureDockerEngine(log);
   const progress = progressPrinter(30_000);
   let lastSeed = -1;
   const result = await runCampaign({

@@ -13,15 +13,20 @@ export function define(): Command {
   const up = newCommand('up')
     .description('start a cluster and leave it running; the last line of output is the bootstrap servers')
     .addOption(new Option('--nodes <n>', 'brokers (KRaft combined mode)').argParser(integer({ min: 1, max: 9 })).default(3))
-    .addOption(new Option('--kafka-version <version>', 'Kafka release to run').argParser(kafkaVersion).default(DEFAULT_KAFKA_VERSION));
+    .addOption(new Option('--kafka-version <version>', 'Kafka release to run').argParser(kafkaVersion).default(DEFAULT_KAFKA_VERSION))
+    .addOption(new Option('--ssh <dir>', 'give every node an SSH server; DIR gets a fresh key pair and nodes.json for run --faults ssh --nodes-file'))
+    .addOption(new Option('--sasl <dir>', 'client listener with SASL PLAIN and an authorizer (users admin, alice, bob); DIR gets their --client-config files and passwords.env'));
   const down = newCommand('down').description('remove every cluster `up` left, and leftovers of crashed runs');
-  act(up, async (options: { nodes: number; kafkaVersion: string }) => {
+  act(up, async (options: { nodes: number; kafkaVersion: string; ssh?: string; sasl?: string }) => {
     const { ensureDockerEngine } = await import('../docker/provision.ts');
     const { startCluster } = await import('../cluster/cluster.ts');
     const log = logLine();
     await ensureDockerEngine(log);
+    const { testbed } = await import('../target/testbed/index.ts');
+    const bed = testbed({ ssh: options.ssh, sasl: options.sasl });
     const started = Date.now();
-    const c = await startCluster({ nodes: options.nodes, kafkaVersion: options.kafkaVersion, keep: true, log });
+    const c = await startCluster({ nodes: options.nodes, kafkaVersion: options.kafkaVersion, keep: true, log, variant: bed.variant });
+    for (const file of await bed.finish(c)) console.log(`wrote ${file}`);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`cluster ${c.id}: ${options.nodes} node(s), Kafka ${c.image.version} (${c.image.name}), ready in ${seconds} s`);
     console.log('remove it with: kafka-eos cluster down');

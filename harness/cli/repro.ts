@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.ts';
 import { TARGETS } from '../run/choices.ts';
 import type { Target } from '../run/verdict-file.ts';
 import type { ReproResult } from '../repro/repro.ts';
+import { parseClientSpecs, type ClientSpec } from '../clients/spec.ts';
 
 export function describeRepro(r: ReproResult): string {
   const list = (xs: string[]) => xs.join(', ');
@@ -35,14 +36,20 @@ export function define(): Command {
     .description('re-run the program an earlier run recorded, with its fault schedule; exit 1 if anomalies came back')
     .argument('<dir>', 'the directory of an earlier run (holds program.json)')
     .addOption(new Option('--target <target>', "where to re-run it (default: the recorded run's)").choices(TARGETS))
+    .addOption(new Option('--client <clients>', "client libraries to re-run with (default: the recorded run's)").argParser(parseClientSpecs))
     .addOption(new Option('--out <dir>', 'directory of the re-run; must not exist or be empty (default: DIR/repro-N)'));
-  return act(command, async (dir: string, options: { target?: Target; out?: string }) => {
+  return act(command, async (dir: string, options: { target?: Target; out?: string; client?: ClientSpec[] }) => {
     const { claimOutDir } = await import('./out-dir.ts');
     const { repro } = await import('../repro/repro.ts');
     const { renderRunReport } = await import('../run/report-hook.ts');
     const out = options.out === undefined ? undefined : claimOutDir('repro', options.out, () => options.out!);
+    const { prepareClients } = await import('../clients/registry.ts');
+    const { readRunDir } = await import('../repro/run-dir.ts');
+    const { recordedClients } = await import('../clients/spec.ts');
+    await prepareClients(options.client ?? recordedClients(readRunDir(dir, 'repro').verdict), (line) => process.stderr.write(`${line}\n`));
     const result = await repro(dir, {
       ...(options.target ? { target: options.target } : {}),
+      ...(options.client ? { clients: options.client } : {}),
       ...(out ? { out } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
     });

@@ -12,11 +12,13 @@ import { DEFAULT_OPTIONS, MAX_SEED, NEMESIS_FAMILIES } from '../workload/options
 import { MUTATIONS, TARGETS, WORKLOADS } from '../run/choices.ts';
 import type { RunSettings } from '../run/settings.ts';
 import { CLIENT_FIXES } from '../kafka-runner/client-fixes.ts';
+import { addTargetOptions, targetSettingsFrom } from '../target/options.ts';
+import { isDefaultClients, parseClientSpecs, type ClientSpec } from '../clients/spec.ts';
 
 /** The options a run and every seed of a campaign share; `campaign` adds them without --seed. */
 export function addRunOptions(command: Command, { seed = true } = {}): Command {
   if (seed) command.addOption(new Option('--seed <n>', 'the seed the program is generated from').argParser(integer({ min: 0, max: MAX_SEED })).default(1));
-  return command
+  return addTargetOptions(command
     .addOption(new Option('--target <target>', 'where the program runs').choices(TARGETS).default('both'))
     .addOption(new Option('--time-limit <seconds>', 'length of the main phase').argParser(integer({ min: 1, max: 86_400 })).default(60))
     .addOption(new Option('--nemesis <families>', `faults to inject, comma-separated: ${NEMESIS_FAMILIES.join(', ')}`).argParser(choiceList(NEMESIS_FAMILIES)).default([], 'none'))
@@ -27,8 +29,9 @@ export function addRunOptions(command: Command, { seed = true } = {}): Command {
     .addOption(new Option('--rate <hz>', `ops per second across all workers (default: ${DEFAULT_OPTIONS.rateHz})`).argParser(integer({ min: 1, max: 100_000 })))
     .addOption(new Option('--workers <n>', `idempotent and transactional workers, copiers on top (default: ${DEFAULT_OPTIONS.workers})`).argParser(integer({ min: 1, max: 256 })))
     .addOption(new Option('--workload <preset>', 'workload preset (endtxn-race aims at KAFKA-17754)').choices(WORKLOADS).default('standard'))
+    .addOption(new Option('--client <clients>', 'client libraries to judge, comma-separated, each on its own cluster: kafkajs, java[@VERSION], franz-go[@VERSION]').argParser(parseClientSpecs).default([{ name: 'kafkajs', version: 'installed' }], 'kafkajs'))
     .addOption(new Option('--client-fix <fixes>', `known kafkajs bugs to fix for this run, comma-separated: ${CLIENT_FIXES.join(', ')}`).argParser(choiceList(CLIENT_FIXES)).default([], 'none'))
-    .addOption(new Option('--out <dir>', 'run directory; must not exist or be empty (default: runs/seed-N-<time>)'));
+    .addOption(new Option('--out <dir>', 'run directory; must not exist or be empty (default: runs/seed-N-<time>)')));
 }
 
 /** The settings the options give, after refusing the combinations that cannot apply. */
@@ -38,11 +41,18 @@ export function settingsFrom(command: Command, name: string): RunSettings {
   if (o['target'] === 'model') {
     if (given(command, 'kafkaVersion')) refuse('--kafka-version', 'applies to a real cluster, and --target model runs none (drop it, or use --target kafka|both)');
     if (given(command, 'clientFix')) refuse('--client-fix', 'fixes the Kafka client, and --target model runs none (drop it, or use --target kafka|both)');
+    if (given(command, 'client')) refuse('--client', 'chooses the Kafka client, and --target model runs none (drop it, or use --target kafka|both)');
+  }
+  const clients = o['client'] as ClientSpec[];
+  if (given(command, 'clientFix') && clients.some((c) => c.name !== 'kafkajs')) {
+    refuse('--client-fix', `fixes kafkajs bugs only, and --client names ${clients.filter((c) => c.name !== 'kafkajs').map((c) => c.name).join(', ')} (drop --client-fix, or run kafkajs alone)`);
   }
   if (given(command, 'nemesisInterval') && (o['nemesis'] as string[]).length === 0 && o['workload'] !== 'endtxn-race') {
     refuse('--nemesis-interval', 'sets how often faults come, and no --nemesis was given (add --nemesis partition,kill,pause or drop it)');
   }
+  const cluster = targetSettingsFrom(command, name);
   return {
+    ...(cluster ? { cluster } : {}),
     seed: (o['seed'] as number | undefined) ?? 1,
     target: o['target'],
     timeLimitSeconds: o['timeLimit'],
@@ -56,6 +66,7 @@ export function settingsFrom(command: Command, name: string): RunSettings {
     out: o['out'],
     clientFixes: o['clientFix'],
     workload: o['workload'],
+    ...(isDefaultClients(clients) ? {} : { clients }),
   };
 }
 

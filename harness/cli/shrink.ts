@@ -4,6 +4,7 @@
 // Exit 1: a smaller failing program was found (it is a failure, as a run's 1); 0: none smaller was
 // found; 2: bad usage (no program.json or verdict.json, a valid run, a shrunk program); 3: harness error.
 import { Option, type Command } from 'commander';
+import { parseClientSpec, type ClientSpec } from '../clients/spec.ts';
 import { act, invoke, newCommand } from './command.ts';
 import { integer } from './options.ts';
 import { EXIT } from './exit-codes.ts';
@@ -36,12 +37,18 @@ export function define(): Command {
     .description('search smaller programs that still fail (model first, then Kafka); writes DIR/shrunk/')
     .argument('<dir>', 'the directory of a failing run')
     .addOption(new Option('--budget <seconds>', 'time the search may take').argParser(integer({ min: 1, max: 7 * 86_400 })).default(DEFAULT_BUDGET_SECONDS))
-    .addOption(new Option('--target <target>', "where candidates run (default: the failing run's)").choices(TARGETS));
-  return act(command, async (dir: string, options: { budget: number; target?: Target }) => {
+    .addOption(new Option('--target <target>', "where candidates run (default: the failing run's)").choices(TARGETS))
+    .addOption(new Option('--client <client>', "client library the Kafka candidates run with (default: the failing run's)").argParser(parseClientSpec));
+  return act(command, async (dir: string, options: { budget: number; target?: Target; client?: ClientSpec }) => {
     const { shrink } = await import('../shrink/shrink.ts');
     const { renderRunReport } = await import('../run/report-hook.ts');
+    if (options.client) {
+      const { prepareClients } = await import('../clients/registry.ts');
+      await prepareClients([options.client], (line) => process.stderr.write(`${line}\n`));
+    }
     const report = await shrink(dir, {
       budgetSeconds: options.budget,
+      ...(options.client ? { client: options.client } : {}),
       ...(options.target ? { target: options.target } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
     });

@@ -4,6 +4,7 @@
 import '../docker/env.ts';
 import { randomBytes } from 'node:crypto';
 import { GenericContainer, StartedNetwork, Wait, type StartedTestContainer } from 'testcontainers';
+import type { KafkaConfig } from 'kafkajs';
 import { dockerClient, dockerode } from '../docker/engine.ts';
 import { ensureKafkaImage, DEFAULT_KAFKA_VERSION, type KafkaImage } from '../docker/image.ts';
 import { ownedLabels } from '../docker/labels.ts';
@@ -14,7 +15,8 @@ import { onInterrupt } from './interrupts.ts';
 import { freeHostPorts } from './ports.ts';
 import { CONFIG_PATH, EXTERNAL_PORT, nodeAlias, serverProperties, startCommand } from './node-config.ts';
 import { waitUntilServing } from './readiness.ts';
-import { Faults } from './faults.ts';
+import { dockerFaults } from '../faults/docker.ts';
+import type { FaultController } from '../faults/controller.ts';
 
 // Three JVMs share 2 cores here: C1-only JIT and the serial collector start them several seconds faster
 // and leave more CPU to the brokers' real work; throughput stays far above what the harness needs.
@@ -33,6 +35,23 @@ export interface ClusterOptions {
   /** Total time allowed from container start to a committed probe transaction. */
   startupTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Nodes made differently (harness/target/testbed: SSH servers, SASL and an authorizer). */
+  variant?: NodeVariant;
+}
+
+/** How a variant's nodes differ from the usual ones; every part is optional. */
+export interface NodeVariant {
+  /** The image the nodes run, made from the Kafka image. */
+  image?: (base: KafkaImage, log: (line: string) => void) => Promise<string>;
+  /** Replaces the nodes' start command. */
+  startCommand?: (kraftClusterUuid: string) => string[];
+  /** Files put into every node before it starts. */
+  files?: Array<{ content: string; target: string; mode: number }>;
+  brokerOverrides?: Record<string, string | number | boolean>;
+  /** Linux capabilities the nodes get (NET_ADMIN: iptables run on the node itself). */
+  capabilities?: string[];
+  /** kafkajs' ssl/sasl options for the readiness probe, when the client listener wants them. */
+  readinessConnection?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }
 
 export interface KafkaNode {
@@ -44,7 +63,7 @@ export interface KafkaNode {
 }
 
 export class KafkaCluster {
-  readonly faults: Faults;
+  readonly faults: FaultController;
   private stopping: Promise<void> | null = null;
   private readonly forgetInterrupt: () => void;
 
@@ -54,7 +73,7 @@ export class KafkaCluster {
     readonly network: StartedNetwork,
     readonly nodes: KafkaNode[],
   ) {
-    this.faults = new Faults(this);
+    this.faults = dockerFaults(this);
     this.forgetInterrupt = onInterrupt(() => this.stop());
   }
 
@@ -106,7 +125,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
   if (swept.containers.length + swept.networks.length > 0) {
     log(`removed leftovers of earlier runs: ${[...swept.containers, ...swept.networks].join(', ')}`);
   }
-  const image = await ensureKafkaImage(options.kafkaVersion ?? DEFAULT_KAFKA_VERSION, log);
+  const kafkaImage = await ensureKafkaImage(options.kafkaVersion ?? DEFAULT_KAFKA_VERSION, log);
+  const variant = options.variant ?? {};
+  const image = variant.image ? { ...kafkaImage, name: await variant.image(kafkaImage, log) } : kafkaImage;
   const clusterId = `kafka-eos-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   const deadline = Date.now() + (options.startupTimeoutMs ?? 120_000);
 
@@ -136,14 +157,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
         .withLabels(ownedLabels(clusterId, 'node', options.keep))
         .withEnvironment(NODE_JVM_ENV)
         .withCopyContentToContainer([{
-          content: serverProperties({ nodeId: id, nodeCount, externalHostPort: port, overrides: options.brokerOverrides }),
+          content: serverProperties({ nodeId: id, nodeCount, externalHostPort: port, overrides: { ...variant.brokerOverrides, ...options.brokerOverrides } }),
           target: CONFIG_PATH,
           mode: 0o644,
-        }])
-        .withEntrypoint(startCommand(kraftClusterUuid))
+        }, ...(variant.files ?? [])])
+        .withEntrypoint((variant.startCommand ?? startCommand)(kraftClusterUuid))
         .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
         .withStartupTimeout(Math.max(1_000, deadline - Date.now()))
         .withAutoRemove(false)
+        .withAddedCapabilities(...(variant.capabilities ?? []))
         .withLogConsumer((stream) => logTails[i]!.follow(stream))
         .start()
         .then((container): KafkaNode => ({ id, alias: nodeAlias(id), bootstrap: `localhost:${port}`, container }));
@@ -159,7 +181,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KafkaC
     forget();
     try {
       await waitUntilServing({
-        brokers: cluster.brokers, expectedBrokers: nodeCount, deadline, onProgress: (what) => log(`readiness: ${what}`),
+        brokers: cluster.brokers, expectedBrokers: nodeCount, deadline, onProgress: (what) => log(`readiness: ${what}`), connection: variant.readinessConnection,
       });
     } catch (error) {
       const tails = await Promise.all(nodes.map(async (n) => `--- ${n.alias} ---\n${await cluster.logs(n.id, 15)}`));

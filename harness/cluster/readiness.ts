@@ -1,7 +1,7 @@
 // "Started" means usable for exactly-once work, not merely "the JVM logged something": every broker is
 // registered, and a transactional producer can commit to a fully replicated topic (which needs the
 // transaction log created with RF 3 and a coordinator elected).
-import kafkajs from 'kafkajs';
+import kafkajs, { type KafkaConfig } from 'kafkajs';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -12,6 +12,8 @@ export interface ReadinessOptions {
   expectedBrokers: number;
   deadline: number;
   onProgress?: (what: string) => void;
+  /** ssl/sasl options when the client listener wants them (a testbed cluster). */
+  connection?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }
 
 export async function waitUntilServing(options: ReadinessOptions): Promise<void> {
@@ -22,6 +24,7 @@ export async function waitUntilServing(options: ReadinessOptions): Promise<void>
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { retries: 2, initialRetryTime: 200 },
+    ...options.connection,
   });
   let lastError = 'no attempt yet';
   const step = async <T>(what: string, attempt: () => Promise<T>): Promise<T> => {

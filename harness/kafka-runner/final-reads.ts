@@ -3,17 +3,17 @@
 // out of attempts or time. Readers run concurrently, one poll each per `pollMs`.
 import type { ClientEvent, Key, Offset } from '../../jepsen-style/history.ts';
 import type { ProgramOp } from '../workload/program.ts';
-import { sleep } from './deadline.ts';
-import type { KafkaClientProcess } from './kafka-client.ts';
+import type { ClientProcess } from '../clients/client.ts';
+import { sleep } from '../clients/deadline.ts';
 import type { WorkerContext } from './worker-loop.ts';
 
 export async function runFinalReads(ctx: WorkerContext, groupId: string): Promise<void> {
   const fp = ctx.program.finalPolls;
   const deadline = Date.now() + fp.timeLimitMs;
-  await Promise.all(Array.from({ length: fp.readers }, async () => {
+  await Promise.all(Array.from({ length: fp.readers }, async (_, reader) => {
     const process = ctx.freshProcess();
     // A group that never committed anything: every key starts at the beginning.
-    const client = ctx.newClient(process, null, groupId);
+    const client = ctx.newClient(reader, { process, transactionalId: null, groupId });
     try {
       if (!(await record(ctx, process, client, { f: 'assign', value: [...fp.keys] }))) return;
       const seen = new Map<Key, Offset>();
@@ -33,7 +33,7 @@ export async function runFinalReads(ctx: WorkerContext, groupId: string): Promis
 }
 
 /** Invokes and completes one op; returns its completed value, or null when it did not complete ok. */
-async function record(ctx: WorkerContext, process: number, client: KafkaClientProcess, op: Extract<ProgramOp, { f: 'assign' | 'poll' }>) {
+async function record(ctx: WorkerContext, process: number, client: ClientProcess, op: Extract<ProgramOp, { f: 'assign' | 'poll' }>) {
   ctx.writer.invoke(process, op.f, op.value);
   const result = await client.execute(op, op.value);
   ctx.writer.complete(process, result.type, op.f, result.value, result.error);

@@ -5,8 +5,8 @@ import type { HistoryWriter } from '../history/writer.ts';
 import type { RunStats } from '../model-runner/stats.ts';
 import { invocationOf, type Program, type Worker } from '../workload/program.ts';
 import { WorkerCursor } from '../workload/workerCursor.ts';
-import { sleep } from './deadline.ts';
-import type { KafkaClientProcess } from './kafka-client.ts';
+import { sleep } from '../clients/deadline.ts';
+import type { ClientProcess, ProcessSpec } from '../clients/client.ts';
 
 export interface WorkerContext {
   program: Program;
@@ -17,7 +17,12 @@ export interface WorkerContext {
   /** Date.now() when the main phase began. */
   startedAt: number;
   freshProcess: () => number;
-  newClient: (process: number, transactionalId: string | null, groupId: string) => KafkaClientProcess;
+  /** A fresh client process in worker slot `slot` (the worker's id, or a final reader's index). */
+  newClient: (slot: number, spec: ProcessSpec) => ClientProcess;
+  /** The client objects of an ended process, going on as `process` (only when `carryOn`). */
+  continueClient: (ended: ClientProcess, process: number) => ClientProcess;
+  /** The client carries on after `info` (RunClients.carryOn). */
+  carryOn: boolean;
   /** Every worker's cursor, so a gated worker (the zombie's twin) can wait for its gate. */
   cursors: WorkerCursor[];
 }
@@ -43,7 +48,9 @@ export async function runWorker(ctx: WorkerContext, worker: Worker): Promise<num
 
   while (!cursor.released(ctx.cursors) && !signal.aborted && Date.now() < endOfMain) await sleep(20);
   const began = Date.now();
-  let client: KafkaClientProcess | null = null;
+  let client: ClientProcess | null = null;
+  /** A client whose process ended `info`, to go on as the next process (clients that carry on). */
+  let carried: ClientProcess | null = null;
   while (!cursor.done && !signal.aborted) {
     const due = began + offset + cursor.nextIndex * interval;
     if (due >= endOfMain) break;
@@ -51,7 +58,9 @@ export async function runWorker(ctx: WorkerContext, worker: Worker): Promise<num
     if (Date.now() >= endOfMain || signal.aborted) break;
 
     const { process } = cursor.ensureProcess(ctx.freshProcess);
-    client ??= ctx.newClient(process, transactionalId, worker.groupId);
+    if (client === null && carried?.continueAs) client = ctx.continueClient(carried, process);
+    carried = null;
+    client ??= ctx.newClient(worker.id, { process, transactionalId, groupId: worker.groupId });
     const step = cursor.peek()!;
     const { f, value } = invocationOf(step.op);
     const txnId = f === 'txn' && worker.transactionalId !== null ? worker.transactionalId : undefined;
@@ -61,11 +70,12 @@ export async function runWorker(ctx: WorkerContext, worker: Worker): Promise<num
     stats.count(result.type);
     if (result.type === 'ok') ctx.acked.track(result.value);
     if (cursor.complete(step, result).processEnded) {
-      void client.abandon();
+      if (ctx.carryOn && result.type === 'info' && step.op.f !== 'crash' && !result.fenced && !cursor.done) carried = client;
+      else void client.abandon();
       client = null;
       await sleep(RESTART_BACKOFF_MS);
     }
   }
-  await client?.abandon();
+  await (client ?? carried)?.abandon();
   return [...cursor.processes];
 }

@@ -2,7 +2,9 @@
 // (program.json, fault schedule included; not regenerated from the seed, so shrunk or hand-edited
 // programs re-run as they are) into a fresh DIR/repro-<n>/, and compare its anomaly types with the
 // recorded ones.
-import { runProgram, type RunConfig } from '../run/run.ts';
+import type { RunConfig } from '../run/run.ts';
+import { runProgramForClients } from '../clients/compare.ts';
+import { recordedClients, type ClientSpec } from '../clients/spec.ts';
 import type { ClientFix } from '../kafka-runner/client-fixes.ts';
 import type { RunVerdict, Target } from '../run/verdict-file.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
@@ -26,6 +28,8 @@ export interface ReproResult {
 
 export interface ReproOptions {
   target?: Target;
+  /** The clients to re-run with (`--client`); default: the ones the recorded run judged. */
+  clients?: ClientSpec[];
   out?: string;
   log?: RunConfig['log'];
   progress?: RunConfig['progress'];
@@ -50,14 +54,14 @@ export async function repro(dir: string, options: ReproOptions = {}): Promise<Re
   const run = readRunDir(dir, 'repro');
   const target = options.target ?? recordedTarget(run);
   const runDir = options.out ?? freshSubdir(dir, 'repro');
-  const verdict = await runProgram({
+  const verdict = await runProgramForClients({
     program: run.program, target, outDir: runDir,
     kafkaVersion: run.verdict?.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
     clientFixes: (run.verdict?.clientFixes ?? []) as ClientFix[],
     repro: reproLineOf(run),
     log: options.log ?? (() => {}),
     progress: options.progress ?? (() => {}),
-  });
+  }, options.clients ?? recordedClients(run.verdict));
   const recorded = recordedAnomalies(run);
   return { runDir, target, recorded, found: verdict.anomalyTypes, ...compareAnomalies(recorded, verdict.anomalyTypes), verdict };
 }

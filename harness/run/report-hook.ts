@@ -3,6 +3,10 @@
 // rewritten later with `kafka-eos report DIR`).
 export async function renderRunReport(outDir: string): Promise<string | null> {
   try {
+    // `--client a,b`: the clients' runs side by side, each with its own report in its subdirectory.
+    const { comparePageIfMultiClient } = await import('../clients/compare-page.ts');
+    const compared = comparePageIfMultiClient(outDir);
+    if (compared) return compared;
     const reports = (await import('../../reports/index.ts')) as { writeReport?: (dir: string) => Promise<string> };
     return reports.writeReport ? await reports.writeReport(outDir) : null;
   } catch (error) {

@@ -5,11 +5,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
-import { startCluster, type KafkaCluster } from '../cluster/cluster.ts';
+import { openTarget } from '../target/open.ts';
+import type { TargetSettings } from '../target/settings.ts';
+import type { OpenTarget } from '../target/target.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
 import { CliError } from '../cli/exit-codes.ts';
 import { runKafka, type KafkaProgress } from '../kafka-runner/run-kafka.ts';
 import { enableClientFixes, type ClientFix } from '../kafka-runner/client-fixes.ts';
+import type { ClientKind } from '../clients/client.ts';
+import { clientKindOf } from '../clients/registry.ts';
+import type { ClientSpec } from '../clients/spec.ts';
 import { runModel } from '../model-runner/runModel.ts';
 import type { Program } from '../workload/program.ts';
 import { writeProgramFile } from '../workload/programFile.ts';
@@ -18,7 +23,6 @@ import { writeVerdict } from './verdict.ts';
 import { comparisonDivergences, conformanceDivergences, readEvents } from './divergences.ts';
 import type { Divergence } from './verdict-file.ts';
 
-export const CLIENT = 'kafkajs 2.2.4';
 
 export interface RunConfig {
   program: Program;
@@ -28,6 +32,10 @@ export interface RunConfig {
   repro: string;
   /** Known kafkajs bugs to fix for this run (none by default: the stock client is under test too). */
   clientFixes?: readonly ClientFix[];
+  /** The client library under test (harness/clients, `--client`); kafkajs when absent. */
+  client?: ClientSpec | ClientKind;
+  /** An existing cluster and the fault backend (harness/target); absent: a fresh cluster of the harness' own. */
+  cluster?: TargetSettings;
   log: (line: string) => void;
   progress: (line: string) => void;
 }
@@ -36,6 +44,9 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const { program, target, outDir } = config;
   fs.mkdirSync(outDir, { recursive: true });
   const clientFixes = [...(config.clientFixes ?? [])];
+  const client = config.client === undefined ? clientKindOf({ name: 'kafkajs', version: 'installed' })
+    : 'start' in config.client ? config.client : clientKindOf(config.client);
+  const clientLabel = client.description.label;
   if (target !== 'model') enableClientFixes(clientFixes);
   writeProgramFile(outDir, program);
   const startedAt = new Date();
@@ -45,8 +56,10 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const inconclusive: string[] = [];
   const base = {
     seed: program.seed, target, nemesis: program.options.nemesis, mutate: program.mutate, txnVersion: program.txnVersion,
-    timeLimitSeconds: program.phases.timeLimitMs / 1000, client: clientFixes.length > 0 ? `${CLIENT} (fixed: ${clientFixes.join(', ')})` : CLIENT, clientFixes, repro: config.repro, startedAt: startedAt.toISOString(),
+    timeLimitSeconds: program.phases.timeLimitMs / 1000, client: clientFixes.length > 0 ? `${clientLabel} (fixed: ${clientFixes.join(', ')})` : clientLabel, clientFixes,
+    clientName: client.description.name, clientVersion: client.description.version, clientTxnVersion: null as 1 | 2 | null, repro: config.repro, startedAt: startedAt.toISOString(),
     kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
+    cluster: undefined as OpenTarget['record'] | undefined,
   };
   const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>
     writeVerdict(outDir, { ...base, histories, divergences, notes, inconclusive, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
@@ -61,7 +74,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
     await finish({ complete: false, harnessError: 'interrupted (Ctrl-C / signal): the histories are prefixes' });
   });
 
-  let cluster: KafkaCluster | undefined;
+  let cluster: OpenTarget | undefined;
   try {
     if (target !== 'kafka') {
       config.log('running the program against the model');
@@ -69,14 +82,17 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       histories.model = await summarize(outDir, result.historyPath, result.programInfo);
     }
     if (target !== 'model' && !abort.signal.aborted) {
-      cluster = await startCluster({ nodes: program.nodes.length, kafkaVersion: config.kafkaVersion, log: config.log });
-      base.kafkaImage = cluster.image.name;
-      base.kafkaVersion = cluster.image.version;
-      config.log(`cluster ready: ${cluster.bootstrapServers}; running the program against Kafka`);
-      const result = await runKafka(program, outDir, {
-        cluster, signal: abort.signal, onProgress: (p) => config.progress(progressLine(p)),
+      await client.prepare(config.log); // a driver build (cached) before the cluster, so a bad version costs no cluster
+      cluster = await openTarget(config.cluster, program, { outDir, kafkaVersion: config.kafkaVersion, log: config.log });
+      base.kafkaImage = cluster.kafkaImage;
+      base.kafkaVersion = cluster.kafkaVersion;
+      base.cluster = cluster.record;
+      config.log(`cluster ready: ${cluster.brokers.join(',')}; running the program against Kafka`);
+      const result = await runKafka(cluster.program, outDir, {
+        cluster, signal: abort.signal, client, onProgress: (p) => config.progress(progressLine(p)),
       });
-      await cluster.stop();
+      base.clientTxnVersion = result.clientTxnVersion;
+      await cluster.close();
       cluster = undefined;
       histories.kafka = await summarize(outDir, result.historyPath, result.programInfo);
       if (!abort.signal.aborted) {
@@ -99,7 +115,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
     throw error instanceof CliError ? error : new CliError(message, 3);
   } finally {
     forget();
-    await cluster?.stop();
+    await cluster?.close();
   }
 }
 

@@ -7,6 +7,8 @@ import { DEFAULT_KAFKA_VERSION } from '../docker/versions.ts';
 import type { ClientFix } from '../kafka-runner/client-fixes.ts';
 import type { Target } from './verdict-file.ts';
 import type { Workload } from './choices.ts';
+import { targetFlags, type TargetSettings } from '../target/settings.ts';
+import { formatClientSpec, isDefaultClients, type ClientSpec } from '../clients/spec.ts';
 
 export { MUTATIONS, TARGETS, WORKLOADS, type Workload } from './choices.ts';
 
@@ -26,6 +28,10 @@ export interface RunSettings {
   out: string | undefined;
   clientFixes: ClientFix[];
   workload: Workload;
+  /** An existing cluster and the fault backend (harness/target); absent: the harness' own cluster, docker faults. */
+  cluster?: TargetSettings;
+  /** `--client`: the client libraries judged, each on its own cluster; absent: kafkajs alone. */
+  clients?: ClientSpec[];
 }
 
 /** The one-line command that runs the same program again. */
@@ -40,13 +46,15 @@ export function runFlags(p: RunSettings): string[] {
   const cluster = p.target !== 'model';
   if (p.mutate) parts.push(`--mutate ${p.mutate}`);
   // Flags that cannot apply are refused by the command line, so the line leaves them out.
-  if (cluster && p.kafkaVersion !== DEFAULT_KAFKA_VERSION) parts.push(`--kafka-version ${p.kafkaVersion}`);
+  if (cluster && !p.cluster?.bootstrap.length && p.kafkaVersion !== DEFAULT_KAFKA_VERSION) parts.push(`--kafka-version ${p.kafkaVersion}`);
   if (p.txnVersion !== 2) parts.push(`--txn-version ${p.txnVersion}`);
   if (p.rateHz !== undefined) parts.push(`--rate ${p.rateHz}`);
   if (p.workers !== undefined) parts.push(`--workers ${p.workers}`);
   if (p.nemesisIntervalSeconds !== undefined && (p.nemesis.length > 0 || p.workload === 'endtxn-race')) parts.push(`--nemesis-interval ${p.nemesisIntervalSeconds}`);
   if (p.workload !== 'standard') parts.push(`--workload ${p.workload}`);
+  if (cluster && p.clients && !isDefaultClients(p.clients)) parts.push(`--client ${p.clients.map(formatClientSpec).join(',')}`);
   if (cluster && p.clientFixes.length > 0) parts.push(`--client-fix ${p.clientFixes.join(',')}`);
+  parts.push(...targetFlags(p.cluster));
   return parts;
 }
 
@@ -57,6 +65,7 @@ export function programFor(p: RunSettings) {
     timeLimitMs: p.timeLimitSeconds * 1000, mutate: p.mutate, txnVersion: p.txnVersion,
     nemesis: race && p.nemesis.length === 0 ? ENDTXN_RACE_NEMESIS : p.nemesis,
     ...(race ? { transactionalWorkers: workers, abortP: 0.5, maxMops: 2, crashP: 0, reassignP: 0, partitionKinds: ['client-isolation'], nemesisIntervalMs: 3_000 } : {}),
+    ...(p.cluster?.nodeCount ? { nodes: p.cluster.nodeCount } : {}),
     ...(p.rateHz !== undefined ? { rateHz: p.rateHz } : {}),
     ...(p.workers !== undefined ? { workers: p.workers } : {}),
     ...(p.nemesisIntervalSeconds !== undefined ? { nemesisIntervalMs: p.nemesisIntervalSeconds * 1000 } : {}),

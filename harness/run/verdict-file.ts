@@ -2,6 +2,7 @@
 // for the report. One file per run directory, beside program.json and the histories.
 import type { Verdict } from '../../jepsen-style/checker.ts';
 import type { HarnessIdentity } from '../meta/version.ts';
+import type { TargetRecord } from '../target/target.ts';
 
 export type Target = 'model' | 'kafka' | 'both';
 /**
@@ -34,6 +35,21 @@ export interface RunVerdict {
   kafkaImage: string | null;
   /** The client library and version that talked to Kafka, e.g. `kafkajs 2.2.4`. */
   client: string;
+  /** The client under test by name (`kafkajs`, `java`, `franz-go`) and version; absent in older runs (kafkajs). */
+  clientName?: string;
+  clientVersion?: string;
+  /**
+   * The transaction version (KIP-890) the client's transactions ran under, as the client itself saw it
+   * (`txnVersion` is what the cluster offered); null when no transaction told.
+   */
+  clientTxnVersion?: 1 | 2 | null;
+  /**
+   * `--client a,b`: the same program and fault schedule ran once per client, each on a fresh cluster,
+   * in a subdirectory of its own; this verdict combines theirs (harness/clients/compare.ts).
+   */
+  clients?: ClientRunSummary[];
+  /** Each invalid anomaly type with the clients whose runs showed it; one not seen by all is theirs. */
+  anomalyClients?: Record<string, string[]>;
   /** kafkajs bugs fixed for this run (`--client-fix`), e.g. `abort-filter`; empty or absent (older runs): the stock client. */
   clientFixes?: string[];
   /** The one-line command that reproduces this run from scratch. */
@@ -49,6 +65,8 @@ export interface RunVerdict {
   notes?: string[];
   /** Why the harness could not decide, one sentence each; non-empty exactly when outcome is `inconclusive` (or worse). */
   inconclusive: string[];
+  /** Where the run's Kafka was (harness/target): the harness' own cluster or an existing one, its namespace, the fault backend. Absent: model only, or older runs. */
+  cluster?: TargetRecord;
   /** The harness that judged: package version and git commit. */
   harness: HarnessIdentity;
   /** What stopped the harness from doing its job, when outcome is `harness-error`. */
@@ -59,4 +77,21 @@ export interface Divergence {
   kind: string;
   explanation: string;
   ops?: number[];
+}
+
+/** One client's run inside a multi-client verdict. */
+export interface ClientRunSummary {
+  /** Label, e.g. `java (kafka-clients) 4.4.0`. */
+  client: string;
+  clientName: string;
+  clientVersion: string;
+  clientTxnVersion: 1 | 2 | null;
+  /** Relative to the combined run directory. */
+  dir: string;
+  outcome: Outcome;
+  anomalyTypes: string[];
+  complete: boolean;
+  ops: { ok: number; fail: number; info: number } | null;
+  inconclusive: string[];
+  harnessError?: string;
 }

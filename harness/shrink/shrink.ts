@@ -11,6 +11,8 @@ import path from 'node:path';
 import { usageError } from '../cli/exit-codes.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
 import { runProgram, type RunConfig } from '../run/run.ts';
+import { clientSpecOfVerdict, type ClientSpec } from '../clients/spec.ts';
+import type { ClientFix } from '../kafka-runner/client-fixes.ts';
 import type { RunVerdict, Target } from '../run/verdict-file.ts';
 import { generateProgram, type Program } from '../workload/index.ts';
 import { readRunDir, recordedAnomalies, recordedTarget } from '../repro/run-dir.ts';
@@ -25,6 +27,8 @@ export interface ShrinkOptions {
   target?: Target;
   log?: (line: string) => void;
   now?: () => number;
+  /** The client the Kafka candidates run with (`--client`); default: the one the failing run judged. */
+  client?: ClientSpec;
   /** Runs one candidate; `runProgram` unless a test stands in for the cluster. */
   runner?: (config: RunConfig) => Promise<RunVerdict>;
 }
@@ -60,6 +64,10 @@ export async function shrink(dir: string, options: ShrinkOptions): Promise<Shrin
   if (!run.verdict) throw usageError(`shrink: ${dir} has no verdict.json, so what failed is unknown; run \`kafka-eos report ${dir}\` or re-run it first`);
   const sought = recordedAnomalies(run);
   if (sought.length === 0) throw usageError(`shrink: the run in ${dir} found no anomalies (outcome ${run.verdict.outcome}); there is nothing to shrink`);
+  if (run.verdict.clients) {
+    throw usageError(`shrink: ${dir} holds one run per client (--client ${run.verdict.clients.map((c) => c.clientName).join(',')}); shrink the run of the client that failed: ${run.verdict.clients.filter((c) => c.anomalyTypes.length > 0).map((c) => path.join(dir, c.dir)).join(' or ')}`);
+  }
+  const client = options.client ?? clientSpecOfVerdict(run.verdict);
   if (!run.fromSeed) {
     throw usageError(`shrink: ${dir}/program.json is not the program its seed generates (a shrunk or edited program); shrink the original run's directory instead`);
   }
@@ -87,7 +95,7 @@ export async function shrink(dir: string, options: ShrinkOptions): Promise<Shrin
     fs.rmSync(scratch, { recursive: true, force: true });
     const size = programSize(program);
     const verdict = await (options.runner ?? runProgram)({
-      program, target, outDir: scratch, kafkaVersion, repro: `npx kafka-eos repro ${shrunkDir}`,
+      program, target, outDir: scratch, kafkaVersion, client, clientFixes: (run.verdict?.clientFixes ?? []) as ClientFix[], repro: `npx kafka-eos repro ${shrunkDir}`,
       log: target === 'kafka' ? (line) => log(`  ${line}`) : () => {}, progress: () => {},
     });
     const fails = verdict.anomalyTypes.some((a) => sought.includes(a));

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { connect } from 'node:net';
 import { startCluster, type KafkaCluster } from '../../harness/cluster/cluster.ts';
 import { dockerode } from '../../harness/docker/engine.ts';
-import { runInNetworkNamespace } from '../../harness/cluster/firewall.ts';
+import { runInNetworkNamespace } from '../../harness/faults/docker-netns.ts';
 import { INTERNAL_PORT, nodeAlias } from '../../harness/cluster/node-config.ts';
 import { allInSync, commitTransaction, createTopic, eventually, kafkaClient, partitionState } from './support.ts';
 

@@ -2,7 +2,7 @@
 // definitely did not take effect, `info` whenever it might have. When unsure, `info`: a wrong `fail`
 // makes the checker cry wolf (a write it was told never happened shows up), a wrong `info` only costs
 // precision.
-import { END_PROCESS_ERROR, FENCED_ERROR } from '../workload/processErrors.ts';
+import { END_PROCESS_ERROR, FENCED_ERROR } from '../../workload/processErrors.ts';
 
 export interface Classified {
   type: 'fail' | 'info';

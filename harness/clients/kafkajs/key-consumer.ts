@@ -9,8 +9,8 @@
 // and harness CPU than the ops themselves (24 idle consumers: 690 fetches/s, 0.7 of a core).
 import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
-import type { Key, Offset, Value } from '../../jepsen-style/history.ts';
-import type { KeyPartition } from '../workload/program.ts';
+import type { Key, Offset, Value } from '../../../jepsen-style/history.ts';
+import type { KeyPartition } from '../../workload/program.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -4,7 +4,7 @@
 // the integration runs.
 import type { Kafka } from 'kafkajs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KeyPartition } from '../workload/program.ts';
+import type { KeyPartition } from '../../workload/program.ts';
 import { KeyConsumer } from './key-consumer.ts';
 
 const KEYS: KeyPartition[] = [

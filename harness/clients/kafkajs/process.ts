@@ -5,13 +5,13 @@
 // KeyConsumer with positions of its own, fetching only when an op polls. The client never judges: it
 // reports what Kafka answered.
 import type { Kafka, Producer } from 'kafkajs';
-import type { ClientEvent, Key, Offset, Value } from '../../jepsen-style/history.ts';
-import type { OpResult } from '../model-runner/modelClient.ts';
-import type { KeyPartition, PollMop, ProgramOp, SendMop } from '../workload/program.ts';
+import type { ClientEvent, Key, Offset, Value } from '../../../jepsen-style/history.ts';
+import type { OpResult } from '../../model-runner/modelClient.ts';
+import type { KeyPartition, PollMop, ProgramOp, SendMop } from '../../workload/program.ts';
 import { classify, timeoutError, type Classified } from './errors.ts';
-import { DeadlineExceeded, withDeadline } from './deadline.ts';
+import { DeadlineExceeded, withDeadline } from '../deadline.ts';
 import { KeyConsumer, type OffsetTopics, type Polled } from './key-consumer.ts';
-import { TxnReads } from '../workload/txnReads.ts';
+import { TxnReads } from '../../workload/txnReads.ts';
 
 type DoneMop = SendMop | PollMop | ['send', Key, [Offset | null, Value]] | ['poll', Polled];
 

@@ -1,0 +1,3 @@
+module kafkaeos/franzgo
+
+go 1.24

@@ -1,0 +1,68 @@
+// The fault state machine over hands that only write down what they were asked: which rules each
+// node's firewall gets, and in which order nodes are killed, started, paused, resumed.
+import { describe, expect, it } from 'vitest';
+import { FaultController, type NodeHands } from './controller.ts';
+import { firewallRemovalScript, firewallScript, HEALED, type FirewallRules } from './iptables.ts';
+
+function recordingHands() {
+  const calls: string[] = [];
+  const rules = new Map<number, FirewallRules>();
+  const hands: NodeHands = {
+    name: 'ssh',
+    nodeIds: [1, 2, 3],
+    addresses: async () => new Map([[1, '10.0.0.1'], [2, '10.0.0.2'], [3, '10.0.0.3']]),
+    setFirewall: async (n, r) => { rules.set(n, r); },
+    kill: async (n, paused) => { calls.push(`kill ${n}${paused ? ' (paused)' : ''}`); },
+    start: async (n) => { calls.push(`start ${n}`); },
+    pause: async (n) => { calls.push(`pause ${n}`); },
+    resume: async (n) => { calls.push(`resume ${n}`); },
+    close: async () => { calls.push('close'); },
+  };
+  return { hands, calls, rules };
+}
+
+describe('the fault controller', () => {
+  it('turns a partition op into each node dropping its peers across the cut', async () => {
+    const { hands, rules } = recordingHands();
+    const f = new FaultController(hands);
+    await f.inject({ f: 'start-partition', value: { kind: 'one', isolated: [3], grudge: { 1: [3], 2: [3], 3: [1, 2] } } });
+    expect(rules.get(1)).toEqual({ dropFrom: ['10.0.0.3'], isolateClient: false });
+    expect(rules.get(3)).toEqual({ dropFrom: ['10.0.0.1', '10.0.0.2'], isolateClient: false });
+    expect(f.describe()).toBe('partition one {3}');
+    await f.inject({ f: 'stop-partition', value: null });
+    expect([...rules.values()]).toEqual([HEALED, HEALED, HEALED]);
+  });
+
+  it('never pauses a dead node, unfreezes before it kills, and heals everything at the end', async () => {
+    const { hands, calls, rules } = recordingHands();
+    const f = new FaultController(hands);
+    await f.inject({ f: 'pause', value: { nodes: [2] } });
+    await f.inject({ f: 'kill', value: { nodes: [2] } });
+    await f.inject({ f: 'pause', value: { nodes: [2] } });
+    await f.isolateClient([1]);
+    expect(f.state()).toEqual({ partition: null, clientIsolated: [1], killed: [2], paused: [] });
+    expect(rules.has(2)).toBe(false); // a dead node gets no rules...
+    await f.heal();
+    expect(calls).toEqual(['pause 2', 'kill 2 (paused)', 'start 2']);
+    expect(rules.get(2)).toEqual(HEALED); // ...until it is back
+    expect(f.describe()).toBe('none');
+    await f.close();
+    expect(calls.at(-1)).toBe('close');
+  });
+
+  it('refuses a node it does not know', async () => {
+    const f = new FaultController(recordingHands().hands);
+    await expect(f.inject({ f: 'kill', value: { nodes: [4] } })).rejects.toThrow(/no node 4 \(nodes 1,2,3\)/);
+  });
+});
+
+describe('iptables scripts', () => {
+  it('drop peers by address and the client listener by port, in chains of our own', () => {
+    const s = firewallScript({ dropFrom: ['10.0.0.2'], isolateClient: true }, [9092, 9093], 'sudo -n iptables');
+    expect(s).toContain('sudo -n iptables -w -A KAFKA_EOS_IN -s 10.0.0.2 -j DROP');
+    expect(s).toContain('-A KAFKA_EOS_IN -p tcp --dport 9093 -j DROP');
+    expect(s).toContain('-A KAFKA_EOS_OUT -p tcp --sport 9092 -j DROP');
+    expect(firewallScript(HEALED, [9092])).not.toContain('DROP');
+    expect(firewallRemovalScript()).toContain('-X KAFKA_EOS_IN');
+  });
+});

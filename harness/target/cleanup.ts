@@ -1,0 +1,38 @@
+// The end of a run on a shared cluster: remove what its namespace holds (topics, consumer groups), and
+// nothing else. Transactional ids cannot be deleted through Kafka's API: the brokers forget them after
+// transactional.id.expiration.ms (7 days by default). What could not be removed is said, not thrown.
+import type { Admin } from 'kafkajs';
+
+export interface CleanupResult {
+  topics: number;
+  groups: number;
+  problems: string[];
+}
+
+export async function deleteNamespace(admin: Admin, ns: string): Promise<CleanupResult> {
+  const result: CleanupResult = { topics: 0, groups: 0, problems: [] };
+  if (ns.length < 4) throw new Error(`refusing to delete by the prefix '${ns}'`); // never "everything"
+  try {
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(ns));
+    if (groups.length > 0) {
+      const answers = await admin.deleteGroups(groups).catch((error: { groups?: Array<{ groupId: string; errorCode: number; error?: Error }> }) => {
+        if (!error.groups) throw error;
+        return error.groups;
+      });
+      for (const a of answers) {
+        if (a.errorCode === 0) result.groups++;
+        else result.problems.push(`group ${a.groupId}: ${a.error?.message ?? `error code ${a.errorCode}`}`);
+      }
+    }
+  } catch (error) {
+    result.problems.push(`listing or deleting the namespace's groups: ${(error as Error).message}`);
+  }
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(ns));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+    result.topics = topics.length;
+  } catch (error) {
+    result.problems.push(`deleting the namespace's topics: ${(error as Error).message}`);
+  }
+  return result;
+}
