@@ -112,7 +112,8 @@ class DriverClientProcess implements ClientProcess {
       const reply = await driver.request({ type: 'invoke', process: this.process, deadline_ms: this.setup.opTimeoutMs, op }, this.setup.opTimeoutMs + DEADLINE_GRACE_MS);
       if (reply.type === 'error') throw new DriverFailure(`${driver.label} refused the op: ${describeReply(reply)}`);
       if (reply.type !== 'complete' || reply.process !== this.process) throw new ProtocolError(`invoke of process ${this.process} answered by ${JSON.stringify(reply).slice(0, 200)}`);
-      if (reply.txn) this.sawTxnVersion(reply.txn.version);
+      // Only a transaction tells which version the client's transactions run under.
+      if (reply.txn && (op.f === 'txn' || op.f === 'copy')) this.sawTxnVersion(reply.txn.version);
       // What the client held after the op rides along (tests read it; the history does not).
       return { ...opResultOf(reply, op, invoked, this.setup.keys.length), ...(reply.txn ? { txn: reply.txn } : {}) };
     } catch (error) {

@@ -483,7 +483,9 @@ final class Proc {
       if (error != null) m.put("error", error);
       m.put("end_process", end);
       m.put("fenced", fenced);
-      Map<String, Object> txn = txnState();
+      // The transaction version is settled when a transaction begins (KafkaProducer reads the brokers'
+      // finalized transaction.version then): only a txn or copy op can tell it.
+      Map<String, Object> txn = f.equals("txn") || f.equals("copy") ? txnState() : null;
       if (txn != null) m.put("txn", txn);
       return m;
     }
