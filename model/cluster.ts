@@ -64,9 +64,9 @@ export class Cluster {
     return c;
   }
 
-  /** Writes need min.insync.replicas = min(2, nodes) live brokers (RF = nodes, acks=all). */
+  /** Writes need min.insync.replicas live brokers (RF = nodes, acks=all). */
   available(): boolean {
-    return this.up.filter(Boolean).length >= Math.min(2, this.config.nodes);
+    return this.up.filter(Boolean).length >= this.config.minInSyncReplicas;
   }
 
   // ---- machine stepping -------------------------------------------------------------------------
@@ -272,6 +272,13 @@ export class Cluster {
       this.stepCoordinator(id, { type: 'txn.tick', now: this.now });
       this.settle(id);
     }
+  }
+
+  /** abortTimedOutTransactions for one transactional id, at a moment the caller chooses. */
+  abortTimedOut(id: string): void {
+    if (!this.coordinators.has(id)) return;
+    this.stepCoordinator(id, { type: 'txn.abortTimedOut', now: this.now });
+    this.settle(id);
   }
 
   // ---- cluster faults ---------------------------------------------------------------------------

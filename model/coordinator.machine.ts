@@ -43,6 +43,7 @@ export const coordinatorMachine = setup({
   },
   guards: {
     hasPendingTransit: ({ context }) => context.pendingState !== null,
+    hasNoPendingTransit: ({ context }) => context.pendingState === null,
     isUnknownProducerId: ({ context, event }) => (event as Ev<'txn.addPartitions'>).producerId !== context.producerId,
     isFencedEpoch: ({ context, event }) => (event as Ev<'txn.addPartitions'>).producerEpoch !== context.epoch,
     partitionsAlreadyInTxn: ({ context, event }) =>
@@ -88,7 +89,7 @@ export const coordinatorMachine = setup({
       ...prepared(fenceTransit(context, (event as Ev<'txn.initProducerId'>).now)),
       reply: reply(context, 'CONCURRENT_TRANSACTIONS'),
     })),
-    prepareTimeoutFence: assign(({ context, event }) => prepared(fenceTransit(context, (event as Ev<'txn.tick'>).now))),
+    prepareTimeoutFence: assign(({ context, event }) => prepared(fenceTransit(context, (event as Ev<'txn.tick' | 'txn.abortTimedOut'>).now))),
     prepareAddPartitions: assign(({ context, event }) => {
       const e = event as Ev<'txn.addPartitions'>;
       const starts = context.partitions.length === 0 && context.txnStartTick < 0;
@@ -163,6 +164,7 @@ export const coordinatorMachine = setup({
           { actions: 'prepareAddPartitions' },
         ],
         'txn.tick': { guard: 'isTimedOut', target: 'PrepareEpochFence', actions: 'prepareTimeoutFence' },
+        'txn.abortTimedOut': { guard: 'hasNoPendingTransit', target: 'PrepareEpochFence', actions: 'prepareTimeoutFence' },
         'txn.logAppended': [
           { guard: 'isPendingOngoing', target: 'Ongoing', actions: 'completeTransition' },
           { guard: 'isPendingPrepareCommit', target: 'PrepareCommit', actions: 'completeTransition' },

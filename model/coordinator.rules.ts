@@ -53,6 +53,9 @@ export type CoordinatorEvent =
   | { type: 'txn.markerWritten'; partition: TxnPartition }
   | { type: 'txn.completeTxn'; now: number }
   | { type: 'txn.tick'; now: number }
+  /** The cleanup task finds the transaction timed out now (abortTimedOutTransactions), whatever the clock says:
+   *  Kafka checks every few seconds, so a replay of a real run picks the moment within that window. */
+  | { type: 'txn.abortTimedOut'; now: number }
   | { type: 'txn.failover' };
 
 export const isEndOf = (s: TxnState): boolean => s === 'PrepareCommit' || s === 'PrepareAbort';

@@ -49,6 +49,7 @@ class ModelSim implements Sim {
     if (config.txnVersion !== 1 && config.txnVersion !== 2) throw new Error(`createSim: txnVersion must be 1 or 2, got ${String(config.txnVersion)}`);
     this.config = {
       nodes: 3, transactionTimeoutTicks: 600, transactionalIdExpirationTicks: Number.MAX_SAFE_INTEGER, ...config,
+      minInSyncReplicas: config.minInSyncReplicas ?? Math.min(2, config.nodes ?? 3),
     };
     if (!Number.isInteger(this.config.nodes) || this.config.nodes < 1) throw new Error(`createSim: nodes must be an integer ≥ 1, got ${this.config.nodes}`);
     this.cluster = from === undefined ? new Cluster(this.config, variant) : from.cluster.fork();
@@ -280,6 +281,7 @@ class ModelSim implements Sim {
         if (!Number.isInteger(event.ticks) || event.ticks < 0) throw new Error(`fault tick: ticks must be an integer ≥ 0, got ${event.ticks}`);
         this.cluster.advance(event.ticks);
         return;
+      case 'transactionTimeout': this.cluster.abortTimedOut(event.transactionalId); return;
     }
   }
 

@@ -16,6 +16,8 @@ export interface SimConfig {
   transactionTimeoutTicks?: number;
   /** transactional.id.expiration.ms in ticks (default: never). */
   transactionalIdExpirationTicks?: number;
+  /** Live brokers a write needs (min.insync.replicas with RF = nodes; default min(2, nodes)). */
+  minInSyncReplicas?: number;
 }
 
 /** ok: took effect; fail: definitely did not; info: the client cannot know (it timed out). */
@@ -35,7 +37,9 @@ export type FaultEvent =
   | { type: 'consumerCrash'; consumerId: string }
   | { type: 'nodeDown'; node: number }
   | { type: 'nodeUp'; node: number }
-  | { type: 'tick'; ticks: number };
+  | { type: 'tick'; ticks: number }
+  /** The coordinator's cleanup task aborts this transactional id's Ongoing transaction now, as timed out. */
+  | { type: 'transactionTimeout'; transactionalId: string };
 
 export interface TxnView {
   state: TxnState;

@@ -1,22 +1,31 @@
-// Replays a real history through the model (model/, createSim) and reports the first op Kafka did that
-// the model would not. Ops are replayed mop by mop, with their transactions open concurrently as on the
-// cluster, in an order the history forces: each process's ops in turn, sends to a key in the order of
-// their real offsets, and a poll only after the writers of what it read have committed. Indeterminate
-// ops are resolved by what was read: an info op counts as committed if one of its writes was read by
-// an ok op, else it is aborted. Each real poll must match what the model's read_committed consumer
-// returns from the same record on (a prefix of it), each committed op must be one the model accepts.
-import { createSim } from '../../model/index.ts';
-import type { Sim, TxnVersion } from '../../model/index.ts';
-import type { HistoryEvent, Mop } from '../history.ts';
+// Replays a real history through the model (model/, createSim) and reports the first answer Kafka gave
+// that the model would not, or says it cannot decide. Ops run step by step (a transaction's sends, polls,
+// offsets and commit), concurrently as on the cluster, in an order the history forces (replay-order.ts):
+// real time, each process's own order, the offsets a key's writes got, reads after the commits they saw
+// and after every transaction they read past. Each known answer is held to the model's: a write Kafka
+// took the model must take (at a record holding that value), a poll must return what Kafka returned, an
+// error must be of a class the model gives. What the history does not fix is placed where it is needed:
+// an `info` op's unheard tail (its commit when its writes were read, its end when a reader passed it),
+// and the events a run can hide (an abandoned process's InitProducerId landing late, a transaction the
+// coordinator aborted on timeout). Those are fired only when an answer needs them, then kept.
+import type { TxnVersion } from '../../model/index.ts';
+import type { HistoryEvent } from '../history.ts';
 import type { ProgramInfo } from '../program-info.ts';
-import { historyOps, kv, readsOf, sendsOf, type ReplayOp } from './history-ops.ts';
+import { type WorkerInfo, attributeProcesses } from './attribution.ts';
+import { isJudgedClass, withoutStage } from './error-class.ts';
+import { historyOps, kv } from './history-ops.ts';
+import { ModelSide, type ModelAnswer } from './replay-model.ts';
+import { replayOrder } from './replay-order.ts';
+import { type Answer, type Step, type Unit, planUnits } from './replay-plan.ts';
+import { type Explainer, explainFenced, endFloatingTxn } from './replay-explain.ts';
 
 export interface Divergence {
   /** History index of the op (its completion). */
   index: number;
   process: number;
-  /** refused: the model rejected what Kafka did; read: a poll returned what the model would not; stuck: no order of the history's ops satisfies it. */
-  kind: 'refused' | 'read' | 'stuck';
+  /** refused: the model rejected what Kafka did; read: a poll returned what the model would not; error: Kafka
+   *  answered an error the model does not give; offset: the model put a write elsewhere; stuck: no order fits. */
+  kind: 'refused' | 'read' | 'error' | 'offset' | 'stuck';
   key?: number;
   model: string;
   kafka: string;
@@ -26,238 +35,346 @@ export interface Divergence {
 export interface ReplayResult {
   conforms: boolean;
   divergence?: Divergence;
+  /** Why the replay could not decide, one sentence each (then `conforms` is false and no divergence is given). */
+  inconclusive: string[];
   /** Ops fully replayed before the first divergence (or all of them). */
   replayed: number;
   ops: number;
+  /** Hidden events the replay had to fire to agree with Kafka, one sentence each. */
+  explanations: string[];
+  /** Answers (mostly lost connections and timeouts) the model was not held to. */
+  unjudged: number;
 }
 
 export interface ReplayOptions {
+  /** The client's transaction protocol (kafkajs: 1, whatever the cluster runs). */
   txnVersion?: TxnVersion;
   program?: ProgramInfo;
+  /** program.json's workers: attribute processes that never named their transactional id. */
+  workers?: readonly WorkerInfo[];
+  /** The producers' transaction.timeout.ms (harness/kafka-runner/kafka-client.ts: 30 s). */
+  transactionTimeoutMs?: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms (harness/cluster/node-config.ts: 5 s). */
+  abortCheckIntervalMs?: number;
+  /** How long after its invoke an abandoned process's InitProducerId may still land (default 60 s). */
+  lateEffectMs?: number;
 }
 
-interface State { op: ReplayOp; mop: number; began: boolean; done: boolean; consumed: Map<number, number> }
+export interface UnitRun { next: number; done: boolean; endDemanded: boolean; fired: boolean; demandedBy: number; consumed: Map<number, number> }
+
+const ms = (ns: number) => ns / 1e6;
+/** stepOnce could not take the step after all (a floating end nothing can have caused yet). */
+const BLOCKED = Symbol('blocked');
 
 export function replayAgainstModel(events: Iterable<HistoryEvent>, options: ReplayOptions = {}): ReplayResult {
   const h = historyOps(events);
-  // No transaction may time out while the replay waits for another op: ticks are not real time here.
-  const sim = createSim({ txnVersion: options.txnVersion ?? 1, keys: h.maxKey + 1, transactionTimeoutTicks: Number.MAX_SAFE_INTEGER });
-  const states = h.ops.map((op): State => ({ op, mop: 0, began: false, done: false, consumed: new Map() }));
-  const byOp = new Map(states.map((s) => [s.op, s]));
-  const previous = previousOfProcess(states);
-  const keyOrder = sendOrder(h.ops);
+  const units = planUnits(h, attributeProcesses(h, options.workers ?? []));
+  const order = replayOrder(units);
+  const timeoutMs = options.transactionTimeoutMs ?? 30_000;
+  const window = { timeoutMs, lateMs: options.lateEffectMs ?? 60_000 };
+  let model = ModelSide.create({
+    txnVersion: options.txnVersion ?? 1, keys: h.maxKey + 1,
+    transactionTimeoutMs: timeoutMs + (options.abortCheckIntervalMs ?? 5_000) + 1_000,
+  });
+  const runs: UnitRun[] = units.map((u) => ({ next: 0, done: u.optional, endDemanded: false, fired: false, demandedBy: -Infinity, consumed: new Map() }));
+  const unitOfOp = new Map(units.flatMap((u, i) => (u.op ? [[u.op, i] as const] : [])));
   const nextOnKey = new Map<number, number>();
-  const settled = new Map<number, number>();
-  /** `${key}:${value}` of the non-transactional sends replayed so far. */
-  const appended = new Set<string>();
-  const modelOffset = new Map<string, number>();
-  const inits = new Set<string>();
-  const assigned = new Map<number, Set<number>>();
-  const groupOf = copierGroups(options.program);
-  let replayed = 0, first = 0;
-
-  const producer = (op: ReplayOp): string => {
-    const id = op.f === 'txn' ? `t${op.process}` : `p${op.process}`;
-    if (!inits.has(id)) {
-      inits.add(id);
-      sim.initProducer(id, op.f === 'txn' ? { transactionalId: op.txnId ?? `tx-${op.process}` } : {});
-    }
-    return id;
-  };
-  const diverge = (s: State, kind: Divergence['kind'], model: string, kafka: string, key?: number): ReplayResult => ({
-    conforms: false, replayed, ops: h.ops.length,
-    divergence: { index: s.op.index, process: s.op.process, kind, ...(key !== undefined ? { key } : {}), model, kafka,
-      explanation: `op ${s.op.index} (process ${s.op.process}, ${s.op.type} ${s.op.f}): Kafka ${kafka}, but the model ${model}` },
+  const explanations: string[] = [];
+  const groupOf = groups(options);
+  let replayed = 0, unjudged = 0, settledPrefix = 0, first = 0;
+  const result = (extra: Partial<ReplayResult>): ReplayResult => ({
+    conforms: false, inconclusive: [], replayed, ops: h.ops.length, explanations, unjudged, ...extra,
   });
 
-  const ready = (s: State): boolean => {
-    const prev = previous.get(s);
-    if (prev && !prev.done) return false;
-    const mop = s.op.mops[s.mop];
-    if (!mop) return true;
-    if (mop[0] === 'send') {
-      if (!s.op.committed || offsetOf(mop) === null) return true;
-      return keyOrder.get(mop[1])!.ops[nextOnKey.get(mop[1]) ?? 0] === s.op;
-    }
-    return readsOf(mop).every(([k, pairs]) => pairs.length === 0 || (settledBelow(s, k, Math.max(...pairs.map(([o]) => o)))
-      && pairs.every(([, v]) => {
-        const w = h.writerOf.get(kv(k, v));
-        return !w || w === s.op || !w.committed || visible(w, k, v);
-      })));
+  const settled = (i: number) => runs[i]!.done || runs[i]!.next >= units[i]!.known;
+  const parked = (i: number) => !runs[i]!.done && runs[i]!.next >= units[i]!.known;
+  const ctx: Explainer = {
+    units, runs, order, window, explanations, ms, onDone: (j) => { if (units[j]!.kind === 'op') replayed++; },
+    get model() { return model; },
+    set model(m: ModelSide) { model = m; },
   };
 
-  /** A non-transactional send is visible once appended; a transaction's write once it committed. */
-  const visible = (w: ReplayOp, k: number, v: number): boolean => (w.f === 'send' ? appended.has(kv(k, v)) : byOp.get(w)!.done);
+  const diverge = (i: number, kind: Divergence['kind'], modelSays: string, kafkaSays: string, key?: number): ReplayResult => {
+    const u = units[i]!;
+    const what = u.kind === 'start' ? `the InitProducerId of process ${u.process} (${u.transactionalId})` : `op ${u.index} (process ${u.process}, ${u.type} ${u.op!.f})`;
+    return result({
+      divergence: {
+        index: u.index, process: u.process, kind, ...(key !== undefined ? { key } : {}), model: modelSays, kafka: kafkaSays,
+        explanation: `${what}: Kafka ${kafkaSays}, but the model ${modelSays}`,
+      },
+    });
+  };
 
-  /**
-   * A read_committed poll cannot return records above the last stable offset, so on Kafka every
-   * committed record below the highest one read was in the log and every transaction holding one had
-   * ended: the model must be there too.
-   */
-  const settledBelow = (s: State, k: number, offset: number): boolean => {
-    const order = keyOrder.get(k);
-    if (!order) return true;
-    const inLog = nextOnKey.get(k) ?? 0;
-    const ended = (i: number) => i < inLog && (order.ops[i]!.f !== 'txn' || byOp.get(order.ops[i]!)!.done);
-    let i = settled.get(k) ?? 0;
-    while (i < order.ops.length && ended(i)) i++;
-    settled.set(k, i);
-    for (; i < order.ops.length && order.offsets[i]! < offset; i++) if (order.ops[i] !== s.op && !ended(i)) return false;
+  /** A transaction's end that a reader or a newer instance needs: ask for it (it runs when it can). */
+  /** Parked units whose end something waits for: the scan below looks at them first. */
+  const demanded = new Set<number>();
+  let newDemands = false;
+  /** Parked units with located writes still to land. */
+  const floatingUnits = new Set<number>();
+  const demandEnd = (j: number, by: number): boolean => {
+    if (runs[j]!.done) return true;
+    if (!demanded.has(j)) newDemands = true;
+    runs[j]!.endDemanded = true;
+    demanded.add(j);
+    // The reader (or newer instance) that needs it was answered by this time: the end came before.
+    runs[j]!.demandedBy = Math.max(runs[j]!.demandedBy, ms(units[by]!.time));
+    return false;
+  };
+
+  /** Whether unit j's write (its step `step`) is visible to read_committed readers now. */
+  const visible = (i: number, j: number, step: number): boolean => {
+    const u = units[j]!;
+    if (u.op?.f !== 'txn') return runs[j]!.next > step;
+    return u.committed ? demandEnd(j, i) : true; // an uncommitted writer's record is never visible: the poll will say so
+  };
+
+  /** A read_committed poll that returned offset `top` of `key` passed every transaction holding a record below it. */
+  const settledBelow = (i: number, key: number, top: number): boolean => {
+    const landed = order.byKey.get(key) ?? [];
+    const inLog = nextOnKey.get(key) ?? 0;
+    for (let n = 0; n < landed.length && landed[n]!.offset < top; n++) {
+      const j = landed[n]!.unit;
+      if (j === i) continue;
+      if (n >= inLog) return false;
+      if (units[j]!.op?.f === 'txn' && !demandEnd(j, i)) return false;
+    }
     return true;
   };
 
-  /** Why `s` cannot take its next step (for a stuck replay). */
-  const waitingFor = (s: State): string => {
-    const prev = previous.get(s);
-    if (prev && !prev.done) return `process ${s.op.process}'s previous op ${prev.op.index} has not finished`;
-    const mop = s.op.mops[s.mop]!;
-    if (mop[0] === 'send') {
-      const order = keyOrder.get(mop[1])!, i = nextOnKey.get(mop[1]) ?? 0;
-      return `its send to key ${mop[1]} landed after op ${order.ops[i]!.index}'s (offset ${order.offsets[i]})`;
+  const stepReady = (i: number, s: Step): boolean => {
+    if (s.kind === 'send' && s.offset !== null && (runs[i]!.next < units[i]!.known || s.located)) {
+      const landed = order.byKey.get(s.key)!;
+      const n = nextOnKey.get(s.key) ?? 0;
+      return landed[n]?.unit === i && landed[n]?.step === runs[i]!.next;
     }
-    for (const [k, pairs] of readsOf(mop)) {
+    if (s.kind !== 'poll') return true;
+    for (const [k, pairs] of s.reads) {
       for (const [, v] of pairs) {
         const w = h.writerOf.get(kv(k, v));
-        if (w && w !== s.op && w.committed && !visible(w, k, v)) return `it read value ${v} of key ${k}, which op ${w.index} wrote and has not ${w.f === 'send' ? 'sent' : 'committed'} yet`;
+        const j = w === undefined ? undefined : unitOfOp.get(w);
+        if (j === undefined || j === i) continue;
+        const step = units[j]!.steps.findIndex((x) => x.kind === 'send' && x.key === k && x.value === v);
+        if (!visible(i, j, step)) return false;
       }
-      const order = keyOrder.get(k);
-      const top = Math.max(...pairs.map(([o]) => o));
-      const inLog = nextOnKey.get(k) ?? 0;
-      const open = order?.ops.findIndex((op, i) => order.offsets[i]! < top && op !== s.op && (i >= inLog || (op.f === 'txn' && !byOp.get(op)!.done))) ?? -1;
-      if (open >= 0) return `it read key ${k} up to offset ${top}, past the record of op ${order!.ops[open]!.index} at offset ${order!.offsets[open]}, which is not in the log or whose transaction has not ended`;
+      if (!settledBelow(i, k, Math.max(...pairs.map(([o]) => o)))) return false;
     }
-    return 'it waits for another op';
+    return true;
   };
 
-  /** Runs the next step of `s`; returns a divergence or undefined. */
-  const step = (s: State): ReplayResult | undefined => {
-    const { op } = s;
-    if (op.f === 'txn' && !s.began) {
-      s.began = true;
-      const r = sim.beginTxn(producer(op));
-      if (r.type !== 'ok' && op.committed) return diverge(s, 'refused', `refused to begin a transaction (${r.error})`, 'committed a transaction');
+  const canStep = (i: number): boolean => {
+    const r = runs[i]!, u = units[i]!;
+    if (r.done) return false;
+    if (r.next === 0) {
+      if (settledPrefix < order.before[i]!) return false;
+      const p = order.previous[i]!;
+      if (p >= 0 && !runs[p]!.done && !parked(p)) return false;
+      // A newer instance fences the older ones: an older instance's commit that Kafka made visible came first.
+      if (u.kind === 'start') {
+        const older = (order.byTransactionalId.get(u.transactionalId!) ?? []).filter((j) => j < i && units[j]!.committed && parked(j));
+        if (!older.every((j) => demandEnd(j, i))) return false;
+      }
     }
-    const mop = op.mops[s.mop];
-    // A send that did not commit is resolved as never having happened: the model leaves it out
-    // (an open aborted transaction would only hold back the last stable offset).
-    if (!mop || (op.f === 'send' && !op.committed)) return finish(s);
-    s.mop++;
-    if (mop[0] === 'send') return op.committed ? send(s, mop) : undefined;
-    return poll(s, mop);
+    const s = u.steps[r.next];
+    if (s === undefined) return true; // nothing to replay (a poll that read nothing): it only completes
+    // Past what its client heard: located writes land in the log's order, the end waits to be needed.
+    if (parked(i) && s.kind === 'end') return r.endDemanded;
+    return stepReady(i, s);
   };
 
-  const send = (s: State, mop: Mop): ReplayResult | undefined => {
-    const k = mop[1] as number, v = Array.isArray(mop[2]) ? (mop[2] as [number | null, number])[1] : (mop[2] as number);
-    const r = s.op.f === 'txn' ? sim.txnSend(producer(s.op), k, v) : sim.send(producer(s.op), k, v);
-    if (r.type === 'ok' && r.value.offset !== null) modelOffset.set(kv(k, v), r.value.offset);
-    if (s.op.f === 'send') appended.add(kv(k, v));
-    if (s.op.committed && offsetOf(mop) !== null) nextOnKey.set(k, (nextOnKey.get(k) ?? 0) + 1);
-    if (r.type !== 'ok' && s.op.committed) return diverge(s, 'refused', `answered ${r.type} (${r.error}) to the send of value ${v}`, `wrote value ${v} to key ${k} and the write committed`, k);
-    return undefined;
+  const name = (j: number): string => {
+    const u = units[j]!;
+    return u.kind === 'start' ? `process ${u.process}'s InitProducerId` : `op ${u.index} (process ${u.process}, ${u.type} ${u.op!.f})`;
   };
 
-  const poll = (s: State, mop: Mop): ReplayResult | undefined => {
-    const reads = readsOf(mop).filter(([, pairs]) => pairs.length > 0);
-    if (reads.length === 0) return undefined;
-    const consumer = `c${s.op.process}`;
-    const keys = assigned.get(s.op.process) ?? new Set<number>();
-    if (reads.some(([k]) => !keys.has(k))) {
-      for (const [k] of reads) keys.add(k);
-      assigned.set(s.op.process, keys);
-      sim.assign(consumer, [...keys].sort((a, b) => a - b), { groupId: groupOf(s.op) ?? `replay-${s.op.process}`, readCommitted: true });
+  /** Why unit i cannot take its next step, and the unit it waits for (for a stuck replay). */
+  const waitingFor = (i: number): [string, number | null] => {
+    const r = runs[i]!, u = units[i]!;
+    if (r.next === 0) {
+      const late = runs.findIndex((_, j) => j < order.before[i]! && !settled(j));
+      if (late >= 0 && settledPrefix < order.before[i]!) return [`${name(late)} completed before it was invoked and has not run`, late];
+      const p = order.previous[i]!;
+      if (p >= 0 && !runs[p]!.done && !parked(p)) return [`its process's previous ${name(p)} has not finished`, p];
+      if (u.kind === 'start') {
+        const older = (order.byTransactionalId.get(u.transactionalId!) ?? []).find((j) => j < i && units[j]!.committed && parked(j));
+        if (older !== undefined) return [`the older instance's ${name(older)} must commit first`, older];
+      }
     }
-    for (const [k, pairs] of reads) {
-      const at = modelOffset.get(kv(k, pairs[0]![1]));
-      if (at === undefined) return diverge(s, 'read', `never holds value ${pairs[0]![1]} of key ${k} as a committed record`, `returned it at offset ${pairs[0]![0]}`, k);
-      sim.seek(consumer, k, at);
+    const s = u.steps[r.next]!;
+    if (parked(i) && s.kind === 'end') return ['nothing the run can have done ends its transaction yet (no timeout due, no newer instance)', null];
+    if (s.kind === 'send' && s.offset !== null) {
+      const landed = order.byKey.get(s.key)!, n = nextOnKey.get(s.key) ?? 0;
+      const j = landed[n]?.unit;
+      if (j !== undefined && j !== i) return [`its write at offset ${s.offset} of key ${s.key} comes after ${name(j)}'s at offset ${landed[n]!.offset}`, j];
     }
-    const r = sim.poll(consumer);
-    if (r.type !== 'ok') return diverge(s, 'refused', `refused the poll (${r.error})`, 'returned records');
-    for (const [k, pairs] of reads) {
-      const model = (r.value[k] ?? []).map(([, v]) => v);
+    if (s.kind === 'poll') {
+      for (const [k, pairs] of s.reads) {
+        const top = Math.max(...pairs.map(([o]) => o));
+        for (const [, v] of pairs) {
+          const j = unitOfOp.get(h.writerOf.get(kv(k, v))!);
+          if (j !== undefined && j !== i && !runs[j]!.done && units[j]!.op?.f === 'txn') return [`it read value ${v} of key ${k}, which ${name(j)} wrote and has not committed`, j];
+        }
+        const landed = order.byKey.get(k) ?? [];
+        const n = landed.findIndex((l) => l.offset < top && l.unit !== i && (landed.indexOf(l) >= (nextOnKey.get(k) ?? 0) || (units[l.unit]!.op?.f === 'txn' && !runs[l.unit]!.done)));
+        if (n >= 0) return [`it read key ${k} up to offset ${top}, past ${name(landed[n]!.unit)}'s write at offset ${landed[n]!.offset}, which has not landed or ended`, landed[n]!.unit];
+      }
+    }
+    return ['it waits for another op', null];
+  };
+
+  /** Holds the model's answer to Kafka's; a mismatch Kafka's class can explain is explained if it can be. */
+  const judge = (i: number, s: Step & { answer: Answer }, before: ModelSide | null, got: ModelAnswer): ReplayResult | undefined => {
+    const u = units[i]!, a = s.answer;
+    if (a.kind === 'ok') {
+      if (got.kind === 'ok') return checkOffset(i, s, got);
+      return diverge(i, 'refused', `answered ${got.info ? 'info' : 'fail'} (${got.error}) to ${describe(s)}`, `took ${describe(s)}`, 'key' in s ? s.key : undefined);
+    }
+    if (a.kind !== 'error') return undefined;
+    if (got.kind === 'error' && got.cls === a.cls) return undefined;
+    if (a.cls === 'fenced' && before !== null) {
+      const why = explainFenced(ctx, i, before, (m) => run(i, s, m));
+      if (why === 'explained') return undefined;
+      if (why !== 'no') return result({ inconclusive: [why] });
+    }
+    if (a.cls === 'concurrent' && before !== null) {
+      // The synchronous model has no pending window yet: Kafka refused the request, so it had no effect.
+      model = before;
+      unjudged++;
+      return undefined;
+    }
+    const said = got.kind === 'ok' ? 'accepts it' : `answers ${got.error} (${got.cls})`;
+    return diverge(i, 'error', `${said}${u.transactionalId ? `: nothing it can replay fenced ${u.transactionalId} there` : ''}`,
+      `answered ${withoutStage(a.error).slice(0, 160)} (${a.cls}) to ${describe(s)}`, 'key' in s ? s.key : undefined);
+  };
+
+  const checkOffset = (i: number, s: Step, got: Extract<ModelAnswer, { kind: 'ok' }>): ReplayResult | undefined => {
+    if (s.kind !== 'send' || got.offset === undefined || got.offset === null) return undefined;
+    const held = model.valueAt(s.key, got.offset);
+    if (held === s.value) return undefined;
+    return diverge(i, 'offset', `answered offset ${got.offset}, where it holds value ${held}: it took the send for a duplicate`,
+      `appended value ${s.value} at offset ${s.offset} of key ${s.key}`, s.key);
+  };
+
+  const run = (i: number, s: Step, m: ModelSide): ModelAnswer => {
+    const u = units[i]!;
+    return m.run(u.process, u.transactionalId, u.op?.f === 'txn', s, groupOf(u), runs[i]!.consumed);
+  };
+
+  const comparePoll = (i: number, s: Extract<Step, { kind: 'poll' }>, got: ModelAnswer): ReplayResult | undefined => {
+    if (got.kind !== 'ok') return diverge(i, 'read', got.error, `returned records of key ${s.reads[0]![0]}`, s.reads[0]![0]);
+    for (const [k, pairs] of s.reads) {
+      const modelVals = (got.records?.[k] ?? []).map(([, v]) => v);
       const kafka = pairs.map(([, v]) => v);
-      const bad = kafka.findIndex((v, i) => model[i] !== v);
+      const bad = kafka.findIndex((v, n) => modelVals[n] !== v);
       if (bad >= 0) {
-        return diverge(s, 'read', `returns ${show(model)} from there`, `returned ${show(kafka)} for key ${k} (value ${kafka[bad]} where the model has ${model[bad] ?? 'nothing'})`, k);
+        return diverge(i, 'read', `returns ${show(modelVals)} from there`, `returned ${show(kafka)} for key ${k} (value ${kafka[bad]} where the model has ${modelVals[bad] ?? 'nothing'})`, k);
       }
-      const last = r.value[k]![kafka.length - 1]![0];
-      s.consumed.set(k, Math.max(s.consumed.get(k) ?? -1, last));
+      runs[i]!.consumed.set(k, Math.max(runs[i]!.consumed.get(k) ?? -1, pairs[pairs.length - 1]![0]));
     }
     return undefined;
   };
 
-  const finish = (s: State): ReplayResult | undefined => {
-    s.done = true;
-    replayed++;
-    if (s.op.f !== 'txn') return undefined;
-    const id = producer(s.op);
-    if (!s.op.committed) { sim.abortTxn(id); return undefined; }
-    const group = groupOf(s.op);
-    if (group && s.consumed.size > 0) {
-      const offsets = Object.fromEntries([...s.consumed].map(([k, o]) => [k, o + 1]));
-      const r = sim.sendOffsets(id, group, offsets);
-      if (r.type !== 'ok') return diverge(s, 'refused', `refused the offsets commit (${r.error})`, `committed the transaction with offsets for group ${group}`);
+  const stepOnce = (i: number): ReplayResult | typeof BLOCKED | undefined => {
+    const r = runs[i]!, u = units[i]!;
+    model.advanceTo(ms(u.invokeTime));
+    const s = u.steps[r.next];
+    if (s === undefined) { r.done = true; ctx.onDone(i); return undefined; }
+    if (parked(i) && s.kind === 'end') {
+      if (!endFloatingTxn(ctx, i)) return BLOCKED;
+      r.done = true;
+      ctx.onDone(i);
+      return undefined;
     }
-    const r = sim.commitTxn(id);
-    if (r.type !== 'ok') return diverge(s, 'refused', `answered ${r.type} to the commit (${r.error})`, `committed the transaction${s.op.type === 'info' ? ' (its writes were read)' : ''}`);
-    return undefined;
+    const floating = r.next >= u.known;
+    r.next++;
+    if (s.kind === 'send' && s.offset !== null && (!floating || s.located)) nextOnKey.set(s.key, (nextOnKey.get(s.key) ?? 0) + 1);
+    let d: ReplayResult | undefined;
+    if (s.kind === 'send' && s.located) d = judge(i, { ...s, answer: { kind: 'ok' } }, null, run(i, s, model));
+    else if (s.kind === 'poll') d = comparePoll(i, s, run(i, s, model));
+    else if (s.kind === 'begin') run(i, s, model);
+    else if (s.answer.kind === 'unknown' && s.kind !== 'end') { /* never heard of: the model leaves it out */ }
+    else if (s.answer.kind === 'error' && !isJudgedClass(s.answer.cls)) {
+      unjudged++;
+      if (s.kind === 'end') run(i, { kind: 'end', commit: false, answer: s.answer }, model); // a definite failure: it aborted
+    } else {
+      const before = s.answer.kind === 'error' ? model.fork() : null;
+      d = judge(i, s, before, run(i, s, model));
+    }
+    if (r.next >= u.steps.length) { r.done = true; ctx.onDone(i); }
+    // A unit past its known steps with more to do is looked at on every scan (the list scan has passed it).
+    else if (parked(i) && u.steps[r.next]!.kind !== 'end') floatingUnits.add(i);
+    return d;
   };
 
-  while (first < states.length) {
+  for (;;) {
     let progressed = false;
-    for (let i = first; i < states.length && !progressed; i++) {
-      const s = states[i]!;
-      while (!s.done && ready(s)) {
-        const d = step(s);
+    newDemands = false;
+    for (const i of [...floatingUnits, ...demanded]) {
+      if (runs[i]!.done || (floatingUnits.has(i) && units[i]!.steps[runs[i]!.next]?.kind === 'end' && !demanded.has(i))) {
+        floatingUnits.delete(i);
+        if (runs[i]!.done) demanded.delete(i);
+        continue;
+      }
+      while (canStep(i)) {
+        const d = stepOnce(i);
+        if (d === BLOCKED) break;
         if (d) return d;
         progressed = true;
       }
     }
-    while (first < states.length && states[first]!.done) first++;
-    if (!progressed && first < states.length) {
-      const s = states[first]!;
-      return diverge(s, 'stuck', `cannot order it: ${waitingFor(s)}, and that depends on this op in turn`,
-        `completed it with mops ${JSON.stringify(s.op.mops).slice(0, 200)}`);
+    for (let i = first; i < units.length && !progressed; i++) {
+      while (canStep(i)) {
+        const d = stepOnce(i);
+        if (d === BLOCKED) break;
+        if (d) return d;
+        progressed = true;
+      }
+    }
+    while (first < units.length && (runs[first]!.done || parked(first))) {
+      const next = units[first]!.steps[runs[first]!.next];
+      if (!runs[first]!.done && next !== undefined && next.kind !== 'end') floatingUnits.add(first);
+      first++;
+    }
+    while (settledPrefix < units.length && settled(settledPrefix)) { settledPrefix++; progressed = true; }
+    if (first >= units.length && [...demanded, ...floatingUnits].every((i) => runs[i]!.done)) return result({ conforms: true });
+    if (!progressed && !newDemands) {
+      const chain: string[] = [];
+      const seen = new Set<number>();
+      const blocked = first < units.length ? first : [...demanded, ...floatingUnits].find((i) => !runs[i]!.done)!;
+      for (let j: number | null = blocked; j !== null && !seen.has(j) && chain.length < 6; ) {
+        seen.add(j);
+        const [why, next] = waitingFor(j);
+        chain.push(`${name(j)} waits: ${why}`);
+        j = next;
+      }
+      return stuck(ctx, blocked, chain, diverge, result);
     }
   }
-  return { conforms: true, replayed, ops: h.ops.length };
 }
 
-const offsetOf = (mop: Mop): number | null => (Array.isArray(mop[2]) ? (mop[2] as [number | null, number])[0] : null);
+const describe = (s: Step): string =>
+  s.kind === 'send' ? `the send of value ${s.value} to key ${s.key}` : s.kind === 'end' ? (s.commit ? 'the commit' : 'the abort')
+    : s.kind === 'offsets' ? 'the offsets commit' : s.kind === 'init' ? 'InitProducerId' : s.kind;
 const show = (xs: number[]) => `[${xs.slice(0, 12).join(', ')}${xs.length > 12 ? ', ...' : ''}]`;
 
-function previousOfProcess(states: State[]): Map<State, State> {
-  const byProcess = new Map<number, State[]>();
-  for (const s of states) {
-    const list = byProcess.get(s.op.process);
-    if (list) list.push(s); else byProcess.set(s.op.process, [s]);
-  }
-  const previous = new Map<State, State>();
-  for (const list of byProcess.values()) {
-    list.sort((a, b) => a.op.invokeIndex - b.op.invokeIndex);
-    for (let i = 1; i < list.length; i++) previous.set(list[i]!, list[i - 1]!);
-  }
-  return previous;
+function groups(options: ReplayOptions): (u: Unit) => string | undefined {
+  const copiers = options.program?.copiers ?? [];
+  return (u) => {
+    const c = copiers.find((x) => (u.transactionalId !== undefined ? x.transactionalId === u.transactionalId : x.processes?.includes(u.process)));
+    if (c) return c.group;
+    return options.workers?.find((w) => w.transactionalId === u.transactionalId)?.groupId ?? (u.transactionalId ? 'kafka-eos-clients' : undefined);
+  };
 }
 
-/** Per key, the committed ops in the order of the offsets their sends got on the cluster. */
-function sendOrder(ops: ReplayOp[]): Map<number, { ops: ReplayOp[]; offsets: number[] }> {
-  const byKey = new Map<number, { offset: number; op: ReplayOp }[]>();
-  for (const op of ops) {
-    if (!op.committed) continue;
-    for (const s of sendsOf(op)) {
-      if (s.offset === null) continue;
-      const list = byKey.get(s.key);
-      if (list) list.push({ offset: s.offset, op }); else byKey.set(s.key, [{ offset: s.offset, op }]);
-    }
+function stuck(
+  ctx: Explainer, i: number, chain: string[],
+  diverge: (i: number, kind: Divergence['kind'], m: string, k: string) => ReplayResult,
+  result: (extra: Partial<ReplayResult>) => ReplayResult,
+): ReplayResult {
+  const u = ctx.units[i]!;
+  const floating = ctx.units.some((x, j) => (x.type === 'info' || x.optional) && !ctx.runs[j]!.done && ctx.runs[j]!.endDemanded);
+  const what = u.kind === 'start' ? `the InitProducerId of process ${u.process}` : `op ${u.index} (process ${u.process}, ${u.type} ${u.op!.f})`;
+  if (floating) {
+    return result({ inconclusive: [`the replay cannot place ${what}: it waits for the end of a transaction whose client gave up (info), and nothing the history shows can have ended it by then (${chain.join('; ')})`] });
   }
-  return new Map([...byKey].map(([k, xs]) => {
-    xs.sort((a, b) => a.offset - b.offset);
-    return [k, { ops: xs.map((x) => x.op), offsets: xs.map((x) => x.offset) }];
-  }));
-}
-
-function copierGroups(program: ProgramInfo | undefined): (op: ReplayOp) => string | undefined {
-  const copiers = program?.copiers ?? [];
-  return (op) => copiers.find((c) => (op.txnId !== undefined ? c.transactionalId === op.txnId : c.processes?.includes(op.process)))?.group;
+  return diverge(i, 'stuck', `cannot order it: ${chain.join('; ')}`, `completed it with mops ${JSON.stringify(u.op?.mops ?? []).slice(0, 200)}`);
 }
