@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT, usageError } from '../cli/exit-codes.ts';
-import { programFor, reproCommand, type ParsedRun } from '../cli/run.ts';
+import { programFor, reproCommand, type RunSettings } from '../run/settings.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
+import { harnessIdentity } from '../meta/version.ts';
 import { renderRunReport } from '../run/report-hook.ts';
 import { runProgram } from '../run/run.ts';
 import type { RunVerdict } from '../run/verdict-file.ts';
@@ -17,7 +18,7 @@ import type { CampaignResult, SeedResult } from './result.ts';
 export interface CampaignConfig {
   seeds: number[];
   /** The run flags every seed shares (its `seed` is replaced per run). */
-  run: ParsedRun;
+  run: RunSettings;
   outDir: string;
   /** The command-line arguments, recorded in campaign.json and on the index page. */
   args: string[];
@@ -40,12 +41,13 @@ export function writeCampaignFiles(outDir: string, c: CampaignResult): void {
 /** A seed's entry from its verdict; `error` when the run did not finish and found nothing. */
 export function seedResult(seed: number, dir: string, report: string | null, v: RunVerdict): SeedResult {
   const failed = v.anomalyTypes.length > 0 || v.divergences.length > 0;
-  const status = failed ? 'invalid' : v.outcome === 'harness-error' || !v.complete ? 'error' : 'valid';
+  const status = failed ? 'invalid' : v.outcome === 'harness-error' || !v.complete ? 'error' : v.outcome === 'inconclusive' ? 'inconclusive' : 'valid';
   return {
     seed, status, outcome: v.outcome, anomalyTypes: v.anomalyTypes, divergences: v.divergences.length,
     durationSeconds: v.durationSeconds, dir, report, repro: v.repro,
     ops: Object.fromEntries(Object.entries(v.histories).map(([t, h]) => [t, h!.verdict.stats.ops])),
     error: status === 'error' ? v.harnessError ?? 'the run stopped before it finished' : null,
+    ...(status === 'inconclusive' ? { inconclusive: v.inconclusive } : {}),
   };
 }
 
@@ -61,7 +63,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
   fs.mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const result: CampaignResult = {
-    version: 1, seeds, args: config.args, target: config.run.target, startedAt: new Date(started).toISOString(),
+    version: 1, harness: harnessIdentity(), seeds, args: config.args, target: config.run.target, startedAt: new Date(started).toISOString(),
     durationSeconds: 0, complete: false, runs: [],
   };
   const save = () => {
