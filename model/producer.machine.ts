@@ -28,6 +28,8 @@ export interface ProducerContext {
   txnKeys: readonly Key[];
   offsetsAdded: boolean;
   inFlight: InFlight | null;
+  /** The offsets of the sendOffsets call in progress (TxnOffsetCommit's payload). */
+  pendingOffsets: { groupId: string; offsets: Readonly<Record<Key, number>> } | null;
   attempts: number;
   /** The error of the last completed call, null if it succeeded. */
   lastError: KafkaError | null;
@@ -44,7 +46,7 @@ export type ProducerEvent =
   | { type: 'producer.addPartitionsAnswer'; error: KafkaError }
   | { type: 'producer.produceAnswer'; error: KafkaError; offset: number | null }
   | { type: 'producer.beginTxn' }
-  | { type: 'producer.sendOffsets' }
+  | { type: 'producer.sendOffsets'; groupId: string; offsets: Readonly<Record<Key, number>> }
   | { type: 'producer.addOffsetsAnswer'; error: KafkaError }
   | { type: 'producer.txnOffsetCommitAnswer'; error: KafkaError }
   | { type: 'producer.commit' }
@@ -100,6 +102,10 @@ export const producerMachine = setup({
     }),
     dropBatch: assign({ inFlight: null }),
     markOffsetsAdded: assign({ offsetsAdded: true }),
+    holdOffsets: assign({ pendingOffsets: ({ event }) => {
+      const e = event as Ev<'producer.sendOffsets'>;
+      return { groupId: e.groupId, offsets: e.offsets };
+    } }),
     clearTxn: assign({ txnKeys: [], offsetsAdded: false }),
     /** TV2: EndTxn answers with the bumped epoch; a new epoch restarts every sequence at 0. */
     adoptEndTxnEpoch: assign(({ context, event }) => {
@@ -112,7 +118,7 @@ export const producerMachine = setup({
   id: 'producer',
   context: ({ input }) => ({
     clientId: input.clientId, transactionalId: input.transactionalId, txnVersion: input.txnVersion,
-    producerId: -1, producerEpoch: -1, nextSequence: {}, txnKeys: [], offsetsAdded: false, inFlight: null,
+    producerId: -1, producerEpoch: -1, nextSequence: {}, txnKeys: [], offsetsAdded: false, inFlight: null, pendingOffsets: null,
     attempts: 0, lastError: null, lastOffset: null,
   }),
   initial: 'uninitialized',
@@ -154,8 +160,8 @@ export const producerMachine = setup({
               { target: 'producing', actions: ['startAttempts', 'prepareBatch'] },
             ],
             'producer.sendOffsets': [
-              { guard: 'needsAddOffsets', target: 'addingOffsets', actions: 'startAttempts' },
-              { target: 'committingOffsets', actions: 'startAttempts' },
+              { guard: 'needsAddOffsets', target: 'addingOffsets', actions: ['startAttempts', 'holdOffsets'] },
+              { target: 'committingOffsets', actions: ['startAttempts', 'holdOffsets'] },
             ],
             'producer.commit': [
               { guard: 'nothingToEnd', target: '#producer.ready', actions: 'startAttempts' },

@@ -4,10 +4,22 @@ import type { coordinatorMachine, CoordinatorContext } from './coordinator.machi
 import type { groupMachine, GroupContext } from './group.machine.ts';
 import type { PartitionContext, partitionMachine } from './partition.machine.ts';
 import type { producerMachine, ProducerContext } from './producer.machine.ts';
+import type { InFlight } from './network.ts';
+import type { Delivery } from './schedule.ts';
 import type { Key, LogEntry, Offset, TxnState, TxnVersion, Value } from './types.ts';
 
+/** Which client library a producer is: kafkajs 2.2.4 (TV1, old request versions), or the Java client (4.x),
+ *  which speaks the cluster's transaction version. */
+export type ClientModel = 'kafkajs' | 'java';
+
 export interface SimConfig {
+  /** The cluster's transaction.version feature (KIP-890): what its coordinators use for their own aborts. */
   txnVersion: TxnVersion;
+  /** The client producers are by default (initProducer may say otherwise): the one that speaks `txnVersion`,
+   *  kafkajs for 1 and the Java client for 2. */
+  client?: ClientModel;
+  /** When messages in flight land (schedule.ts): at once (default), when a driver delivers them, or seeded. */
+  delivery?: Delivery;
   /** Number of keys; key k is one topic-partition, 0..keys-1. */
   keys: number;
   /** Brokers (default 3). Leaders and coordinators live on nodes; writes need min.insync.replicas = min(2, nodes) up. */
@@ -31,6 +43,8 @@ export type FaultEvent =
   | { type: 'requestLost'; clientId: string; count?: number }
   /** The next `count` (default 1) requests of this client take effect but their responses are lost. */
   | { type: 'responseLost'; clientId: string; count?: number }
+  /** The next `count` (default 1) requests of this client stay on the wire: the client times out, the request lands later. */
+  | { type: 'requestDelayed'; clientId: string; count?: number }
   | { type: 'leaderChange'; key: Key }
   | { type: 'coordinatorFailover'; transactionalId: string }
   | { type: 'producerCrash'; clientId: string }
@@ -52,7 +66,7 @@ export interface TxnView {
 
 export interface Sim {
   readonly config: Required<SimConfig>;
-  initProducer(clientId: string, opts?: { transactionalId?: string }): Outcome;
+  initProducer(clientId: string, opts?: { transactionalId?: string; client?: ClientModel }): Outcome;
   send(clientId: string, key: Key, value: Value): Outcome<{ offset: Offset | null }>;
   beginTxn(clientId: string): Outcome;
   txnSend(clientId: string, key: Key, value: Value): Outcome<{ offset: Offset | null }>;
@@ -72,6 +86,10 @@ export interface Sim {
   highWatermark(key: Key): Offset;
   lastStableOffset(key: Key): Offset;
   txn(transactionalId: string): TxnView | null;
+  /** Messages in flight (markers, log appends, replication, delayed requests), oldest first. */
+  inFlight(): readonly InFlight[];
+  /** Delivers message `id` (the oldest of its connection). */
+  deliver(id: number): void;
   /** Machine-level views for properties and checkers (read-only snapshots' contexts and state names). */
   inspect(): SimInspection;
   /** One client's machine (cheaper than inspect()); undefined if the id was never used. */
