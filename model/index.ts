@@ -1,7 +1,9 @@
 // The formal model's public surface: the simulated cluster (createSim) for runners and checkers, and the
 // machines themselves for properties and coverage. See model/README.md.
 export { createSim } from './sim.ts';
-export type { FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, StepObserver, TxnView } from './sim.types.ts';
+export type { ClientModel, FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, StepObserver, TxnView } from './sim.types.ts';
+export type { ClientRequest, InFlight, Message, Protocol } from './network.ts';
+export type { Delivery } from './schedule.ts';
 export type {
   AbortedTxn, BatchMetadata, KafkaError, Key, LogEntry, Offset, ProducerStateEntry, TxnPartition, TxnState, TxnVersion, Value,
 } from './types.ts';

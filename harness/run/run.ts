@@ -65,7 +65,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   try {
     if (target !== 'kafka') {
       config.log('running the program against the model');
-      const result = await runModel(program, outDir, { signal: abort.signal, txnVersion: 1 });
+      const result = await runModel(program, outDir, { signal: abort.signal, txnVersion: program.txnVersion });
       histories.model = await summarize(outDir, result.historyPath, result.programInfo);
     }
     if (target !== 'model' && !abort.signal.aborted) {
