@@ -15,6 +15,7 @@ export { completeTransit, endTxnVerdict, fenceTransit } from './coordinator.rule
 export type { Transit } from './coordinator.rules.ts';
 export type { CoordinatorContext, CoordinatorEvent, CoordinatorReply } from './coordinator.machine.ts';
 export { producerMachine, MAX_RETRIES } from './producer.machine.ts';
+export { javaProducerMachine } from './java-producer.machine.ts';
 export type { ProducerContext, ProducerEvent } from './producer.machine.ts';
 export { consumerMachine } from './consumer.machine.ts';
 export type { ConsumerContext, ConsumerEvent } from './consumer.machine.ts';

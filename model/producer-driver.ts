@@ -17,11 +17,16 @@ const batchOf = (c: ProducerContext, transactional: boolean): ProduceRequest => 
   return { producerId: c.producerId, producerEpoch: c.producerEpoch, sequence: b.sequence, value: b.value, transactional };
 };
 
+/** Whether the machine is in `value` (the kafkajs and Java machines share most state names, not all). */
+const is = (s: ProducerSnap, value: unknown): boolean => (s.matches as (v: unknown) => boolean)(value);
+
 /** The request the producer's state calls for, or null when it waits for nothing. */
 export function requestOf(s: ProducerSnap): ClientRequest | null {
   const c = s.context;
   const txnId = c.transactionalId;
   if (s.matches('initializing')) return { type: 'initProducerId', transactionalId: txnId };
+  // Java, KIP-360: the epoch bump after an abort that followed a lost batch.
+  if (is(s, 'bumpingEpoch')) return { type: 'initProducerId', transactionalId: txnId, expected: { producerId: c.producerId, producerEpoch: c.producerEpoch } };
   if (s.matches('sending')) return { type: 'produce', key: c.inFlight!.key, request: batchOf(c, false), transactionalId: null };
   if (txnId === null) return null;
   const base = { transactionalId: txnId, producerId: c.producerId, producerEpoch: c.producerEpoch };

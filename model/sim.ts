@@ -8,6 +8,7 @@ import type { CoordinatorReply } from './coordinator.machine.ts';
 import type { ConsumerContext } from './consumer.machine.ts';
 import type { ClientRequest, InFlight, Protocol } from './network.ts';
 import { type ClientAnswer, answerEvent, requestOf } from './producer-driver.ts';
+import { javaProducerMachine } from './java-producer.machine.ts';
 import { type ProducerContext, producerMachine } from './producer.machine.ts';
 import type { PartitionReply } from './partition.machine.ts';
 import { IMMEDIATE } from './schedule.ts';
@@ -40,7 +41,8 @@ class ModelSim implements Sim {
   readonly config: Required<SimConfig>;
   private readonly cluster: Cluster;
   private readonly consumers: Consumers;
-  private readonly pm: Stepper<typeof producerMachine>;
+  /** One stepper per modelled client library (shared by forks). */
+  private readonly pms: Record<ClientModel, Stepper<typeof producerMachine>>;
   private readonly producers = new Map<string, ProducerSnap>();
   private readonly protocols = new Map<string, Protocol>();
   private readonly armed = new Map<string, Armed[]>();
@@ -58,7 +60,11 @@ class ModelSim implements Sim {
     if (!Number.isInteger(this.config.nodes) || this.config.nodes < 1) throw new Error(`createSim: nodes must be an integer ≥ 1, got ${this.config.nodes}`);
     this.cluster = from === undefined ? new Cluster(this.config, variant) : from.cluster.fork();
     this.consumers = from === undefined ? new Consumers(this.cluster, variant) : from.consumers.fork(this.cluster);
-    this.pm = from?.pm ?? stepperFor(variant?.producer ?? producerMachine, { clientId: '', transactionalId: null, txnVersion: this.config.txnVersion });
+    const input = { clientId: '', transactionalId: null, txnVersion: this.config.txnVersion };
+    this.pms = from?.pms ?? {
+      kafkajs: stepperFor(variant?.producer ?? producerMachine, input),
+      java: stepperFor(variant?.javaProducer ?? javaProducerMachine, input) as unknown as Stepper<typeof producerMachine>,
+    };
     if (from !== undefined) {
       for (const [id, s] of from.producers) this.producers.set(id, s);
       for (const [id, p] of from.protocols) this.protocols.set(id, p);
@@ -80,9 +86,10 @@ class ModelSim implements Sim {
       throw new Error(`initProducer: client "${clientId}" already has transactionalId ${String(snap.context.transactionalId)}; use a new clientId`);
     }
     if (snap === undefined || snap.status === 'done') {
-      const protocol = protocolOf(opts.client ?? this.protocolModel(clientId) ?? this.config.client, this.config.txnVersion);
+      const model = opts.client ?? this.protocolModel(clientId) ?? this.config.client;
+      const protocol = protocolOf(model, this.config.txnVersion);
       this.protocols.set(clientId, protocol);
-      snap = this.pm.initial({ clientId, transactionalId, txnVersion: protocol.txnVersion });
+      snap = this.pms[model].initial({ clientId, transactionalId, txnVersion: protocol.txnVersion });
       this.producers.set(clientId, snap);
     }
     return this.call(clientId, { type: 'producer.initProducerId' }, () => undefined);
@@ -130,9 +137,9 @@ class ModelSim implements Sim {
   private stepProducer(clientId: string, ev: ProducerEv): ProducerSnap {
     this.cluster.steps++;
     const before = this.producers.get(clientId)!;
-    const next = this.pm.step(before, ev);
+    const next = this.pms[this.protocolModel(clientId)!].step(before, ev);
     this.producers.set(clientId, next);
-    this.cluster.onStep?.({ machine: 'producer', id: clientId, event: ev, before, after: next });
+    this.cluster.onStep?.({ machine: this.protocolModel(clientId) === 'java' ? 'javaProducer' : 'producer', id: clientId, event: ev, before, after: next });
     return next;
   }
 

@@ -4,6 +4,7 @@ import type { coordinatorMachine, CoordinatorContext } from './coordinator.machi
 import type { groupMachine, GroupContext } from './group.machine.ts';
 import type { PartitionContext, partitionMachine } from './partition.machine.ts';
 import type { producerMachine, ProducerContext } from './producer.machine.ts';
+import type { javaProducerMachine } from './java-producer.machine.ts';
 import type { InFlight } from './network.ts';
 import type { Delivery } from './schedule.ts';
 import type { Key, LogEntry, Offset, TxnState, TxnVersion, Value } from './types.ts';
@@ -114,7 +115,7 @@ export interface SimInspection {
 
 /** Called after every machine transition the simulation takes (for properties, tracing and coverage). */
 export type StepObserver = (step: {
-  machine: 'partition' | 'coordinator' | 'group' | 'producer' | 'consumer';
+  machine: 'partition' | 'coordinator' | 'group' | 'producer' | 'javaProducer' | 'consumer';
   id: string;
   event: { type: string };
   before: { value: unknown; context: unknown };
@@ -128,6 +129,7 @@ export interface ModelVariant {
   coordinator?: typeof coordinatorMachine;
   group?: typeof groupMachine;
   producer?: typeof producerMachine;
+  javaProducer?: typeof javaProducerMachine;
   consumer?: typeof consumerMachine;
   lastStableOffset?: (p: PartitionContext) => Offset;
   /** Not a substitution: an observer of every machine step. */
