@@ -68,6 +68,7 @@ export class Cluster implements Broker {
       for (const [id, s] of from.groups) this.groups.set(id, s);
       for (const [id, n] of from.coordinatorNode) this.coordinatorNode.set(id, n);
       for (const [id, w] of from.waiting) this.waiting.set(id, w);
+      for (const id of from.holding) this.holding.add(id);
     }
   }
 
@@ -170,11 +171,11 @@ export class Cluster implements Broker {
    */
   pump(awaited?: number): void {
     const kind = this.config.delivery.kind;
-    if (kind === 'manual') { if (awaited !== undefined && this.network.all().some((x) => x.id === awaited)) this.deliver(awaited); return; }
-    const limit = kind === 'immediate' ? Infinity : this.now + this.schedule.patience();
+    const limit = kind === 'seeded' ? this.now + this.schedule.patience() : Infinity;
     for (;;) {
       if (kind === 'seeded' && awaited !== undefined && !this.network.all().some((x) => x.id === awaited)) return;
-      const next = this.network.heads().filter((x) => x.due <= limit).sort((a, b) => a.due - b.due || a.id - b.id)[0];
+      const next = this.network.heads().filter((x) => x.due <= limit && (kind !== 'manual' || !this.held(x.message)))
+        .sort((a, b) => a.due - b.due || a.id - b.id)[0];
       if (next === undefined) return;
       this.deliver(next.id);
     }
@@ -192,6 +193,16 @@ export class Cluster implements Broker {
   }
 
   inFlightMessages(): readonly InFlight[] { return this.network.all(); }
+
+  /** Transactional ids whose follow-ups (their own log appends, markers, answers) a manual driver holds. */
+  readonly holding = new Set<string>();
+
+  /** Under manual delivery: a held follow-up, or a client request left on the wire, waits for `deliver`. */
+  private held(m: Message): boolean {
+    if (m.kind === 'request') return true;
+    if (m.kind === 'replicate' || (m.kind === 'logAppend' && m.requestId !== null)) return false;
+    return this.holding.has(m.transactionalId);
+  }
 
   /** Logical time passes: transaction timeouts and transactional.id expiry fire, due messages land. */
   advance(ticks: number): void {

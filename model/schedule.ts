@@ -6,7 +6,8 @@
 export type Delivery =
   /** Every message as soon as it is sent: markers land and transactions complete inside the client's call. */
   | { kind: 'immediate' }
-  /** Only what a waiting client's answer needs; everything else waits for `deliver` (replay, tests). */
+  /** At once, except what the driver holds (a transactional id's follow-ups: `Sim.hold`) and client requests
+   *  left on the wire: those wait for `deliver` (the conformance replay, tests). */
   | { kind: 'manual' }
   /**
    * Each message is due `delay` ticks after it is sent: 0 with probability 1 - `lateP`, else uniform in

@@ -203,6 +203,11 @@ class ModelSim implements Sim {
   inFlight(): readonly InFlight[] { return this.cluster.inFlightMessages(); }
   deliver(id: number): void { this.cluster.deliver(id); }
 
+  hold(transactionalId: string, held: boolean): void {
+    if (held) this.cluster.holding.add(transactionalId);
+    else { this.cluster.holding.delete(transactionalId); this.cluster.pump(); }
+  }
+
   log(key: Key): readonly LogEntry[] { this.checkKey(key); return this.cluster.partitions[key]!.context.log; }
   highWatermark(key: Key): Offset { this.checkKey(key); return this.cluster.partitions[key]!.context.highWatermark; }
   lastStableOffset(key: Key): Offset { this.checkKey(key); return this.cluster.lso(this.cluster.partitions[key]!.context); }

@@ -91,6 +91,8 @@ export interface Sim {
   inFlight(): readonly InFlight[];
   /** Delivers message `id` (the oldest of its connection). */
   deliver(id: number): void;
+  /** Under manual delivery: hold (or release and deliver) the follow-ups of a transactional id. */
+  hold(transactionalId: string, held: boolean): void;
   /** Machine-level views for properties and checkers (read-only snapshots' contexts and state names). */
   inspect(): SimInspection;
   /** One client's machine (cheaper than inspect()); undefined if the id was never used. */

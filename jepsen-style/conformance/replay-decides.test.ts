@@ -73,6 +73,25 @@ describe('the replay decides', () => {
     expect(r).toMatchObject({ conforms: true, inconclusive: [] });
   });
 
+  it('holds a commit\'s markers in flight where Kafka then found the coordinator busy (CONCURRENT_TRANSACTIONS)', () => {
+    // Process 2 commits a write, reads it back in its next transaction, and its sendOffsets meets the
+    // previous commit still completing: the model gives the same answer once that commit's markers wait.
+    const busy = (error: string) => history([
+      [1, 2, 'invoke', 'assign', [0]], [1.1, 2, 'ok', 'assign', [0]],
+      [2, 2, 'invoke', 'txn', [['send', 0, 1]], T], [2.1, 2, 'ok', 'txn', [['send', 0, [0, 1]]], T],
+      [3, 2, 'invoke', 'txn', [['poll']], T], [3.1, 2, 'fail', 'txn', [['poll', { 0: [[0, 1]] }]], { ...T, error }],
+    ]);
+    const r = replayAgainstModel(busy('sendOffsets: CONCURRENT_TRANSACTIONS: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing'), { workers });
+    expect(r).toMatchObject({ conforms: true, inconclusive: [], unjudged: 0 });
+    // The same answer where nothing was pending is counted, not judged: the model cannot see why Kafka was busy.
+    const idle = replayAgainstModel(history([
+      [1, 2, 'invoke', 'assign', [0]], [1.1, 2, 'ok', 'assign', [0]],
+      [2, 9, 'invoke', 'send', [['send', 0, 1]]], [2.1, 9, 'ok', 'send', [['send', 0, [0, 1]]]],
+      [3, 2, 'invoke', 'txn', [['poll']], T], [3.1, 2, 'fail', 'txn', [['poll', { 0: [[0, 1]] }]], { ...T, error: 'sendOffsets: CONCURRENT_TRANSACTIONS: busy' }],
+    ]), { workers });
+    expect(idle).toMatchObject({ conforms: true, unjudged: 1, unjudgedOps: { concurrent: [5] } });
+  });
+
   it('proves a stuck order: a cycle of reads among ops that all completed', () => {
     const r = replayAgainstModel(history([
       [1, 0, 'invoke', 'txn', [['send', 0, 1], ['poll']]],

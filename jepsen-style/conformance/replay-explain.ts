@@ -14,7 +14,7 @@ import type { Unit } from './replay-plan.ts';
 
 export interface Explainer {
   units: readonly Unit[];
-  runs: Array<{ next: number; done: boolean; endDemanded: boolean; fired: boolean; demandedBy: number }>;
+  runs: Array<{ next: number; done: boolean; endDemanded: boolean; fired: number; demandedBy: number }>;
   order: ReplayOrder;
   window: { timeoutMs: number; lateMs: number };
   explanations: string[];
@@ -25,6 +25,8 @@ export interface Explainer {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** An abandoned InitProducerId lands at most this often: the runner's kafkajs retries it 8 times (kafka-client.ts). */
+const MAX_LANDINGS = 9;
 
 /**
  * InitProducerIds of `transactionalId` that may have landed by `at` (ms), latest invoked first: optional
@@ -35,7 +37,7 @@ function lateInits(x: Explainer, transactionalId: string, at: number, earliest: 
   return (x.order.byTransactionalId.get(transactionalId) ?? [])
     .filter((j) => {
       const u = x.units[j]!, r = x.runs[j]!;
-      if (u.kind !== 'start' || r.fired || x.ms(u.invokeTime) > at) return false;
+      if (u.kind !== 'start' || r.fired >= MAX_LANDINGS || x.ms(u.invokeTime) > at) return false;
       return u.optional ? x.ms(u.invokeTime) + lateMs >= earliest : r.next === 0;
     })
     .sort((a, b) => x.units[b]!.invokeTime - x.units[a]!.invokeTime);
@@ -49,7 +51,7 @@ function fireInit(x: Explainer, m: ModelSide, j: number): void {
 /** Records that start unit j ran (out of its turn, or as an optional event). */
 function markFired(x: Explainer, j: number): void {
   const r = x.runs[j]!;
-  r.fired = true;
+  r.fired++;
   if (!x.units[j]!.optional) { r.next = 1; r.done = true; x.onDone(j); }
 }
 
@@ -139,4 +141,29 @@ export function endFloatingTxn(x: Explainer, i: number): boolean {
   if (stillOpen(x, i)) return false;
   x.explanations.push(`op ${u.index} (process ${u.process}, info txn) was aborted by its own client after the runner gave up on it, before ${seconds(by)}`);
   return true;
+}
+
+/**
+ * Kafka answered CONCURRENT_TRANSACTIONS where the model did not: a newer instance's InitProducerId may have
+ * started fencing the transaction (its abort not yet in the log) just before this request arrived. Tried
+ * with that fence's follow-ups held; the newer instance's init still runs in its own turn later.
+ */
+export function explainConcurrent(x: Explainer, i: number, before: ModelSide, run: (m: ModelSide) => ModelAnswer): boolean {
+  const u = x.units[i]!;
+  const txnId = u.transactionalId;
+  if (txnId === undefined) return false;
+  for (const j of lateInits(x, txnId, x.ms(u.time), x.ms(u.invokeTime))) {
+    const z = x.units[j]!;
+    if (z.process === u.process) continue;
+    const m = before.fork();
+    m.hold(txnId, true);
+    fireInit(x, m, j);
+    const a = run(m);
+    if (a.kind !== 'error' || a.cls !== 'concurrent') continue;
+    x.model = m;
+    if (z.optional) x.runs[j]!.fired++;
+    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} was fencing the transaction when op ${u.index} (process ${u.process}) arrived`);
+    return true;
+  }
+  return false;
 }

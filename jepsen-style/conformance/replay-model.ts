@@ -34,12 +34,17 @@ export class ModelSide {
   static create(c: ModelConfig): ModelSide {
     // One live broker is enough: the replay follows where leaders and coordinators are, not whether the
     // cluster could serve (Kafka already answered that).
+    // Messages in flight are delivered at once, except the follow-ups of a transaction the replay holds (hold).
     return new ModelSide(createSim({
       txnVersion: c.txnVersion, keys: c.keys, nodes: 3, minInSyncReplicas: 1, transactionTimeoutTicks: c.transactionTimeoutMs,
+      delivery: { kind: 'manual' },
     }));
   }
 
   fork(): ModelSide { return new ModelSide(this.sim.fork(), this); }
+
+  /** Keeps a transaction's markers and completion in flight (its coordinator stays busy), or lets them land. */
+  hold(transactionalId: string, held: boolean): void { this.sim.hold(transactionalId, held); }
 
   /** Lets logical time reach `ms` (transactions older than the timeout are aborted on the way). */
   advanceTo(ms: number): void {
