@@ -16,6 +16,7 @@ import { writeProgramFile } from '../workload/programFile.ts';
 import type { HistorySummary, RunVerdict, Target } from './verdict-file.ts';
 import { writeVerdict } from './verdict.ts';
 import { comparisonDivergences, conformanceDivergences, readEvents } from './divergences.ts';
+import { workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
 import type { Divergence } from './verdict-file.ts';
 
 export const CLIENT = 'kafkajs 2.2.4';
@@ -82,7 +83,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       if (!abort.signal.aborted) {
         config.log('holding the Kafka history against the model');
         const kafkaEvents = readEvents(result.historyPath);
-        const conformance = conformanceDivergences(kafkaEvents, result.programInfo);
+        const conformance = conformanceDivergences(kafkaEvents, result.programInfo, { workers: workersOfProgram(program) });
         if (conformance.note) {
           config.log(conformance.note);
           notes.push(conformance.note);
