@@ -39,7 +39,9 @@ export type ProduceAnswer = PartitionReply;
 const unavailable = (error: KafkaError): CoordinatorReply => ({ error, producerId: -1, producerEpoch: -1, awaitingLogAppend: false });
 const refused = (error: KafkaError): PartitionReply => ({ error, offset: null, duplicate: false });
 const logConnection = (id: string) => `txnlog:${id}`;
-const markerConnection = (id: string, p: TxnPartition) => `marker:${id}:${p}`;
+/** A coordinator's connection to a partition leader: a new coordinator (after a failover) opens its own, so the
+ *  old one's markers still on the wire may land after the new one's. */
+const markerConnection = (id: string, p: TxnPartition, coordinatorEpoch: number) => `marker:${id}:${p}:${coordinatorEpoch}`;
 
 /** KafkaApis answers PRODUCER_FENCED as INVALID_PRODUCER_EPOCH to old request versions (KIP-588). */
 export const toClient = (error: KafkaError, p: Protocol): KafkaError =>
@@ -160,18 +162,16 @@ export function kick(b: Broker, id: string): void {
     return;
   }
   if (!isEndOf(c.state) || c.markersCancelled || !b.available()) return;
-  if (c.pendingMarkers.length === 0) {
-    const next = b.stepCoordinator(id, { type: 'txn.completeTxn', now: b.now });
-    if (next.pendingState !== null) kick(b, id);
-    return;
-  }
-  for (const partition of c.pendingMarkers) {
+  // Whether every marker is in is the coordinator machine's rule (allMarkersWritten), not the router's.
+  const next = b.stepCoordinator(id, { type: 'txn.completeTxn', now: b.now });
+  if (next.pendingState !== null) { kick(b, id); return; }
+  for (const partition of next.pendingMarkers) {
     // One marker per partition at a time: sent, or answered and the answer still on its way back.
     if (b.inFlight((m) => (m.kind === 'marker' || m.kind === 'markerAnswer') && m.transactionalId === id && m.partition === partition
-      && m.coordinatorEpoch === c.coordinatorEpoch)) continue;
-    b.send(markerConnection(id, partition), {
-      kind: 'marker', transactionalId: id, partition, producerId: c.producerId, producerEpoch: c.epoch, commit: c.state === 'PrepareCommit',
-      coordinatorEpoch: c.coordinatorEpoch, txnVersion: c.clientTxnVersion,
+      && m.coordinatorEpoch === next.coordinatorEpoch)) continue;
+    b.send(markerConnection(id, partition, next.coordinatorEpoch), {
+      kind: 'marker', transactionalId: id, partition, producerId: next.producerId, producerEpoch: next.epoch, commit: next.state === 'PrepareCommit',
+      coordinatorEpoch: next.coordinatorEpoch, txnVersion: next.clientTxnVersion,
     });
   }
 }
@@ -197,7 +197,7 @@ export function deliverMessage(b: Broker, m: Message): { requestId: number; repl
         }).error
         : b.stepGroup(m.partition.slice(2), { type: 'group.writeTxnMarker', producerId: m.producerId, producerEpoch: m.producerEpoch, commit: m.commit });
       if (key !== null && error === 'NONE') b.stepPartition(key, { type: 'partition.replicate' });
-      b.send(`${markerConnection(m.transactionalId, m.partition)}:answer`, {
+      b.send(`${markerConnection(m.transactionalId, m.partition, m.coordinatorEpoch)}:answer`, {
         kind: 'markerAnswer', transactionalId: m.transactionalId, partition: m.partition, error, coordinatorEpoch: m.coordinatorEpoch,
       });
       return null;

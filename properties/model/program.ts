@@ -4,10 +4,11 @@
 import { fc } from '@fast-check/vitest';
 import { createSim } from '../../model/index.ts';
 import type { FaultEvent, GroupContext, ModelVariant, Outcome, Sim, TxnVersion } from '../../model/index.ts';
-import { type CtpWorker, ctpCycle, newCtpWorker } from './ctp.ts';
+import { ctpCycle, newCtpWorker } from './ctp.ts';
+import { KEYS, type Invariant, type Monitor, unexplainedGroupMoves } from './monitor.ts';
 
-/** Key 0 is the consume-transform-produce input, key 1 its output, key 2 is free for anything. */
-export const KEYS = 3;
+export { KEYS, type Invariant, type Monitor, unexplainedGroupMoves } from './monitor.ts';
+
 /** Producer slots: 0-1 idempotent, 2-3 transactional (transactional ids T2, T3). */
 const SLOTS = 4;
 const isTxnSlot = (slot: number) => slot >= 2;
@@ -80,23 +81,7 @@ export const programArb = fc.record({
 });
 export type Program = { txnVersion: TxnVersion; cmds: Cmd[] };
 
-/** What the run observed, beyond the simulated cluster's own state. */
-export interface Monitor {
-  sim: Sim;
-  /** `key:value` -> the transaction it was sent in (`clientId/n`); CTP outputs copy input values, hence the key */
-  txnOfValue: Map<string, string>;
-  /** clientIds whose transactional id was since initialised by a newer client */
-  fenced: Set<string>;
-  /** every client call outcome by a fenced client that still succeeded: [clientId, op] */
-  zombieSuccesses: Array<[string, string]>;
-  /** records returned to read_committed polls: [key, offset] */
-  committedReads: Array<[number, number]>;
-  /** group offset moves not explained by a committed transaction's marker (seen step by step) */
-  unexplainedOffsetMoves: string[];
-  ctp: CtpWorker;
-}
 
-export type Invariant = (m: Monitor) => string | null;
 
 interface World { incarnation: number[]; txnCount: Map<string, number>; nextValue: number }
 
@@ -230,16 +215,6 @@ export function runProgram(program: Program, invariant: Invariant, variant?: Mod
 /** A committed offset may change only by a plain OffsetCommit, or by a COMMIT marker of a transaction (its
  *  coordinator in PrepareCommit) that held exactly that pending offset. */
 function watchGroupOffsets(sim: Sim, event: { type: string }, before: GroupContext, after: GroupContext, out: string[]): void {
-  if (event.type === 'group.offsetCommit') return;
-  for (const [k, now] of Object.entries(after.committed)) {
-    const was = before.committed[Number(k)];
-    if (was !== undefined && was.position === now.position) continue;
-    const m = event as { type: string; producerId?: number; commit?: boolean };
-    const held = m.producerId === undefined ? undefined : before.pendingTxnOffsets[m.producerId]?.offsets[Number(k)];
-    const committing = [...sim.inspect().coordinators.values()]
-      .some((c) => c.context.producerId === m.producerId && c.state === 'PrepareCommit');
-    if (event.type === 'group.writeTxnMarker' && m.commit === true && held?.position === now.position && committing) continue;
-    out.push(`group ${after.groupId}: key ${k} moved ${was?.offset ?? 'unset'} → ${now.offset} on ${event.type}` +
-      `${m.commit === false ? ' (an ABORT marker)' : ''}`);
-  }
+  const committing = (pid: number) => [...sim.inspect().coordinators.values()].some((c) => c.context.producerId === pid && c.state === 'PrepareCommit');
+  out.push(...unexplainedGroupMoves(event, before, after, committing));
 }
