@@ -19,7 +19,7 @@ import type { Key, LogEntry, Offset, Value } from './types.ts';
 
 type ProducerSnap = SnapshotFrom<typeof producerMachine>;
 type ProducerEv = EventFromLogic<typeof producerMachine>;
-type Armed = 'requestLost' | 'responseLost' | 'requestDelayed';
+type Armed = 'requestLost' | 'responseLost' | 'requestDelayed' | 'pass';
 
 const TIMED_OUT: ClientAnswer = { error: 'REQUEST_TIMED_OUT', producerId: -1, producerEpoch: -1, offset: null };
 const ok = <T>(value: T): Outcome<T> => ({ type: 'ok', value });
@@ -179,6 +179,7 @@ class ModelSim implements Sim {
     switch (event.type) {
       case 'requestLost': case 'responseLost': case 'requestDelayed': {
         const queue = this.armed.get(event.clientId) ?? [];
+        for (let i = 0; i < (event.after ?? 0); i++) queue.push('pass');
         for (let i = 0; i < (event.count ?? 1); i++) queue.push(event.type);
         this.armed.set(event.clientId, queue);
         return;

@@ -40,12 +40,12 @@ export type Outcome<T = undefined> =
   | { type: 'info'; error: string };
 
 export type FaultEvent =
-  /** The next `count` (default 1) requests of this client never reach the broker. */
-  | { type: 'requestLost'; clientId: string; count?: number }
+  /** The next `count` (default 1) requests of this client never reach the broker (after `after` requests, default 0, pass). */
+  | { type: 'requestLost'; clientId: string; count?: number; after?: number }
   /** The next `count` (default 1) requests of this client take effect but their responses are lost. */
-  | { type: 'responseLost'; clientId: string; count?: number }
+  | { type: 'responseLost'; clientId: string; count?: number; after?: number }
   /** The next `count` (default 1) requests of this client stay on the wire: the client times out, the request lands later. */
-  | { type: 'requestDelayed'; clientId: string; count?: number }
+  | { type: 'requestDelayed'; clientId: string; count?: number; after?: number }
   | { type: 'leaderChange'; key: Key }
   | { type: 'coordinatorFailover'; transactionalId: string }
   | { type: 'producerCrash'; clientId: string }

@@ -39,6 +39,9 @@ export class MemoMachine<M extends AnyStateMachine> {
   hits = 0;
   misses = 0;
 
+  /** Called once per (snapshot, event) the exploration computes (coverage). */
+  onStep?: (before: SnapshotFrom<M>, event: EventFromLogic<M>, after: SnapshotFrom<M>) => void;
+
   constructor(readonly machine: M, sampleInput: unknown) {
     this.stepper = stepperFor(machine, sampleInput as never);
   }
@@ -53,7 +56,9 @@ export class MemoMachine<M extends AnyStateMachine> {
     const known = byEvent.get(key);
     if (known !== undefined) { this.hits++; return known; }
     this.misses++;
-    const next = this.snapshots.id(this.stepper.step(this.snapshot(id), event));
+    const after = this.stepper.step(this.snapshot(id), event);
+    this.onStep?.(this.snapshot(id), event, after);
+    const next = this.snapshots.id(after);
     byEvent.set(key, next);
     return next;
   }

@@ -22,7 +22,7 @@ export class Machines {
   private readonly requests = new Map<number, ClientRequest | null>();
   readonly groupMoves = unexplainedGroupMoves as (event: { type: string }, before: GroupContext, after: GroupContext, committing: (pid: number) => boolean) => string[];
 
-  constructor(readonly config: ExploreConfig, variant?: ModelVariant) {
+  constructor(readonly config: ExploreConfig, variant?: ModelVariant, onStep?: ModelVariant['onStep']) {
     this.protocol = protocolOf(config.client, config.txnVersion);
     this.txnIds = [...new Set(config.producers.map((p) => p.transactionalId))];
     this.partition = new MemoMachine(variant?.partition ?? partitionMachine, { key: 0, txnVersion: config.txnVersion });
@@ -30,6 +30,16 @@ export class Machines {
     this.group = new MemoMachine(variant?.group ?? groupMachine, { groupId: '' });
     const producer = config.client === 'java' ? (variant?.javaProducer ?? javaProducerMachine) : (variant?.producer ?? producerMachine);
     this.producer = new MemoMachine(producer as typeof producerMachine, { clientId: '', transactionalId: null, txnVersion: this.protocol.txnVersion });
+    if (onStep !== undefined) {
+      const observe = (machine: Parameters<NonNullable<ModelVariant['onStep']>>[0]['machine'], m: { onStep?: unknown }) => {
+        m.onStep = (before: { value: unknown; context: unknown }, event: { type: string }, after: { value: unknown; context: unknown }) =>
+          onStep({ machine, id: '', event, before, after });
+      };
+      observe('partition', this.partition);
+      observe('coordinator', this.coordinator);
+      observe('group', this.group);
+      observe(config.client === 'java' ? 'javaProducer' : 'producer', this.producer);
+    }
   }
 
   txnIndex(id: string): number {

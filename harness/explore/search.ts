@@ -36,13 +36,15 @@ export interface ExploreResult {
 export interface ExploreOptions {
   bound: number;
   variant?: ModelVariant;
+  /** Sees each (snapshot, event) step the first time the exploration computes it (coverage). */
+  onStep?: ModelVariant['onStep'];
   maxStates?: number;
   onProgress?: (p: ExploreProgress) => void;
   progressEvery?: number;
 }
 
 export function explore(config: ExploreConfig, options: ExploreOptions): ExploreResult {
-  const machines = new Machines(config, options.variant);
+  const machines = new Machines(config, options.variant, options.onStep);
   const checker = new Checker(options.variant);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
