@@ -3,7 +3,7 @@
 // between them (network.ts) delivered as the schedule says (schedule.ts). What a request or a message does
 // is broker.ts's routing; the rules are the machines'. This file keeps state, time and faults.
 import type { EventFromLogic, SnapshotFrom } from 'xstate';
-import { type Broker, type CoordinatorAnswer, type Handled, type ProduceAnswer, deliverMessage, handleRequest, kick } from './broker.ts';
+import { type Broker, type CoordinatorAnswer, type Handled, type ProduceAnswer, deliverMessage, handleRequest, kick, toClient } from './broker.ts';
 import { coordinatorMachine, type CoordinatorContext, type CoordinatorReply } from './coordinator.machine.ts';
 import { groupMachine } from './group.machine.ts';
 import { type ClientRequest, type InFlight, type Message, Network, type Protocol } from './network.ts';
@@ -45,6 +45,7 @@ export class Cluster implements Broker {
   private readonly m: Machines;
   readonly lso: NonNullable<ModelVariant['lastStableOffset']>;
   readonly onStep: ModelVariant['onStep'];
+  readonly rule: ModelVariant['onRule'];
 
   constructor(readonly config: Required<SimConfig>, private readonly variant: ModelVariant | undefined, from?: Cluster) {
     this.m = from?.m ?? {
@@ -54,6 +55,7 @@ export class Cluster implements Broker {
     };
     this.lso = variant?.lastStableOffset ?? lastStableOffset;
     this.onStep = variant?.onStep;
+    this.rule = variant?.onRule;
     this.network = from?.network.fork() ?? new Network();
     this.schedule = from?.schedule.fork() ?? new Schedule(config.delivery);
     this.up = from ? [...from.up] : Array.from({ length: config.nodes }, () => true);
@@ -188,7 +190,7 @@ export class Cluster implements Broker {
     const w = this.waiting.get(id);
     if (w === undefined) return;
     this.waiting.delete(id);
-    const answer = done !== null ? { ...done.reply, error: w.protocol.oldRequestVersions && done.reply.error === 'PRODUCER_FENCED' ? 'INVALID_PRODUCER_EPOCH' as const : done.reply.error } : w.answer;
+    const answer = done !== null ? { ...done.reply, error: toClient(done.reply.error, w.protocol, this) } : w.answer;
     this.answers.set(w.requestId, answer);
   }
 

@@ -4,6 +4,8 @@ export { createSim } from './sim.ts';
 export type { ClientModel, FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, StepObserver, TxnView } from './sim.types.ts';
 export type { ClientRequest, InFlight, Message, Protocol } from './network.ts';
 export type { Delivery } from './schedule.ts';
+export { BROKER_RULES } from './broker-rules.ts';
+export type { BrokerRule } from './broker-rules.ts';
 export type {
   AbortedTxn, BatchMetadata, KafkaError, Key, LogEntry, Offset, ProducerStateEntry, TxnPartition, TxnState, TxnVersion, Value,
 } from './types.ts';

@@ -5,6 +5,7 @@ import type { groupMachine, GroupContext } from './group.machine.ts';
 import type { PartitionContext, partitionMachine } from './partition.machine.ts';
 import type { producerMachine, ProducerContext } from './producer.machine.ts';
 import type { javaProducerMachine } from './java-producer.machine.ts';
+import type { BrokerRule } from './broker-rules.ts';
 import type { InFlight } from './network.ts';
 import type { Delivery } from './schedule.ts';
 import type { Key, LogEntry, Offset, TxnState, TxnVersion, Value } from './types.ts';
@@ -136,4 +137,6 @@ export interface ModelVariant {
   lastStableOffset?: (p: PartitionContext) => Offset;
   /** Not a substitution: an observer of every machine step. */
   onStep?: StepObserver;
+  /** Not a substitution: an observer of the routing rules the brokers apply outside the machines (broker-rules.ts). */
+  onRule?: (rule: BrokerRule) => void;
 }

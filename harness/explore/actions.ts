@@ -154,7 +154,7 @@ function deliver(w: World, id: number): void {
   const c = w.client(waiter);
   const { req, answer: stored } = c.waiting!;
   c.waiting = null;
-  answer(w, waiter, req, done !== null ? { ...done.reply, error: toClient(done.reply.error, w.m.protocol) } : stored);
+  answer(w, waiter, req, done !== null ? { ...done.reply, error: toClient(done.reply.error, w.m.protocol, w) } : stored);
 }
 
 export function describe(w: World, a: Action): string {

@@ -22,7 +22,7 @@ export class Machines {
   private readonly requests = new Map<number, ClientRequest | null>();
   readonly groupMoves = unexplainedGroupMoves as (event: { type: string }, before: GroupContext, after: GroupContext, committing: (pid: number) => boolean) => string[];
 
-  constructor(readonly config: ExploreConfig, variant?: ModelVariant, onStep?: ModelVariant['onStep']) {
+  constructor(readonly config: ExploreConfig, variant?: ModelVariant, onStep?: ModelVariant['onStep'], readonly onRule?: ModelVariant['onRule']) {
     this.protocol = protocolOf(config.client, config.txnVersion);
     this.txnIds = [...new Set(config.producers.map((p) => p.transactionalId))];
     this.partition = new MemoMachine(variant?.partition ?? partitionMachine, { key: 0, txnVersion: config.txnVersion });

@@ -38,13 +38,15 @@ export interface ExploreOptions {
   variant?: ModelVariant;
   /** Sees each (snapshot, event) step the first time the exploration computes it (coverage). */
   onStep?: ModelVariant['onStep'];
+  /** Sees each routing rule of broker-rules.ts as it is applied (coverage). */
+  onRule?: ModelVariant['onRule'];
   maxStates?: number;
   onProgress?: (p: ExploreProgress) => void;
   progressEvery?: number;
 }
 
 export function explore(config: ExploreConfig, options: ExploreOptions): ExploreResult {
-  const machines = new Machines(config, options.variant, options.onStep);
+  const machines = new Machines(config, options.variant, options.onStep, options.onRule);
   const checker = new Checker(options.variant);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();

@@ -3,6 +3,7 @@
 // routing the simulated cluster uses), so a request or a delivered message does here what it does there;
 // the machines are stepped through the memo (intern.ts). Cloning copies a few small arrays.
 import type { EventFromLogic } from 'xstate';
+import type { BrokerRule } from '../../model/broker-rules.ts';
 import type { Broker } from '../../model/broker.ts';
 import type { ClientRequest, Message } from '../../model/network.ts';
 import type { CoordinatorContext, PartitionContext, PartitionReply, coordinatorMachine, groupMachine, partitionMachine } from '../../model/index.ts';
@@ -63,6 +64,9 @@ export class World implements Broker {
   }
 
   clone(): World { return new World(this.m, this.config, this); }
+
+  /** A routing rule applied (coverage only). */
+  rule(name: BrokerRule): void { this.m.onRule?.(name); }
 
   /** Client p, to change: clients are shared with the world this one was cloned from until written. */
   client(p: number): Client {

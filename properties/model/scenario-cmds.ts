@@ -22,3 +22,6 @@ export const tick = (ticks: number): Cmd => fault({ type: 'tick', ticks });
 export const sends = (slot: number, key: number, n: number): Cmd[] => Array.from({ length: n }, () => ({ op: 'send', slot, key }));
 export const late: Cmd = { op: 'deliverLate' };
 
+export const down = (node: number): Cmd => fault({ type: 'nodeDown', node });
+export const up = (node: number): Cmd => fault({ type: 'nodeUp', node });
+export const hold = (slot: number, held: boolean): Cmd => ({ op: 'holdMarkers', slot, held });

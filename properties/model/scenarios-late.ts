@@ -3,9 +3,8 @@
 // or a new one after expiry), a TxnOffsetCommit landing after its transaction ended, and a marker of a
 // transaction the group has moved past (the copy of a coordinator that failed over).
 import type { Cmd } from './program.ts';
-import { MANUAL, type Scenario, begin, delayed, end, init, late, lost, sendOffsets, tick, txn, txnSend } from './scenario-cmds.ts';
+import { MANUAL, type Scenario, begin, delayed, end, hold, init, late, lost, sendOffsets, tick, txn, txnSend } from './scenario-cmds.ts';
 
-const hold = (slot: number, held: boolean): Cmd => ({ op: 'holdMarkers', slot, held });
 const responsesLost = (slot: number, count: number): Cmd => ({ op: 'fault', fault: { type: 'responseLost', slot, count } });
 
 /** A Java TV1 producer whose batch's answers are all lost (abortable, epoch bump due) aborts; the bump's first

@@ -2,7 +2,7 @@
 // situation Kafka can be in (a late produce past the duplicate window, a zombie of an expired transactional id,
 // a log append that fails because the cluster lost its quorum, clients out of retries). Slots 0-1 are
 // idempotent producers, 2-3 transactional (program.ts); keys 0-2. Late requests and markers: scenarios-late.ts.
-import { ALWAYS_LATE, MANUAL, type Scenario, begin, delayed, end, fault, init, late, lost, sendOffsets, sends, tick, txn, txnSend } from './scenario-cmds.ts';
+import { ALWAYS_LATE, MANUAL, type Scenario, begin, delayed, down, end, fault, hold, init, late, lost, sendOffsets, sends, tick, txn, txnSend, up } from './scenario-cmds.ts';
 import { LATE_SCENARIOS } from './scenarios-late.ts';
 
 export type { Scenario } from './scenario-cmds.ts';
@@ -31,19 +31,30 @@ const BASIC: Scenario[] = [
   {
     // Every message late: a transit's log append lands after two brokers are down, and fails.
     name: 'log appends that land without a quorum', txnVersion: 1, client: 'kafkajs', delivery: ALWAYS_LATE,
-    cmds: [txn(2, [0], 'open'), init(2, true), fault({ type: 'nodeDown', node: 0 }), fault({ type: 'nodeDown', node: 1 }), tick(10),
-      fault({ type: 'nodeUp', node: 0 }), fault({ type: 'nodeUp', node: 1 }), txn(3, [1], 'open'),
-      fault({ type: 'nodeDown', node: 0 }), fault({ type: 'nodeDown', node: 1 }), tick(10)],
+    cmds: [txn(2, [0], 'open'), init(2, true), down(0), down(1), tick(10),
+      up(0), up(1), txn(3, [1], 'open'),
+      down(0), down(1), tick(10)],
   },
   {
     // The transaction times out while the cluster has no quorum: the epoch fence's log append fails.
     name: 'a timeout fence without a quorum', txnVersion: 1, client: 'java',
-    cmds: [txn(2, [0], 'open'), fault({ type: 'nodeDown', node: 0 }), fault({ type: 'nodeDown', node: 1 }), tick(1000), { op: 'deliverAll' }],
+    cmds: [txn(2, [0], 'open'), down(0), down(1), tick(1000), { op: 'deliverAll' }],
   },
   {
     // A new instance of an expired transactional id, its InitProducerId retried while the first one's log append is on the wire.
     name: 'InitProducerId of a Dead transactional id, retried', txnVersion: 1, client: 'java', delivery: ALWAYS_LATE, expiry: 40,
     cmds: [txn(2, [0], 'commit'), tick(100), init(2, true)],
+  },
+  {
+    // Requests while two of three brokers are down: produce, TxnOffsetCommit (TV2 sends it first), InitProducerId.
+    name: 'requests without a quorum', txnVersion: 2, client: 'java',
+    cmds: [down(0), down(1), { op: 'send', slot: 0, key: 0 }, begin(2), sendOffsets(2, 0), txnSend(2, 1), init(3, false), up(0), up(1)],
+  },
+  { name: 'AddPartitionsToTxn without a quorum', txnVersion: 1, client: 'kafkajs', cmds: [down(0), down(1), begin(2), txnSend(2, 0), up(0), up(1)] },
+  {
+    // Markers that land while the cluster has no quorum: refused, retried once it is back.
+    name: 'markers without a quorum', txnVersion: 1, client: 'kafkajs', delivery: MANUAL,
+    cmds: [hold(2, true), txn(2, [0], 'commit'), down(0), down(1), { op: 'deliverAll' }, up(0), up(1), hold(2, false)],
   },
   {
     // A consumer assigned again after it crashed.

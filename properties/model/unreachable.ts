@@ -29,3 +29,12 @@ export const UNREACHABLE: Readonly<Record<string, string>> = {
     'the catch-all for an EndTxn error neither retriable nor fatal (TRANSACTION_ABORTABLE, unknown errors): the modelled coordinator answers EndTxn NONE, CONCURRENT_TRANSACTIONS, PRODUCER_FENCED, INVALID_PRODUCER_ID_MAPPING or INVALID_TXN_STATE only',
   'javaProducer.aborting|producer.endTxnAnswer|5': 'as committing|producer.endTxnAnswer|5',
 };
+
+/** Routing rules of model/broker-rules.ts the composed runs never apply, each with the reason. */
+export const UNREACHED_RULES: Readonly<Record<string, string>> = {
+  'request.unknownId': 'every transactional client calls InitProducerId first, which creates the coordinator state, and the model never removes it (expiry leaves it Dead)',
+  'verify.unknownId': 'as request.unknownId: a transactional produce or TxnOffsetCommit comes after InitProducerId',
+  'markerAnswer.unknownId': 'as request.unknownId: markers are sent by a coordinator whose state exists',
+  'logAppend.coordinatorMoved': 'the cluster and the explorer drop a coordinator\'s log appends when it fails over (a former leader of the transaction-log partition cannot append), so this check of deliverMessage is a guard only',
+  'produce.verifyUnavailable': 'a produce without a quorum is refused before verification, and the nested verification (delivered at once) cannot lose the quorum half-way',
+};
