@@ -27,18 +27,20 @@ function seed(n: number, status: SeedResult['status'], extra: Partial<SeedResult
 }
 
 const campaign = (runs: SeedResult[], complete = true): CampaignResult => ({
-  version: 1, seeds: runs.map((r) => r.seed), args: ['--seeds', '1..3', '--nemesis', 'kill'], target: 'kafka',
+  version: 1, harness: { version: '0.1.0', commit: 'f'.repeat(40) }, seedSpec: '1..3', seeds: runs.map((r) => r.seed), shard: null, settings: { target: 'kafka' },
+  args: ['--seeds', '1..3', '--nemesis', 'kill'], target: 'kafka',
   startedAt: '2026-11-28T10:00:00.000Z', durationSeconds: 99, complete, runs,
 });
 
 const all = (el: XmlElement, name: string): XmlElement[] => [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => all(c, name))];
 
 describe('--seeds', () => {
-  it.each([['1..3', [1, 2, 3]], ['7', [7]], [' 0..0 ', [0]], ['4294967294..4294967295', [4294967294, 4294967295]]])('%j', (raw, seeds) => {
+  it.each([['1..3', [1, 2, 3]], ['7', [7]], [' 0..0 ', [0]], ['4294967294..4294967295', [4294967294, 4294967295]],
+    ['1,2', [1, 2]], ['9,1..3,2', [1, 2, 3, 9]]])('%j', (raw, seeds) => {
     expect(parseSeedRange(raw)).toEqual(seeds);
   });
 
-  it.each([undefined, '3..1', 'a..b', '1-3', '-1..2', '1..4294967296', '1..', '1,2'])('%j is a usage error naming the fix', (raw) => {
+  it.each([undefined, '3..1', 'a..b', '1-3', '-1..2', '1..4294967296', '1..', '1,', ',', '1..3,x'])('%j is a usage error naming the fix', (raw) => {
     let error: unknown;
     try { parseSeedRange(raw); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(CliError);

@@ -1,5 +1,6 @@
 // junit.xml for CI systems: one <testcase> per seed; <failure> for a seed that found anomalies (with the
-// types and the repro line), <error> for a seed that could not run. Text from runs (error messages) is
+// types and the repro line), <error> for a seed that could not run, <skipped> for an inconclusive one
+// (the run finished but could not judge: neither a pass nor a finding; the reasons are the message). Text from runs (error messages) is
 // escaped, and characters XML 1.0 forbids are dropped, so the file always parses.
 import type { CampaignResult, SeedResult } from './result.ts';
 import { tally } from './result.ts';

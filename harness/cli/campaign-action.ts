@@ -5,21 +5,24 @@ import { runCampaign } from '../campaign/campaign.ts';
 import { progressLine } from '../campaign/progress.ts';
 import { campaignExitCode, tally } from '../campaign/result.ts';
 import { formatDuration } from '../campaign/index-page.ts';
+import { formatSeeds, type Shard } from '../campaign/seeds.ts';
 import { ensureDockerEngine } from '../docker/provision.ts';
 import { runFlags, type RunSettings } from '../run/settings.ts';
 import { claimOutDir, timestamp } from './out-dir.ts';
 import { logLine, progressPrinter } from './terminal.ts';
 
-export async function campaignCommand(seeds: number[], rawSeeds: string, run: RunSettings): Promise<number> {
-  // campaign.json records the settings in canonical form, so that campaigns (and shards) compare by them.
-  const args = ['--seeds', rawSeeds.trim(), ...runFlags(run).flatMap((flag) => flag.split(' '))];
-  const outDir = claimOutDir('campaign', run.out, () => path.join('campaigns', `seeds-${seeds[0]}-${seeds[seeds.length - 1]}-${timestamp()}`));
+export async function campaignCommand(seeds: number[], run: RunSettings, shard: Shard | null = null): Promise<number> {
+  // campaign.json records the settings in canonical form, so that campaigns (and shards) compare by them;
+  // without --shard, so that shards merged read like the campaign run in one piece.
+  const args = ['--seeds', formatSeeds(seeds), ...runFlags(run).flatMap((flag) => flag.split(' '))];
+  const part = shard ? `-shard-${shard.index}-of-${shard.count}` : '';
+  const outDir = claimOutDir('campaign', run.out, () => path.join('campaigns', `seeds-${seeds[0]}-${seeds[seeds.length - 1]}${part}-${timestamp()}`));
   const log = logLine();
   if (run.target !== 'model') await ensureDockerEngine(log);
   const progress = progressPrinter(30_000);
   let lastSeed = -1;
   const result = await runCampaign({
-    seeds, run, outDir, args, log,
+    seeds, shard, run, outDir, args, log,
     // In a CI log, a line for each new seed as well as one every 30 s.
     onProgress: (state) => {
       const newSeed = state.seed !== lastSeed;

@@ -5,6 +5,7 @@ import { newCommand } from './command.ts';
 import { versionLine } from '../meta/version.ts';
 import * as run from './run.ts';
 import * as campaign from './campaign.ts';
+import * as merge from './merge.ts';
 import * as check from './check.ts';
 import * as report from './report.ts';
 import * as repro from './repro.ts';
@@ -17,6 +18,6 @@ export function buildProgram(): Command {
     .description("checks Apache Kafka's exactly-once promise: a seeded workload against an XState model and a real cluster under faults, a Jepsen-style checker")
     .version(versionLine(), '-V, --version', 'print the harness version and commit')
     .addHelpText('after', '\nExit codes: 0 valid, 1 anomalies or model divergence, 2 bad usage, 3 the harness could not do its job, 4 inconclusive.\nEach command has its own --help.');
-  for (const module of [run, campaign, check, report, repro, shrink, cluster, explore]) program.addCommand(module.define());
+  for (const module of [run, campaign, merge, check, report, repro, shrink, cluster, explore]) program.addCommand(module.define());
   return program;
 }
