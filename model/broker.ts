@@ -147,16 +147,20 @@ function produce(b: Broker, req: Extract<ClientRequest, { type: 'produce' }>, p:
 
 /** ReplicaManager's translation of a verification error into a produce error (null: let the log decide). */
 function produceErrorFor(verdict: KafkaError, p: Protocol, b: Broker): KafkaError | null {
-  const as = (rule: BrokerRule, error: KafkaError | null) => { b.rule?.(rule); return error; };
   switch (verdict) {
     case 'NONE': return null;
     // CONCURRENT_TRANSACTIONS becomes NOT_ENOUGH_REPLICAS (retriable) for pre-TV2 clients
-    case 'CONCURRENT_TRANSACTIONS': return p.txnVersion === 1 ? as('produce.verifyConcurrentTv1', 'NOT_ENOUGH_REPLICAS') : as('produce.verifyConcurrentTv2', verdict);
+    case 'CONCURRENT_TRANSACTIONS': return p.txnVersion === 1 ? ruled(b, 'produce.verifyConcurrentTv1', 'NOT_ENOUGH_REPLICAS') : ruled(b, 'produce.verifyConcurrentTv2', verdict);
     // AddPartitionsToTxnManager maps PRODUCER_FENCED to INVALID_PRODUCER_EPOCH
-    case 'PRODUCER_FENCED': return as('produce.verifyFenced', 'INVALID_PRODUCER_EPOCH');
-    case 'COORDINATOR_NOT_AVAILABLE': case 'NOT_COORDINATOR': return as('produce.verifyUnavailable', 'NOT_ENOUGH_REPLICAS');
-    default: return as('produce.verifyRefused', null); // TRANSACTION_ABORTABLE/INVALID_PRODUCER_ID_MAPPING: the write guard refuses it
+    case 'PRODUCER_FENCED': return ruled(b, 'produce.verifyFenced', 'INVALID_PRODUCER_EPOCH');
+    case 'COORDINATOR_NOT_AVAILABLE': case 'NOT_COORDINATOR': return ruled(b, 'produce.verifyUnavailable', 'NOT_ENOUGH_REPLICAS');
+    default: return ruled(b, 'produce.verifyRefused', null); // TRANSACTION_ABORTABLE/INVALID_PRODUCER_ID_MAPPING: the write guard refuses it
   }
+}
+
+function ruled(b: Broker, rule: BrokerRule, error: KafkaError | null): KafkaError | null {
+  b.rule?.(rule);
+  return error;
 }
 
 /** handleVerifyPartitionsInTransaction (TV1, read-only) or the TV2 implicit AddPartitionsToTxn, whose own log

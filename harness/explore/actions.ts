@@ -48,13 +48,13 @@ export function apply(w0: World, a: Action): World {
       const req = c.waiting!.req;
       c.waiting = null;
       c.uncertain = true;
-      w.budget[1]--;
+      w.spend(1);
       answer(w, a.p, req, TIMED_OUT);
       break;
     }
     case 'deliver': deliver(w, a.id); break;
     case 'failover': {
-      w.budget[2]--;
+      w.spend(2);
       // The new coordinator never had what the old one had not appended; its markers stay on the wire.
       w.net = w.net.filter((x) => !(x.message.kind === 'logAppend' && x.message.transactionalId === a.txnId));
       w.stepCoordinator(a.txnId, { type: 'txn.failover' });
@@ -70,7 +70,7 @@ export function apply(w0: World, a: Action): World {
       break;
     }
     case 'expire':
-      w.budget[3]--;
+      w.spend(3);
       w.stepCoordinator(a.txnId, { type: 'txn.abortTimedOut', now: 0 });
       kick(w, a.txnId);
       break;
@@ -108,7 +108,7 @@ function step(w: World, p: number, delayed: boolean): void {
   }
   if (req === null) return;
   if (delayed) {
-    w.budget[0]--;
+    w.spend(0);
     w.send(`client:${p}:${w.nextMessageId}`, { kind: 'request', clientId: `P${p}`, request: req, protocol: w.m.protocol });
     c.uncertain = true;
     answer(w, p, req, TIMED_OUT);
@@ -139,7 +139,7 @@ function finish(w: World, p: number, madeRequests: boolean, refused = false): vo
   c.pc++;
   if (call.kind === 'init' && ok) {
     const txnId = w.config.producers[p]!.transactionalId;
-    w.config.producers.forEach((q, i) => { if (i !== p && q.transactionalId === txnId && w.clients[i]!.pc > 0) w.fenced[i] = true; });
+    w.config.producers.forEach((q, i) => { if (i !== p && q.transactionalId === txnId && w.clients[i]!.pc > 0) w.fence(i); });
   }
   if (madeRequests && ok && w.fenced[p] && call.kind !== 'init' && call.kind !== 'begin' && call.kind !== 'abort') {
     w.violation ??= `fenced producer P${p} succeeded at ${call.kind}`;

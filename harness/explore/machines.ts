@@ -9,7 +9,7 @@ import { requestOf } from '../../model/producer-driver.ts';
 import { protocolOf } from '../../model/sim.ts';
 import { unexplainedGroupMoves } from '../../properties/model/monitor.ts';
 import type { ExploreConfig } from './config.ts';
-import { Interner, MemoMachine } from './intern.ts';
+import { MemoMachine, eventFingerprint } from './intern.ts';
 
 export class Machines {
   readonly partition: MemoMachine<typeof partitionMachine>;
@@ -18,7 +18,8 @@ export class Machines {
   readonly producer: MemoMachine<typeof producerMachine>;
   readonly protocol: Protocol;
   readonly txnIds: string[];
-  private readonly messages = new Interner<Message>((m) => JSON.stringify(m));
+  /** Messages by content (their fingerprint, as events): each message object is sent once. */
+  private readonly messages = new Map<number, number>();
   private readonly requests = new Map<number, ClientRequest | null>();
   readonly groupMoves = unexplainedGroupMoves as (event: { type: string }, before: GroupContext, after: GroupContext, committing: (pid: number) => boolean) => string[];
 
@@ -53,7 +54,12 @@ export class Machines {
     return { transactionalId, txnVersion: this.config.txnVersion, timeoutTicks: Number.MAX_SAFE_INTEGER, expirationTicks: Number.MAX_SAFE_INTEGER };
   }
 
-  messageId(m: Message): number { return this.messages.id(m); }
+  messageId(m: Message): number {
+    const f = eventFingerprint(m as unknown as Record<string, unknown>);
+    let id = this.messages.get(f);
+    if (id === undefined) { id = this.messages.size; this.messages.set(f, id); }
+    return id;
+  }
 
   /** The request a producer snapshot calls for (producer-driver's requestOf), remembered per snapshot. */
   requestOf(producerSnapshot: number): ClientRequest | null {

@@ -6,6 +6,7 @@ import { type Action, actions, apply } from './actions.ts';
 import { Checker } from './check.ts';
 import type { ExploreConfig } from './config.ts';
 import { Machines } from './machines.ts';
+import { FingerprintSet, IntList, packAction, unpackAction } from './seen.ts';
 import { World } from './world.ts';
 
 export interface ExploreProgress { depth: number; states: number; frontier: number; ms: number; statesPerSecond: number }
@@ -50,9 +51,11 @@ export function explore(config: ExploreConfig, options: ExploreOptions): Explore
   const checker = new Checker(options.variant);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const seen = new Set<number>();
-  const parent: number[] = [-1];
-  const via: Array<Action | null> = [null];
+  const seen = new FingerprintSet();
+  const parent = new IntList();
+  const via = new IntList();
+  parent.push(-1);
+  via.push(0);
   const initial = new World(machines, config);
   seen.add(initial.fingerprint());
   let frontier: World[] = [initial];
@@ -72,7 +75,7 @@ export function explore(config: ExploreConfig, options: ExploreOptions): Explore
   };
   const trace = (i: number): Action[] => {
     const out: Action[] = [];
-    for (let j = i; parent[j]! >= 0; j = parent[j]!) out.push(via[j]!);
+    for (let j = i; parent.get(j) >= 0; j = parent.get(j)) out.push(unpackAction(via.get(j), machines.txnIds));
     return out.reverse();
   };
 
@@ -86,12 +89,10 @@ export function explore(config: ExploreConfig, options: ExploreOptions): Explore
       for (const a of actions(w)) {
         const child = apply(w, a);
         transitions++;
-        const key = child.fingerprint();
-        if (seen.has(key)) continue;
+        if (!seen.add(child.fingerprint())) continue;
         const j = parent.length;
-        seen.add(key);
         parent.push(i);
-        via.push(a);
+        via.push(packAction(a, machines.txnIds));
         const violation = checker.violation(child);
         if (violation !== null) { depth++; return result({ counterexample: { actions: trace(j), violation } }); }
         next.push(child);

@@ -9,6 +9,7 @@ import type { ClientRequest, Message } from '../../model/network.ts';
 import type { CoordinatorContext, PartitionContext, PartitionReply, coordinatorMachine, groupMachine, partitionMachine } from '../../model/index.ts';
 import type { KafkaError } from '../../model/types.ts';
 import type { ExploreConfig } from './config.ts';
+import { FieldHash } from './intern.ts';
 import type { Machines } from './machines.ts';
 
 export interface Waiting { message: number; req: ClientRequest; answer: { error: KafkaError; producerId?: number; producerEpoch?: number; offset?: number | null } }
@@ -22,7 +23,8 @@ export interface Client {
   uncertain: boolean;
 }
 
-export interface Wire { id: number; connection: string; message: Message }
+/** A message in flight: `mid` is its content's interned id (what the fingerprint sees), `id` its identity. */
+export interface Wire { id: number; connection: string; message: Message; mid: number }
 
 /** A call of a producer's program starting or ending (`outcome` as the history says it: ok, fail, info). */
 export type JournalEntry =
@@ -30,30 +32,42 @@ export type JournalEntry =
   | { kind: 'finish'; p: number; call: number; outcome: 'ok' | 'fail' | 'info'; error: string | null; offset: number | null };
 
 export class World implements Broker {
+  // Fields without initialisers: a clone assigns each once (no throwaway arrays for the garbage collector).
   parts: number[];
   coords: number[];
-  group = -1;
+  group: number;
   producers: number[];
   clients: Client[];
-  net: Wire[] = [];
-  budget: [delays: number, timeouts: number, failovers: number, expiries: number];
-  /** Producers fenced by a newer instance of their transactional id (its InitProducerId succeeded). */
-  fenced: boolean[];
-  nextProducerId = 1000;
-  nextMessageId = 1;
+  net: Wire[];
+  /** Faults left. Shared with the world this one was cloned from: replace it, never write into it (spend). */
+  budget: readonly [delays: number, timeouts: number, failovers: number, expiries: number];
+  /** Producers fenced by a newer instance of their transactional id (its InitProducerId succeeded). Shared
+   *  like budget: replace it (fence). */
+  fenced: readonly boolean[];
+  nextProducerId: number;
+  nextMessageId: number;
   /** A violation seen while the last action ran (a fenced producer's success, a group offset nothing explains). */
-  violation: string | null = null;
+  violation: string | null;
   /** When replaying a trace (not while searching): the calls as they start and end, for the history. */
-  journal: JournalEntry[] | null = null;
+  journal: JournalEntry[] | null;
+  /** Which clients this world copied (client()): bit p. */
+  private owned: number;
 
   constructor(readonly m: Machines, readonly config: ExploreConfig, from?: World) {
+    this.violation = null;
+    this.owned = 0;
     if (from) {
-      this.parts = [...from.parts]; this.coords = [...from.coords]; this.group = from.group; this.producers = [...from.producers];
-      this.clients = [...from.clients]; this.net = [...from.net]; this.budget = [...from.budget];
-      this.fenced = [...from.fenced]; this.nextProducerId = from.nextProducerId; this.nextMessageId = from.nextMessageId;
+      this.parts = from.parts.slice(); this.coords = from.coords.slice(); this.group = from.group; this.producers = from.producers.slice();
+      this.clients = from.clients.slice(); this.net = from.net.slice(); this.budget = from.budget;
+      this.fenced = from.fenced; this.nextProducerId = from.nextProducerId; this.nextMessageId = from.nextMessageId;
       this.journal = from.journal;
       return;
     }
+    this.group = -1;
+    this.net = [];
+    this.nextProducerId = 1000;
+    this.nextMessageId = 1;
+    this.journal = null;
     this.parts = Array.from({ length: config.keys }, (_, key) => m.partition.initial({ key, txnVersion: config.txnVersion }));
     this.coords = m.txnIds.map(() => -1);
     this.producers = config.producers.map((p, i) => m.producer.initial({ clientId: `P${i}`, transactionalId: p.transactionalId, txnVersion: m.protocol.txnVersion }));
@@ -70,13 +84,27 @@ export class World implements Broker {
 
   /** Client p, to change: clients are shared with the world this one was cloned from until written. */
   client(p: number): Client {
-    if (!this.owned[p]) {
+    if ((this.owned & (1 << p)) === 0) {
       this.clients[p] = { ...this.clients[p]! };
-      this.owned[p] = true;
+      this.owned |= 1 << p;
     }
     return this.clients[p]!;
   }
-  private readonly owned: boolean[] = [];
+
+  /** One fault of kind i (0 delays, 1 timeouts, 2 failovers, 3 expiries) used. */
+  spend(i: 0 | 1 | 2 | 3): void {
+    const b = [...this.budget] as [number, number, number, number];
+    b[i]--;
+    this.budget = b;
+  }
+
+  /** Producer p fenced. */
+  fence(p: number): void {
+    if (this.fenced[p]) return;
+    const f = [...this.fenced];
+    f[p] = true;
+    this.fenced = f;
+  }
 
   // ---- the Broker port ----------------------------------------------------------------------------
 
@@ -125,7 +153,7 @@ export class World implements Broker {
   send(connection: string, message: Message): number {
     if (message.kind === 'replicate') { this.stepPartition(message.key, { type: 'partition.replicate' }); return -1; }
     const id = this.nextMessageId++;
-    this.net.push({ id, connection, message });
+    this.net.push({ id, connection, message, mid: this.m.messageId(message) });
     return id;
   }
 
@@ -149,49 +177,38 @@ export class World implements Broker {
    * n²/2⁵⁴ for n states).
    */
   fingerprint(): number {
-    const f = new Fingerprint();
-    for (const x of this.parts) f.mix(x);
-    f.mix(-1); for (const x of this.coords) f.mix(x);
-    f.mix(-2); f.mix(this.group);
-    f.mix(-3); for (const x of this.producers) f.mix(x);
-    f.mix(-4);
-    for (const c of this.clients) { f.mix(c.pc); f.mix(c.waiting === null ? 0 : 1); f.mix(c.uncertain ? 1 : 0); }
-    f.mix(-5); for (const x of this.budget) f.mix(x);
-    f.mix(-6); for (const x of this.fenced) f.mix(x ? 1 : 0);
-    f.mix(this.nextProducerId);
-    f.mix(-7);
-    // The messages in flight as a set (each connection holds one at a time here), with who waits for which.
-    const net: number[] = [];
+    const h = new FieldHash();
+    for (const x of this.parts) h.mix(x);
+    h.mix(-1); for (const x of this.coords) h.mix(x);
+    h.mix(-2); h.mix(this.group);
+    h.mix(-3); for (const x of this.producers) h.mix(x);
+    h.mix(-4);
+    for (const c of this.clients) { h.mix(c.pc); h.mix(c.waiting === null ? 0 : 1); h.mix(c.uncertain ? 1 : 0); }
+    h.mix(-5); for (const x of this.budget) h.mix(x);
+    h.mix(-6); for (const x of this.fenced) h.mix(x ? 1 : 0);
+    h.mix(this.nextProducerId);
+    h.mix(-7);
+    // The messages in flight as a multiset (each connection holds one at a time here), with who waits for
+    // which: a sum of each one's own hash, so their order does not count.
+    let s1 = 0, s2 = 0;
     for (const w of this.net) {
       let waiter = -1;
       for (let c = 0; c < this.clients.length; c++) if (this.clients[c]!.waiting?.message === w.id) waiter = c;
-      net.push(this.m.messageId(w.message) * 8 + waiter + 1);
+      const x = w.mid * 8 + waiter + 1;
+      s1 = (s1 + Math.imul(x ^ 0x27d4eb2f, 0x165667b1)) | 0;
+      s2 = (s2 + Math.imul((x ^ (x >>> 13)) + 0x61c88647, 0x9e3779b1)) | 0;
     }
-    net.sort((x, y) => x - y);
-    for (const x of net) f.mix(x);
-    return f.value();
+    h.mix(s1); h.mix(s2); h.mix(this.net.length);
+    return h.value();
   }
 
   /** The state as a string: what makes two worlds the same for the explorer (ids of messages do not). */
   key(): string {
     const net = this.net.map((w) => {
       const waiter = this.clients.findIndex((c) => c.waiting?.message === w.id);
-      return `${this.m.messageId(w.message)}${waiter >= 0 ? `@${waiter}` : ''}`;
+      return `${w.mid}${waiter >= 0 ? `@${waiter}` : ''}`;
     }).sort().join(',');
     const clients = this.clients.map((c) => `${c.pc}${c.waiting ? 'w' : ''}${c.uncertain ? 'u' : ''}`).join(',');
     return `${this.parts.join(',')}|${this.coords.join(',')}|${this.group}|${this.producers.join(',')}|${clients}|${this.budget.join(',')}|${this.fenced.map(Number).join('')}|${this.nextProducerId}|${net}`;
   }
-}
-
-/** Two 32-bit multiplicative hashes of a sequence of integers, combined into 53 bits. */
-class Fingerprint {
-  private h1 = 0x811c9dc5 | 0;
-  private h2 = 0x1b873593 | 0;
-
-  mix(x: number): void {
-    this.h1 = Math.imul(this.h1 ^ x, 0x01000193);
-    this.h2 = Math.imul(this.h2 ^ x, 0x5bd1e995) ^ (this.h2 >>> 15);
-  }
-
-  value(): number { return (this.h1 >>> 0) * 2097152 + ((this.h2 >>> 0) >>> 11); }
 }
