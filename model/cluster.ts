@@ -1,102 +1,140 @@
 // The broker side of the simulated cluster: partition leaders, transaction coordinators and group
-// coordinators as machine snapshots, stepped with xstate's pure `transition`. This file only routes requests
-// to machines and drives the coordinator's own follow-ups (its log append, WriteTxnMarkers, completion), as
-// TransactionStateManager and TransactionMarkerChannelManager do; the rules live in the machines.
+// coordinators as machine snapshots, stepped with xstate's pure `transition`, and the messages in flight
+// between them (network.ts) delivered as the schedule says (schedule.ts). What a request or a message does
+// is broker.ts's routing; the rules are the machines'. This file keeps state, time and faults.
 import type { EventFromLogic, SnapshotFrom } from 'xstate';
+import { type Broker, type CoordinatorAnswer, type Handled, type ProduceAnswer, deliverMessage, handleRequest, kick, toClient } from './broker.ts';
 import { coordinatorMachine, type CoordinatorContext, type CoordinatorReply } from './coordinator.machine.ts';
 import { groupMachine } from './group.machine.ts';
+import { type ClientRequest, type InFlight, type Message, Network, type Protocol } from './network.ts';
 import { type PartitionReply, lastStableOffset, partitionMachine } from './partition.machine.ts';
+import { Schedule } from './schedule.ts';
 import type { ModelVariant, SimConfig } from './sim.types.ts';
 import { type Stepper, stepperFor } from './step.ts';
-import {
-  type KafkaError, type Key, type Offset, type ProduceRequest, type TxnPartition, dataPartition, groupPartition,
-  keyOfPartition,
-} from './types.ts';
+import type { KafkaError, Key } from './types.ts';
 
 type PartitionSnap = SnapshotFrom<typeof partitionMachine>;
 type CoordinatorSnap = SnapshotFrom<typeof coordinatorMachine>;
 type GroupSnap = SnapshotFrom<typeof groupMachine>;
 
-const unavailable = (error: KafkaError): CoordinatorReply => ({ error, producerId: -1, producerEpoch: -1, awaitingLogAppend: false });
-/** Marker answers after which the coordinator stops sending that partition's marker (TransactionMarkerRequestCompletionHandler). */
-const MARKER_DONE: ReadonlySet<KafkaError> = new Set<KafkaError>(['NONE', 'INVALID_PRODUCER_EPOCH', 'TRANSACTION_COORDINATOR_FENCED']);
+/** The steppers of one set of machines: built once, shared by every fork. */
+interface Machines {
+  pm: Stepper<typeof partitionMachine>;
+  cm: Stepper<typeof coordinatorMachine>;
+  gm: Stepper<typeof groupMachine>;
+}
 
-export class Cluster {
+export type Answered<A> = { kind: 'answer'; answer: A } | { kind: 'timeout' };
+
+export class Cluster implements Broker {
   steps = 0;
   now = 0;
   readonly partitions: PartitionSnap[];
   readonly coordinators = new Map<string, CoordinatorSnap>();
   readonly groups = new Map<string, GroupSnap>();
+  readonly network: Network;
+  readonly schedule: Schedule;
   private readonly up: boolean[];
   private readonly leaders: number[];
   private readonly coordinatorNode = new Map<string, number>();
   private nextProducerId = 1000;
-  private readonly pm: Stepper<typeof partitionMachine>;
-  private readonly cm: Stepper<typeof coordinatorMachine>;
-  private readonly gm: Stepper<typeof groupMachine>;
+  private nextRequestId = 1;
+  /** Messages a client request waits for → the request and its protocol. */
+  private readonly waiting = new Map<number, { requestId: number; answer: CoordinatorAnswer | ProduceAnswer; protocol: Protocol }>();
+  private readonly answers = new Map<number, CoordinatorAnswer | ProduceAnswer>();
+  private readonly m: Machines;
   readonly lso: NonNullable<ModelVariant['lastStableOffset']>;
   readonly onStep: ModelVariant['onStep'];
+  readonly rule: ModelVariant['onRule'];
 
-  constructor(readonly config: Required<SimConfig>, private readonly variant: ModelVariant | undefined) {
-    this.pm = stepperFor(variant?.partition ?? partitionMachine, { key: 0, txnVersion: config.txnVersion });
-    this.cm = stepperFor(variant?.coordinator ?? coordinatorMachine, this.coordinatorInput(''));
-    this.gm = stepperFor(variant?.group ?? groupMachine, { groupId: '' });
+  constructor(readonly config: Required<SimConfig>, private readonly variant: ModelVariant | undefined, from?: Cluster) {
+    this.m = from?.m ?? {
+      pm: stepperFor(variant?.partition ?? partitionMachine, { key: 0, txnVersion: config.txnVersion }),
+      cm: stepperFor(variant?.coordinator ?? coordinatorMachine, this.coordinatorInput('')),
+      gm: stepperFor(variant?.group ?? groupMachine, { groupId: '' }),
+    };
     this.lso = variant?.lastStableOffset ?? lastStableOffset;
     this.onStep = variant?.onStep;
-    this.up = Array.from({ length: config.nodes }, () => true);
-    this.leaders = Array.from({ length: config.keys }, (_, k) => k % config.nodes);
-    this.partitions = Array.from({ length: config.keys }, (_, key) =>
-      this.pm.initial({ key, txnVersion: config.txnVersion }));
+    this.rule = variant?.onRule;
+    this.network = from?.network.fork() ?? new Network();
+    this.schedule = from?.schedule.fork() ?? new Schedule(config.delivery);
+    this.up = from ? [...from.up] : Array.from({ length: config.nodes }, () => true);
+    this.leaders = from ? [...from.leaders] : Array.from({ length: config.keys }, (_, k) => k % config.nodes);
+    this.partitions = from ? [...from.partitions] : Array.from({ length: config.keys }, (_, key) => this.m.pm.initial({ key, txnVersion: config.txnVersion }));
+    if (from) {
+      this.steps = from.steps;
+      this.now = from.now;
+      this.nextProducerId = from.nextProducerId;
+      this.nextRequestId = from.nextRequestId;
+      for (const [id, s] of from.coordinators) this.coordinators.set(id, s);
+      for (const [id, s] of from.groups) this.groups.set(id, s);
+      for (const [id, n] of from.coordinatorNode) this.coordinatorNode.set(id, n);
+      for (const [id, w] of from.waiting) this.waiting.set(id, w);
+      for (const id of from.holding) this.holding.add(id);
+    }
   }
 
   /** An independent copy: snapshots are immutable, so copying the containers is enough. */
-  fork(): Cluster {
-    const c = new Cluster(this.config, this.variant);
-    c.steps = this.steps;
-    c.now = this.now;
-    c.nextProducerId = this.nextProducerId;
-    this.partitions.forEach((p, k) => { c.partitions[k] = p; });
-    this.up.forEach((u, n) => { c.up[n] = u; });
-    this.leaders.forEach((l, k) => { c.leaders[k] = l; });
-    for (const [id, s] of this.coordinators) c.coordinators.set(id, s);
-    for (const [id, s] of this.groups) c.groups.set(id, s);
-    for (const [id, n] of this.coordinatorNode) c.coordinatorNode.set(id, n);
-    return c;
+  fork(): Cluster { return new Cluster(this.config, this.variant, this); }
+
+  get txnVersion() { return this.config.txnVersion; }
+
+  /** Writes need min.insync.replicas live brokers (RF = nodes, acks=all). */
+  available(): boolean { return this.up.filter(Boolean).length >= this.config.minInSyncReplicas; }
+
+  // ---- the Broker port (broker.ts) --------------------------------------------------------------
+
+  coordinator(id: string): CoordinatorContext | undefined { return this.coordinators.get(id)?.context; }
+
+  ensureCoordinator(id: string): CoordinatorContext {
+    let snap = this.coordinators.get(id);
+    if (snap === undefined) {
+      snap = this.m.cm.initial(this.coordinatorInput(id));
+      this.coordinators.set(id, snap);
+      let h = 0;
+      for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 65521;
+      this.coordinatorNode.set(id, h % this.config.nodes);
+    }
+    return snap.context;
   }
 
-  /** Writes need min.insync.replicas = min(2, nodes) live brokers (RF = nodes, acks=all). */
-  available(): boolean {
-    return this.up.filter(Boolean).length >= Math.min(2, this.config.nodes);
-  }
-
-  // ---- machine stepping -------------------------------------------------------------------------
-
-  private stepPartition(key: Key, event: EventFromLogic<typeof partitionMachine>): PartitionReply {
-    this.steps++;
-    const before = this.partitions[key]!;
-    const next = this.pm.step(before, event);
-    this.partitions[key] = next;
-    this.onStep?.({ machine: 'partition', id: String(key), event, before, after: next });
-    return next.context.reply;
-  }
-
-  private stepCoordinator(id: string, event: EventFromLogic<typeof coordinatorMachine>): CoordinatorContext {
+  stepCoordinator(id: string, event: EventFromLogic<typeof coordinatorMachine>): CoordinatorContext {
     this.steps++;
     const before = this.coordinators.get(id)!;
-    const next = this.cm.step(before, event);
+    const next = this.m.cm.step(before, event);
     this.coordinators.set(id, next);
     this.onStep?.({ machine: 'coordinator', id, event, before, after: next });
     return next.context;
   }
 
-  private stepGroup(groupId: string, event: EventFromLogic<typeof groupMachine>): KafkaError {
+  partition(key: Key) { return this.partitions[key]!.context; }
+
+  stepPartition(key: Key, event: EventFromLogic<typeof partitionMachine>): PartitionReply {
     this.steps++;
-    const snap = this.groups.get(groupId) ?? this.gm.initial({ groupId });
-    const next = this.gm.step(snap, event);
+    const before = this.partitions[key]!;
+    const next = this.m.pm.step(before, event);
+    this.partitions[key] = next;
+    this.onStep?.({ machine: 'partition', id: String(key), event, before, after: next });
+    return next.context.reply;
+  }
+
+  stepGroup(groupId: string, event: EventFromLogic<typeof groupMachine>): KafkaError {
+    this.steps++;
+    const snap = this.groups.get(groupId) ?? this.m.gm.initial({ groupId });
+    const next = this.m.gm.step(snap, event);
     this.groups.set(groupId, next);
     this.onStep?.({ machine: 'group', id: groupId, event, before: snap, after: next });
     return next.context.reply.error;
   }
+
+  peekProducerId(): number { return this.nextProducerId; }
+  takeProducerId(): number { return this.nextProducerId++; }
+
+  send(connection: string, message: Message): number {
+    return this.network.send(connection, message, this.schedule.dueAt(this.now));
+  }
+
+  inFlight(pred: (m: Message) => boolean): boolean { return this.network.has(pred); }
 
   private coordinatorInput(transactionalId: string) {
     return {
@@ -105,173 +143,94 @@ export class Cluster {
     };
   }
 
-  private coordinatorOf(id: string): CoordinatorSnap {
-    let snap = this.coordinators.get(id);
-    if (snap === undefined) {
-      snap = this.cm.initial(this.coordinatorInput(id));
-      this.coordinators.set(id, snap);
-      let h = 0;
-      for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 65521;
-      this.coordinatorNode.set(id, h % this.config.nodes);
-    }
-    return snap;
-  }
-
-  // ---- requests ---------------------------------------------------------------------------------
+  // ---- requests and deliveries ------------------------------------------------------------------
 
   /** InitProducerId without a transactional id: any broker hands out a fresh producer id at epoch 0. */
   idempotentProducerId(): CoordinatorReply {
     return { error: 'NONE', producerId: this.nextProducerId++, producerEpoch: 0, awaitingLogAppend: false };
   }
 
-  initProducerId(transactionalId: string): CoordinatorReply {
-    if (!this.available()) return unavailable('COORDINATOR_NOT_AVAILABLE');
-    this.coordinatorOf(transactionalId);
-    const newProducerId = this.nextProducerId;
-    const reply = this.request(transactionalId, { type: 'txn.initProducerId', newProducerId, now: this.now });
-    if (this.coordinators.get(transactionalId)!.context.producerId === newProducerId) this.nextProducerId++;
-    return reply;
+  /** A client request, answered now or once what it waits for is delivered within the client's patience. */
+  request<A extends CoordinatorAnswer | ProduceAnswer>(req: ClientRequest, protocol: Protocol): Answered<A> {
+    const requestId = this.nextRequestId++;
+    const h = handleRequest(this, req, protocol, requestId) as Handled<A>;
+    if (h.kind === 'answer') { this.pump(); return { kind: 'answer', answer: h.answer }; }
+    this.waiting.set(h.message, { requestId, answer: h.answer, protocol });
+    this.pump(h.message);
+    const answer = this.answers.get(requestId) as A | undefined;
+    this.answers.delete(requestId);
+    return answer === undefined ? { kind: 'timeout' } : { kind: 'answer', answer };
   }
 
-  addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: TxnPartition[]): KafkaError {
-    if (!this.available()) return 'COORDINATOR_NOT_AVAILABLE';
-    if (!this.coordinators.has(transactionalId)) return 'INVALID_PRODUCER_ID_MAPPING';
-    return this.request(transactionalId, { type: 'txn.addPartitions', producerId, producerEpoch, partitions, now: this.now }).error;
-  }
-
-  endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): CoordinatorReply {
-    if (!this.available()) return unavailable('COORDINATOR_NOT_AVAILABLE');
-    if (!this.coordinators.has(transactionalId)) return unavailable('INVALID_PRODUCER_ID_MAPPING');
-    return this.request(transactionalId, { type: 'txn.endTxn', producerId, producerEpoch, commit, now: this.now });
-  }
-
-  /** An idempotent, non-transactional Produce. */
-  produce(key: Key, request: ProduceRequest): PartitionReply {
-    if (!this.available()) return { error: 'NOT_ENOUGH_REPLICAS', offset: null, duplicate: false };
-    return this.stepPartition(key, { type: 'partition.produce', request, verified: false });
+  /** Leaves a request on the wire (its client gave up on it): it lands when the schedule or a driver says. */
+  delay(clientId: string, req: ClientRequest, protocol: Protocol): void {
+    this.send(`client:${clientId}:${this.nextRequestId++}`, { kind: 'request', clientId, request: req, protocol });
   }
 
   /**
-   * A transactional Produce (ReplicaManager.handleProduceAppend): unless the partition already holds an open
-   * transaction of this (pid, epoch) or the epoch is stale (maybeStartTransactionVerification), the leader first
-   * asks the coordinator (TV1 verify-only, TV2 implicit add) and translates its errors for the produce answer.
+   * Delivers what is due: everything (immediate); what falls due within the waiting client's patience, up to
+   * the message it waits for (seeded); only the awaited message (manual).
    */
-  txnProduce(transactionalId: string, key: Key, request: ProduceRequest): PartitionReply {
-    if (!this.available()) return { error: 'NOT_ENOUGH_REPLICAS', offset: null, duplicate: false };
-    const entry = this.partitions[key]!.context.producers[request.producerId];
-    const stale = entry !== undefined && entry.producerEpoch > request.producerEpoch;
-    const ongoing = entry !== undefined && entry.producerEpoch === request.producerEpoch && entry.currentTxnFirstOffset !== null;
-    let verified = ongoing; // stale: the log's epoch check answers; ongoing: the SENTINEL guard, no verification
-    if (!stale && !ongoing) {
-      const verdict = this.verifyOrAdd(transactionalId, request.producerId, request.producerEpoch, dataPartition(key));
-      const refused = this.produceErrorFor(verdict);
-      if (refused !== null) return { error: refused, offset: null, duplicate: false };
-      verified = verdict === 'NONE';
-    }
-    return this.stepPartition(key, { type: 'partition.produce', request, verified });
-  }
-
-  /** ReplicaManager's translation of a verification error into a produce error (null: let the log decide). */
-  private produceErrorFor(verdict: KafkaError): KafkaError | null {
-    switch (verdict) {
-      // CONCURRENT_TRANSACTIONS becomes NOT_ENOUGH_REPLICAS (retriable) for pre-TV2 clients
-      case 'CONCURRENT_TRANSACTIONS': return this.config.txnVersion === 1 ? 'NOT_ENOUGH_REPLICAS' : verdict;
-      // AddPartitionsToTxnManager maps PRODUCER_FENCED to INVALID_PRODUCER_EPOCH
-      case 'PRODUCER_FENCED': return 'INVALID_PRODUCER_EPOCH';
-      case 'COORDINATOR_NOT_AVAILABLE': case 'NOT_COORDINATOR': return 'NOT_ENOUGH_REPLICAS';
-      default: return null; // NONE, or TRANSACTION_ABORTABLE/INVALID_PRODUCER_ID_MAPPING: the write guard refuses it
+  pump(awaited?: number): void {
+    const kind = this.config.delivery.kind;
+    const limit = kind === 'seeded' ? this.now + this.schedule.patience() : Infinity;
+    for (;;) {
+      if (kind === 'seeded' && awaited !== undefined && !this.network.all().some((x) => x.id === awaited)) return;
+      const next = this.network.heads().filter((x) => x.due <= limit && (kind !== 'manual' || !this.held(x.message)))
+        .sort((a, b) => a.due - b.due || a.id - b.id)[0];
+      if (next === undefined) return;
+      this.deliver(next.id);
     }
   }
 
-  txnOffsetCommit(
-    transactionalId: string, groupId: string, producerId: number, producerEpoch: number,
-    offsets: Readonly<Record<Key, Offset>>,
-  ): KafkaError {
-    if (!this.available()) return 'COORDINATOR_NOT_AVAILABLE';
-    const verdict = this.verifyOrAdd(transactionalId, producerId, producerEpoch, groupPartition(groupId));
-    if (verdict === 'CONCURRENT_TRANSACTIONS') return verdict;
-    return this.stepGroup(groupId, { type: 'group.txnOffsetCommit', producerId, producerEpoch, offsets, verified: verdict === 'NONE' });
+  /** Delivers message `id` (it must be the head of its connection). */
+  deliver(id: number): void {
+    const { message } = this.network.take(id);
+    const done = deliverMessage(this, message);
+    const w = this.waiting.get(id);
+    if (w === undefined) return;
+    this.waiting.delete(id);
+    const answer = done !== null ? { ...done.reply, error: toClient(done.reply.error, w.protocol, this) } : w.answer;
+    this.answers.set(w.requestId, answer);
   }
 
-  offsetCommit(groupId: string, offsets: Readonly<Record<Key, Offset>>): KafkaError {
-    if (!this.available()) return 'COORDINATOR_NOT_AVAILABLE';
-    return this.stepGroup(groupId, { type: 'group.offsetCommit', offsets });
+  inFlightMessages(): readonly InFlight[] { return this.network.all(); }
+
+  /** Transactional ids whose follow-ups (their own log appends, markers, answers) a manual driver holds. */
+  readonly holding = new Set<string>();
+
+  /** Under manual delivery: a held follow-up, or a client request left on the wire, waits for `deliver`. */
+  private held(m: Message): boolean {
+    if (m.kind === 'request') return true;
+    if (m.kind === 'replicate' || (m.kind === 'logAppend' && m.requestId !== null)) return false;
+    return this.holding.has(m.transactionalId);
   }
 
-  /** handleVerifyPartitionsInTransaction (TV1, read-only) or the TV2 implicit AddPartitionsToTxn. */
-  private verifyOrAdd(transactionalId: string, producerId: number, producerEpoch: number, partition: TxnPartition): KafkaError {
-    const snap = this.coordinators.get(transactionalId);
-    if (snap === undefined) return 'INVALID_PRODUCER_ID_MAPPING';
-    if (this.config.txnVersion === 2) return this.addPartitions(transactionalId, producerId, producerEpoch, [partition]);
-    const c = snap.context;
-    if (c.producerId !== producerId) return 'INVALID_PRODUCER_ID_MAPPING';
-    if (c.epoch !== producerEpoch) return 'PRODUCER_FENCED';
-    if (c.state === 'PrepareCommit' || c.state === 'PrepareAbort') return 'CONCURRENT_TRANSACTIONS';
-    return c.partitions.includes(partition) ? 'NONE' : 'TRANSACTION_ABORTABLE';
-  }
-
-  /** A client request to a coordinator: its answer is known once its own log append is durable (or failed);
-   *  the follow-ups (markers, completion) happen after the answer, as in Kafka. */
-  private request(id: string, event: EventFromLogic<typeof coordinatorMachine>): CoordinatorReply {
-    let ctx = this.stepCoordinator(id, event);
-    if (ctx.reply.awaitingLogAppend) ctx = this.stepCoordinator(id, { type: this.available() ? 'txn.logAppended' : 'txn.logAppendFailed' });
-    // A transit that the log append did not complete leaves the client without an answer.
-    const reply = ctx.reply.awaitingLogAppend ? unavailable('REQUEST_TIMED_OUT') : ctx.reply;
-    this.settle(id);
-    return { ...reply, error: this.toClient(reply.error) };
-  }
-
-  /** KafkaApis answers PRODUCER_FENCED as INVALID_PRODUCER_EPOCH to old request versions (KIP-588): kafkajs
-   *  speaks InitProducerId/AddPartitionsToTxn/AddOffsetsToTxn/EndTxn v1, the TV1 client of this model. */
-  private toClient(error: KafkaError): KafkaError {
-    return error === 'PRODUCER_FENCED' && this.config.txnVersion === 1 ? 'INVALID_PRODUCER_EPOCH' : error;
-  }
-
-  // ---- the coordinator's own follow-ups -----------------------------------------------------------
-
-  /** Drive a coordinator as far as it can go now: log appends, markers, completion. */
-  settle(id: string): CoordinatorContext {
-    for (let guard = 0; guard < 16; guard++) {
-      const snap = this.coordinators.get(id)!;
-      const c = snap.context;
-      if (c.pendingState !== null) {
-        this.stepCoordinator(id, { type: this.available() ? 'txn.logAppended' : 'txn.logAppendFailed' });
-        continue;
-      }
-      if (c.state !== 'PrepareCommit' && c.state !== 'PrepareAbort') break;
-      if (!this.available()) break;
-      for (const p of c.pendingMarkers) {
-        if (MARKER_DONE.has(this.writeMarker(c, p))) this.stepCoordinator(id, { type: 'txn.markerWritten', partition: p });
-      }
-      this.stepCoordinator(id, { type: 'txn.completeTxn', now: this.now });
-      if (this.coordinators.get(id)!.context.pendingState === null) break;
-    }
-    return this.coordinators.get(id)!.context;
-  }
-
-  private writeMarker(c: CoordinatorContext, p: TxnPartition): KafkaError {
-    const commit = c.state === 'PrepareCommit';
-    const key = keyOfPartition(p);
-    if (key !== null) {
-      return this.stepPartition(key, {
-        type: 'partition.writeTxnMarker', producerId: c.producerId, producerEpoch: c.epoch, commit,
-        coordinatorEpoch: c.coordinatorEpoch,
-      }).error;
-    }
-    return this.stepGroup(p.slice(2), { type: 'group.writeTxnMarker', producerId: c.producerId, producerEpoch: c.epoch, commit });
-  }
-
-  settleAll(): void {
-    for (const id of this.coordinators.keys()) this.settle(id);
-  }
-
-  /** Logical time passes: transaction timeouts and transactional.id expiry fire. */
+  /** Logical time passes: transaction timeouts and transactional.id expiry fire, due messages land. */
   advance(ticks: number): void {
     this.now += ticks;
     for (const id of this.coordinators.keys()) {
       this.stepCoordinator(id, { type: 'txn.tick', now: this.now });
-      this.settle(id);
+      kick(this, id);
     }
+    if (this.config.delivery.kind === 'seeded') this.deliverDue();
+    else this.pump();
+  }
+
+  private deliverDue(): void {
+    for (;;) {
+      const next = this.network.heads().filter((x) => x.due <= this.now).sort((a, b) => a.due - b.due || a.id - b.id)[0];
+      if (next === undefined) return;
+      this.deliver(next.id);
+    }
+  }
+
+  /** abortTimedOutTransactions for one transactional id, at a moment the caller chooses. */
+  abortTimedOut(id: string): void {
+    if (!this.coordinators.has(id)) return;
+    this.stepCoordinator(id, { type: 'txn.abortTimedOut', now: this.now });
+    kick(this, id);
+    this.pump();
   }
 
   // ---- cluster faults ---------------------------------------------------------------------------
@@ -281,11 +240,16 @@ export class Cluster {
     this.stepPartition(key, { type: 'partition.leaderChange' });
   }
 
+  /** A new coordinator loads the transaction log: what the old one had not appended is lost, its markers
+   *  already on the wire may still land (a zombie coordinator's), and Prepare* markers are sent again. */
   coordinatorFailover(id: string): void {
     if (!this.coordinators.has(id)) return;
     this.coordinatorNode.set(id, this.nextUpNode(this.coordinatorNode.get(id)!));
+    this.network.drop((m) => m.kind === 'logAppend' && m.transactionalId === id);
+    for (const msg of [...this.waiting.keys()]) if (!this.network.all().some((x) => x.id === msg)) this.waiting.delete(msg);
     this.stepCoordinator(id, { type: 'txn.failover' });
-    this.settle(id);
+    kick(this, id);
+    this.pump();
   }
 
   nodeDown(node: number): void {
@@ -297,7 +261,8 @@ export class Cluster {
 
   nodeUp(node: number): void {
     this.up[node] = true;
-    this.settleAll();
+    for (const id of this.coordinators.keys()) kick(this, id);
+    this.pump();
   }
 
   private nextUpNode(from: number): number {

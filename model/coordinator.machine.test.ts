@@ -16,7 +16,7 @@ function coordinator(txnVersion: TxnVersion) {
     return r.awaitingLogAppend ? send({ type: 'txn.logAppended' }) : r;
   };
   const finishMarkers = () => {
-    for (const p of s.context.pendingMarkers) send({ type: 'txn.markerWritten', partition: p });
+    for (const p of s.context.pendingMarkers) send({ type: 'txn.markerAnswered', partition: p, error: 'NONE', coordinatorEpoch: s.context.coordinatorEpoch });
     send({ type: 'txn.completeTxn', now: 0 });
     send({ type: 'txn.logAppended' });
   };
@@ -113,10 +113,29 @@ describe('coordinator: fencing and timeouts', () => {
     const c = coordinator(1);
     const { producerId, producerEpoch } = c.begin();
     c.request({ type: 'txn.endTxn', producerId, producerEpoch, commit: true, now: 1 });
-    c.send({ type: 'txn.markerWritten', partition: 'p0' });
+    c.send({ type: 'txn.markerAnswered', partition: 'p0', error: 'NONE', coordinatorEpoch: 0 });
     expect(c.get().context.pendingMarkers).toEqual(['p1']);
     c.send({ type: 'txn.failover' });
     expect(c.get().context.pendingMarkers).toEqual(['p0', 'p1']);
+    // An answer to the old coordinator's marker no longer counts.
+    c.send({ type: 'txn.markerAnswered', partition: 'p0', error: 'NONE', coordinatorEpoch: 0 });
+    expect(c.get().context.pendingMarkers).toEqual(['p0', 'p1']);
+  });
+
+  it('a refused marker leaves the transaction in PrepareCommit, sending no more markers, until a new coordinator loads it', () => {
+    const c = coordinator(1);
+    const { producerId, producerEpoch } = c.begin();
+    c.request({ type: 'txn.endTxn', producerId, producerEpoch, commit: true, now: 1 });
+    c.send({ type: 'txn.markerAnswered', partition: 'p0', error: 'NONE', coordinatorEpoch: 0 });
+    c.send({ type: 'txn.markerAnswered', partition: 'p1', error: 'INVALID_PRODUCER_EPOCH', coordinatorEpoch: 0 });
+    expect(c.get().context).toMatchObject({ pendingMarkers: ['p1'], markersCancelled: true });
+    c.send({ type: 'txn.completeTxn', now: 2 });
+    expect(c.get().value).toBe('PrepareCommit');
+    expect(c.get().context.pendingState).toBeNull();
+    // A retriable answer keeps the partition pending and the markers going.
+    c.send({ type: 'txn.failover' });
+    c.send({ type: 'txn.markerAnswered', partition: 'p0', error: 'NOT_LEADER_OR_FOLLOWER', coordinatorEpoch: 1 });
+    expect(c.get().context).toMatchObject({ pendingMarkers: ['p0', 'p1'], markersCancelled: false });
   });
 
   it('times out an Ongoing transaction only after the timeout, fencing its epoch', () => {

@@ -1,7 +1,11 @@
 // The formal model's public surface: the simulated cluster (createSim) for runners and checkers, and the
 // machines themselves for properties and coverage. See model/README.md.
 export { createSim } from './sim.ts';
-export type { FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, StepObserver, TxnView } from './sim.types.ts';
+export type { ClientModel, FaultEvent, ModelVariant, Outcome, Sim, SimConfig, SimInspection, StepObserver, TxnView } from './sim.types.ts';
+export type { ClientRequest, InFlight, Message, Protocol } from './network.ts';
+export type { Delivery } from './schedule.ts';
+export { BROKER_RULES } from './broker-rules.ts';
+export type { BrokerRule } from './broker-rules.ts';
 export type {
   AbortedTxn, BatchMetadata, KafkaError, Key, LogEntry, Offset, ProducerStateEntry, TxnPartition, TxnState, TxnVersion, Value,
 } from './types.ts';
@@ -13,6 +17,7 @@ export { completeTransit, endTxnVerdict, fenceTransit } from './coordinator.rule
 export type { Transit } from './coordinator.rules.ts';
 export type { CoordinatorContext, CoordinatorEvent, CoordinatorReply } from './coordinator.machine.ts';
 export { producerMachine, MAX_RETRIES } from './producer.machine.ts';
+export { javaProducerMachine } from './java-producer.machine.ts';
 export type { ProducerContext, ProducerEvent } from './producer.machine.ts';
 export { consumerMachine } from './consumer.machine.ts';
 export type { ConsumerContext, ConsumerEvent } from './consumer.machine.ts';

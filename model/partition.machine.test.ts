@@ -9,7 +9,13 @@ import { INT32_MAX, type TxnVersion } from './types.ts';
 function leader(txnVersion: TxnVersion = 1) {
   const m = stepperFor(partitionMachine, { key: 0, txnVersion });
   let s = m.initial({ key: 0, txnVersion });
-  const send = (ev: PartitionEvent) => { s = m.step(s, ev); return s.context.reply; };
+  // Every append is replicated at once (acks=all, followers in sync), as the cluster does by default.
+  const send = (ev: PartitionEvent) => {
+    s = m.step(s, ev);
+    const reply = s.context.reply;
+    s = m.step(s, { type: 'partition.replicate' });
+    return reply;
+  };
   const produce = (producerId: number, producerEpoch: number, sequence: number, value: number, transactional = false, verified = true) =>
     send({ type: 'partition.produce', request: { producerId, producerEpoch, sequence, value, transactional }, verified });
   const marker = (producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch = 0) =>

@@ -1,7 +1,8 @@
 // The partition leader of one topic-partition: its log, its per-producer state (ProducerStateEntry) and the
 // append rules of UnifiedLog.analyzeAndValidateProducerState / ProducerAppendInfo, plus marker appends
-// (appendEndTxnMarker), the LSO and the aborted-transaction index. State `unstable` means at least one
-// transaction is open on the partition, which is exactly when LSO < HW.
+// (appendEndTxnMarker), the high watermark, the LSO and the aborted-transaction index. State `unstable` means
+// at least one transaction is open on the partition. Appends land at the log end; the high watermark follows
+// when the followers have them (`partition.replicate`), and only then are they readable (UnifiedLog.read).
 import { assign, setup } from 'xstate';
 import {
   type AbortedTxn, type BatchMetadata, type KafkaError, type LogEntry, type Offset, type ProduceRequest,
@@ -20,16 +21,23 @@ export interface PartitionContext {
   txnVersion: TxnVersion;
   leaderEpoch: number;
   log: readonly LogEntry[];
+  /** Offsets below it are on every in-sync replica: readable, and acknowledged to acks=all producers. */
+  highWatermark: Offset;
   producers: Readonly<Record<number, ProducerStateEntry>>;
   /** ProducerStateManager.ongoingTxns: producerId -> first offset of its open transaction here. */
   ongoingTxns: Readonly<Record<number, Offset>>;
+  /** ProducerStateManager.unreplicatedTxns: ended transactions whose marker is not below the HW yet. */
+  unreplicatedTxns: ReadonlyArray<{ firstOffset: Offset; markerOffset: Offset }>;
   abortedIndex: readonly AbortedTxn[];
   reply: PartitionReply;
 }
 
 export type PartitionEvent =
   | { type: 'partition.produce'; request: ProduceRequest; /** coordinator verified (TV1) or added (TV2) it */ verified: boolean }
-  | { type: 'partition.writeTxnMarker'; producerId: number; producerEpoch: number; commit: boolean; coordinatorEpoch: number }
+  /** `txnVersion`: the WriteTxnMarkers' transaction version (KIP-1228), i.e. of the transaction it ends. */
+  | { type: 'partition.writeTxnMarker'; producerId: number; producerEpoch: number; commit: boolean; coordinatorEpoch: number; txnVersion?: TxnVersion }
+  /** The followers fetched up to the log end: the high watermark moves there. */
+  | { type: 'partition.replicate' }
   | { type: 'partition.leaderChange' };
 
 const emptyEntry = (producerId: number): ProducerStateEntry => ({
@@ -43,13 +51,15 @@ const hasOngoingTxn = (c: PartitionContext, r: ProduceRequest): boolean => {
   return e.currentTxnFirstOffset !== null && e.producerEpoch === r.producerEpoch;
 };
 
-/** High watermark: with acks=all and a synchronous ISR every append is replicated at once, so HW = LEO. */
-export const highWatermark = (c: PartitionContext): Offset => c.log.length;
+/** The high watermark (UnifiedLog.highWatermark): the log end once the followers caught up. */
+export const highWatermark = (c: PartitionContext): Offset => c.highWatermark;
 
-/** UnifiedLog.lastStableOffset: the first offset of the earliest open transaction, else the HW. */
+/** UnifiedLog.lastStableOffset: the first offset of the earliest open transaction, or of an ended one whose
+ *  marker is not replicated yet (ProducerStateManager.firstUnstableOffset), when below the HW; else the HW. */
 export const lastStableOffset = (c: PartitionContext): Offset => {
   let lso = highWatermark(c);
   for (const first of Object.values(c.ongoingTxns)) if (first < lso) lso = first;
+  for (const t of c.unreplicatedTxns) if (t.markerOffset >= c.highWatermark && t.firstOffset < lso) lso = t.firstOffset;
   return lso;
 };
 
@@ -111,11 +121,12 @@ export const partitionMachine = setup({
     isStaleMarkerEpoch: ({ context, event }) => {
       const m = event as MarkerEv;
       const e = entryOf(context, m.producerId);
-      if (context.txnVersion === 1) return m.producerEpoch < e.producerEpoch;
+      if ((m.txnVersion ?? context.txnVersion) === 1) return m.producerEpoch < e.producerEpoch;
       return m.producerEpoch < e.producerEpoch || (m.producerEpoch === e.producerEpoch && e.currentTxnFirstOffset !== null);
     },
     isZombieCoordinator: ({ context, event }) =>
       (event as MarkerEv).coordinatorEpoch < entryOf(context, (event as MarkerEv).producerId).coordinatorEpoch,
+    hasUnreplicated: ({ context }) => context.highWatermark < context.log.length,
     closesLastOpenTxn: ({ context, event }) => {
       const open = Object.keys(context.ongoingTxns).map(Number);
       return open.length === 0 || (open.length === 1 && open[0] === (event as MarkerEv).producerId);
@@ -179,22 +190,30 @@ export const partitionMachine = setup({
         log: [...context.log, marker],
         producers: { ...context.producers, [m.producerId]: entry },
         ongoingTxns,
+        // completeTxn: the transaction stays unstable until its marker is replicated.
+        unreplicatedTxns: first === null ? context.unreplicatedTxns : [...context.unreplicatedTxns, { firstOffset: first, markerOffset: offset }],
         abortedIndex: aborted.length > 0 ? [...context.abortedIndex, ...aborted] : context.abortedIndex,
         reply: ok(offset),
       };
     }),
+    /** onHighWatermarkUpdated: the HW reaches the log end; transactions whose marker it passed are stable. */
+    advanceHighWatermark: assign(({ context }) => ({
+      highWatermark: context.log.length,
+      unreplicatedTxns: context.unreplicatedTxns.length === 0 ? context.unreplicatedTxns : [],
+    })),
     bumpLeaderEpoch: assign({ leaderEpoch: ({ context }) => context.leaderEpoch + 1 }),
   },
 }).createMachine({
   id: 'partition',
   context: ({ input }) => ({
-    key: input.key, txnVersion: input.txnVersion, leaderEpoch: 0, log: [], producers: {}, ongoingTxns: {},
-    abortedIndex: [], reply: failed('NONE'),
+    key: input.key, txnVersion: input.txnVersion, leaderEpoch: 0, log: [], highWatermark: 0, producers: {}, ongoingTxns: {},
+    unreplicatedTxns: [], abortedIndex: [], reply: failed('NONE'),
   }),
   initial: 'stable',
   on: {
     // Producer state is rebuilt from the replicated log on the new leader, so only the epoch moves.
     'partition.leaderChange': { actions: 'bumpLeaderEpoch' },
+    'partition.replicate': { guard: 'hasUnreplicated', actions: 'advanceHighWatermark' },
   },
   states: {
     stable: {

@@ -9,51 +9,17 @@
 // With txnVersion 2 the client behaves like a KIP-890 client instead: no AddPartitionsToTxn/AddOffsetsToTxn,
 // and EndTxn's answer carries the bumped epoch, which the client adopts while restarting its sequences.
 import { assign, setup } from 'xstate';
-import { type KafkaError, type Key, type TxnVersion, KAFKAJS_RETRIABLE, incrementSequence } from './types.ts';
+import { type TxnVersion, KAFKAJS_RETRIABLE } from './types.ts';
+import {
+  type Ev, type ProducerContext, type ProducerEvent, adoptEndTxnEpoch, adoptProducerId, advanceSequence, errorOf, holdOffsets,
+  initialContext, prepareBatch,
+} from './producer.shared.ts';
 
 /** kafkajs `retry.retries` default: 5 retries after the first attempt. (An idempotent kafkajs producer raises it to
  *  MAX_SAFE_INTEGER; the model keeps 5, standing for the operation timeout after which a runner gives up.) */
 export const MAX_RETRIES = 5;
 
-export interface InFlight { key: Key; value: number; sequence: number; attempts: number }
-
-export interface ProducerContext {
-  clientId: string;
-  transactionalId: string | null;
-  txnVersion: TxnVersion;
-  producerId: number;
-  producerEpoch: number;
-  nextSequence: Readonly<Record<Key, number>>;
-  /** Partitions (keys) already added to the open transaction, and whether offsets were added (isOngoing()). */
-  txnKeys: readonly Key[];
-  offsetsAdded: boolean;
-  inFlight: InFlight | null;
-  attempts: number;
-  /** The error of the last completed call, null if it succeeded. */
-  lastError: KafkaError | null;
-  lastOffset: number | null;
-}
-
-/** A broker's answer as the client sees it; a lost request or response arrives as REQUEST_TIMED_OUT. */
-export interface Answer { error: KafkaError }
-
-export type ProducerEvent =
-  | { type: 'producer.initProducerId' }
-  | { type: 'producer.initProducerIdAnswer'; error: KafkaError; producerId: number; producerEpoch: number }
-  | { type: 'producer.send'; key: Key; value: number }
-  | { type: 'producer.addPartitionsAnswer'; error: KafkaError }
-  | { type: 'producer.produceAnswer'; error: KafkaError; offset: number | null }
-  | { type: 'producer.beginTxn' }
-  | { type: 'producer.sendOffsets' }
-  | { type: 'producer.addOffsetsAnswer'; error: KafkaError }
-  | { type: 'producer.txnOffsetCommitAnswer'; error: KafkaError }
-  | { type: 'producer.commit' }
-  | { type: 'producer.abort' }
-  | { type: 'producer.endTxnAnswer'; error: KafkaError; producerId: number; producerEpoch: number }
-  | { type: 'producer.crash' };
-
-type Ev<T extends ProducerEvent['type']> = Extract<ProducerEvent, { type: T }>;
-const errorOf = (e: ProducerEvent): KafkaError => (e as { error: KafkaError }).error;
+export type { InFlight, ProducerContext, ProducerEvent } from './producer.shared.ts';
 
 export const producerMachine = setup({
   types: {
@@ -79,42 +45,21 @@ export const producerMachine = setup({
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     recordError: assign({ lastError: ({ event }) => errorOf(event) }),
     /** The producer id and epoch replace everything; sequences restart (eosManager.initProducerId). */
-    adoptProducerId: assign(({ event }) => {
-      const e = event as Ev<'producer.initProducerIdAnswer'>;
-      return { producerId: e.producerId, producerEpoch: e.producerEpoch, nextSequence: {}, txnKeys: [], offsetsAdded: false };
-    }),
-    prepareBatch: assign(({ context, event }) => {
-      const e = event as Ev<'producer.send'>;
-      return { inFlight: { key: e.key, value: e.value, sequence: context.nextSequence[e.key] ?? 0, attempts: 0 } };
-    }),
+    adoptProducerId: assign(adoptProducerId),
+    prepareBatch: assign(prepareBatch),
     markPartitionAdded: assign({ txnKeys: ({ context }) => [...context.txnKeys, context.inFlight!.key] }),
     /** Success advances the sequence; on failure kafkajs rolls it back (updateSequence(-n)), so it stays. */
-    advanceSequence: assign(({ context, event }) => {
-      const b = context.inFlight!;
-      return {
-        nextSequence: { ...context.nextSequence, [b.key]: incrementSequence(b.sequence, 1) },
-        // TV2 adds partitions implicitly; the client still remembers them (isOngoing()).
-        txnKeys: context.transactionalId === null || context.txnKeys.includes(b.key) ? context.txnKeys : [...context.txnKeys, b.key],
-        lastOffset: (event as Ev<'producer.produceAnswer'>).offset, inFlight: null,
-      };
-    }),
+    advanceSequence: assign(advanceSequence),
     dropBatch: assign({ inFlight: null }),
     markOffsetsAdded: assign({ offsetsAdded: true }),
+    holdOffsets: assign(holdOffsets),
     clearTxn: assign({ txnKeys: [], offsetsAdded: false }),
     /** TV2: EndTxn answers with the bumped epoch; a new epoch restarts every sequence at 0. */
-    adoptEndTxnEpoch: assign(({ context, event }) => {
-      const e = event as Ev<'producer.endTxnAnswer'>;
-      if (context.txnVersion === 1) return {};
-      return { producerId: e.producerId, producerEpoch: e.producerEpoch, nextSequence: {} };
-    }),
+    adoptEndTxnEpoch: assign(adoptEndTxnEpoch),
   },
 }).createMachine({
   id: 'producer',
-  context: ({ input }) => ({
-    clientId: input.clientId, transactionalId: input.transactionalId, txnVersion: input.txnVersion,
-    producerId: -1, producerEpoch: -1, nextSequence: {}, txnKeys: [], offsetsAdded: false, inFlight: null,
-    attempts: 0, lastError: null, lastOffset: null,
-  }),
+  context: ({ input }) => initialContext(input),
   initial: 'uninitialized',
   on: { 'producer.crash': '.crashed' },
   states: {
@@ -154,8 +99,8 @@ export const producerMachine = setup({
               { target: 'producing', actions: ['startAttempts', 'prepareBatch'] },
             ],
             'producer.sendOffsets': [
-              { guard: 'needsAddOffsets', target: 'addingOffsets', actions: 'startAttempts' },
-              { target: 'committingOffsets', actions: 'startAttempts' },
+              { guard: 'needsAddOffsets', target: 'addingOffsets', actions: ['startAttempts', 'holdOffsets'] },
+              { target: 'committingOffsets', actions: ['startAttempts', 'holdOffsets'] },
             ],
             'producer.commit': [
               { guard: 'nothingToEnd', target: '#producer.ready', actions: 'startAttempts' },

@@ -91,7 +91,10 @@ describe('fencing', () => {
     sim.initProducer('new', { transactionalId: 'T' });
     expect(sim.txnSend('old', 1, 2)).toEqual({ type: 'fail', error: 'INVALID_PRODUCER_EPOCH' });
     expect(sim.log(1)).toEqual([]);
-    expect(sim.commitTxn('old')).toEqual({ type: 'fail', error: 'PRODUCER_FENCED' });
+    // The Java client is now in ABORTABLE_ERROR: a commit fails at once, only an abort gets out, and it is fenced.
+    expect(sim.commitTxn('old')).toMatchObject({ type: 'fail', error: expect.stringMatching(/Cannot call "commit" in state "abortableError"/) });
+    expect(sim.abortTxn('old')).toEqual({ type: 'fail', error: 'PRODUCER_FENCED' });
+    expect(sim.producer('old')!.state).toBe('fatal');
   });
 
   it('after a timeout abort a TV1 producer is fenced for good, a TV2 producer aborts and carries on (research §2.9)', () => {

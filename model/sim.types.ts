@@ -4,10 +4,24 @@ import type { coordinatorMachine, CoordinatorContext } from './coordinator.machi
 import type { groupMachine, GroupContext } from './group.machine.ts';
 import type { PartitionContext, partitionMachine } from './partition.machine.ts';
 import type { producerMachine, ProducerContext } from './producer.machine.ts';
+import type { javaProducerMachine } from './java-producer.machine.ts';
+import type { BrokerRule } from './broker-rules.ts';
+import type { InFlight } from './network.ts';
+import type { Delivery } from './schedule.ts';
 import type { Key, LogEntry, Offset, TxnState, TxnVersion, Value } from './types.ts';
 
+/** Which client library a producer is: kafkajs 2.2.4 (TV1, old request versions), or the Java client (4.x),
+ *  which speaks the cluster's transaction version. */
+export type ClientModel = 'kafkajs' | 'java';
+
 export interface SimConfig {
+  /** The cluster's transaction.version feature (KIP-890): what its coordinators use for their own aborts. */
   txnVersion: TxnVersion;
+  /** The client producers are by default (initProducer may say otherwise): the one that speaks `txnVersion`,
+   *  kafkajs for 1 and the Java client for 2. */
+  client?: ClientModel;
+  /** When messages in flight land (schedule.ts): at once (default), when a driver delivers them, or seeded. */
+  delivery?: Delivery;
   /** Number of keys; key k is one topic-partition, 0..keys-1. */
   keys: number;
   /** Brokers (default 3). Leaders and coordinators live on nodes; writes need min.insync.replicas = min(2, nodes) up. */
@@ -16,6 +30,8 @@ export interface SimConfig {
   transactionTimeoutTicks?: number;
   /** transactional.id.expiration.ms in ticks (default: never). */
   transactionalIdExpirationTicks?: number;
+  /** Live brokers a write needs (min.insync.replicas with RF = nodes; default min(2, nodes)). */
+  minInSyncReplicas?: number;
 }
 
 /** ok: took effect; fail: definitely did not; info: the client cannot know (it timed out). */
@@ -25,17 +41,21 @@ export type Outcome<T = undefined> =
   | { type: 'info'; error: string };
 
 export type FaultEvent =
-  /** The next `count` (default 1) requests of this client never reach the broker. */
-  | { type: 'requestLost'; clientId: string; count?: number }
+  /** The next `count` (default 1) requests of this client never reach the broker (after `after` requests, default 0, pass). */
+  | { type: 'requestLost'; clientId: string; count?: number; after?: number }
   /** The next `count` (default 1) requests of this client take effect but their responses are lost. */
-  | { type: 'responseLost'; clientId: string; count?: number }
+  | { type: 'responseLost'; clientId: string; count?: number; after?: number }
+  /** The next `count` (default 1) requests of this client stay on the wire: the client times out, the request lands later. */
+  | { type: 'requestDelayed'; clientId: string; count?: number; after?: number }
   | { type: 'leaderChange'; key: Key }
   | { type: 'coordinatorFailover'; transactionalId: string }
   | { type: 'producerCrash'; clientId: string }
   | { type: 'consumerCrash'; consumerId: string }
   | { type: 'nodeDown'; node: number }
   | { type: 'nodeUp'; node: number }
-  | { type: 'tick'; ticks: number };
+  | { type: 'tick'; ticks: number }
+  /** The coordinator's cleanup task aborts this transactional id's Ongoing transaction now, as timed out. */
+  | { type: 'transactionTimeout'; transactionalId: string };
 
 export interface TxnView {
   state: TxnState;
@@ -48,7 +68,7 @@ export interface TxnView {
 
 export interface Sim {
   readonly config: Required<SimConfig>;
-  initProducer(clientId: string, opts?: { transactionalId?: string }): Outcome;
+  initProducer(clientId: string, opts?: { transactionalId?: string; client?: ClientModel }): Outcome;
   send(clientId: string, key: Key, value: Value): Outcome<{ offset: Offset | null }>;
   beginTxn(clientId: string): Outcome;
   txnSend(clientId: string, key: Key, value: Value): Outcome<{ offset: Offset | null }>;
@@ -68,6 +88,12 @@ export interface Sim {
   highWatermark(key: Key): Offset;
   lastStableOffset(key: Key): Offset;
   txn(transactionalId: string): TxnView | null;
+  /** Messages in flight (markers, log appends, replication, delayed requests), oldest first. */
+  inFlight(): readonly InFlight[];
+  /** Delivers message `id` (the oldest of its connection). */
+  deliver(id: number): void;
+  /** Under manual delivery: hold (or release and deliver) the follow-ups of a transactional id. */
+  hold(transactionalId: string, held: boolean): void;
   /** Machine-level views for properties and checkers (read-only snapshots' contexts and state names). */
   inspect(): SimInspection;
   /** One client's machine (cheaper than inspect()); undefined if the id was never used. */
@@ -92,7 +118,7 @@ export interface SimInspection {
 
 /** Called after every machine transition the simulation takes (for properties, tracing and coverage). */
 export type StepObserver = (step: {
-  machine: 'partition' | 'coordinator' | 'group' | 'producer' | 'consumer';
+  machine: 'partition' | 'coordinator' | 'group' | 'producer' | 'javaProducer' | 'consumer';
   id: string;
   event: { type: string };
   before: { value: unknown; context: unknown };
@@ -106,8 +132,11 @@ export interface ModelVariant {
   coordinator?: typeof coordinatorMachine;
   group?: typeof groupMachine;
   producer?: typeof producerMachine;
+  javaProducer?: typeof javaProducerMachine;
   consumer?: typeof consumerMachine;
   lastStableOffset?: (p: PartitionContext) => Offset;
   /** Not a substitution: an observer of every machine step. */
   onStep?: StepObserver;
+  /** Not a substitution: an observer of the routing rules the brokers apply outside the machines (broker-rules.ts). */
+  onRule?: (rule: BrokerRule) => void;
 }

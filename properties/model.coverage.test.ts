@@ -17,7 +17,8 @@ function generatedSteps(): void {
     const { step } = startRun(p.txnVersion, {
       name: 'coverage',
       onStep: (s) => {
-        const e = byName.get(s.machine)!;
+        const e = byName.get(s.machine);
+        if (e === undefined) return;
         recordStep(e.generated, e.explorer.machine, s.before as never, s.event, s.after as never);
       },
     });

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import {
   ctpInputsCommittedExactlyOnce, fencedProducersStayFenced, groupOffsetsMoveOnlyOnCommit, lastStableOffsetIsExact,
-  noDuplicateAppend, readCommittedSeesOnlyCommitted, transactionsAreAtomic,
+  noDuplicateAppend, noHangingTransaction, readCommittedSeesOnlyCommitted, transactionsAreAtomic,
 } from './model/invariants.ts';
 import { type Invariant, type Program, programArb, runProgram } from './model/program.ts';
 import { propParams } from './model/replay.ts';
@@ -23,6 +23,7 @@ invariantProperty('no (pid, epoch, seq) is appended twice to a partition', noDup
 invariantProperty('read_committed never returns aborted or open transaction data', readCommittedSeesOnlyCommitted);
 invariantProperty('LSO ≤ HW and LSO = first offset of the earliest open transaction', lastStableOffsetIsExact);
 invariantProperty('every partition of a transaction gets the same marker', transactionsAreAtomic);
+invariantProperty('a transaction that ended leaves no partition open (no hanging transaction)', noHangingTransaction);
 invariantProperty('a fenced producer never appends or commits again', fencedProducersStayFenced);
 invariantProperty('committed group offsets only move with committed transactions', groupOffsetsMoveOnlyOnCommit);
 invariantProperty('consume-transform-produce inputs are committed exactly once', ctpInputsCommittedExactlyOnce);

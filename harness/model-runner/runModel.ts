@@ -4,7 +4,7 @@
 // in the history as they do against Kafka. Nothing here reads a clock or a random source: the same
 // program always gives the same bytes.
 import path from 'node:path';
-import { createSim, type Sim } from '../../model/index.ts';
+import { type ClientModel, createSim, type Sim } from '../../model/index.ts';
 import type { Key } from '../../jepsen-style/history.ts';
 import { AckedOffsets } from '../history/ackedOffsets.ts';
 import { LogicalClock } from '../history/clock.ts';
@@ -29,10 +29,13 @@ export interface RunModelOptions {
   /** Replace an existing model/history.jsonl. */
   overwrite?: boolean;
   /**
-   * The model's transaction protocol; default the program's `txnVersion`. kafkajs speaks TV1 whatever
-   * the cluster runs (model/README.md), so pass 1 to mirror a kafkajs run against a TV2 cluster.
+   * The model cluster's transaction.version; default the program's `txnVersion` (what the real cluster runs).
+   * The client decides what its producers speak: kafkajs TV1 whatever the cluster runs, java and franz-go the
+   * cluster's version (model/README.md).
    */
   txnVersion?: 1 | 2;
+  /** The client library of the run (`--client`): the model runs the modelled client that matches it. */
+  client?: string;
   /** Called every `progressEvery` completed client ops (default 1000) and at the end. */
   onProgress?: (p: RunProgress) => void;
   progressEvery?: number;
@@ -76,7 +79,9 @@ export async function runModel(program: Program, outDir: string, options: RunMod
   const clock = new LogicalClock();
   const writer = new HistoryWriter(historyPath, clock, options);
   try {
-    const sim = createSim({ txnVersion: options.txnVersion ?? program.txnVersion, keys: program.keys.length, nodes: program.nodes.length });
+    const sim = createSim({
+      txnVersion: options.txnVersion ?? program.txnVersion, client: modelledClient(options.client), keys: program.keys.length, nodes: program.nodes.length,
+    });
     const run = new ModelRun(program, sim, writer, clock, options);
     const stats = await run.run();
     const groups = [...new Set(program.workers.filter((w) => w.role !== 'idempotent').map((w) => w.groupId))].sort();
@@ -85,6 +90,18 @@ export async function runModel(program: Program, outDir: string, options: RunMod
   } finally {
     writer.close();
   }
+}
+
+/**
+ * The modelled client for a client library: kafkajs is modelled as itself; java as the Java client; franz-go
+ * as the Java client too: both speak the cluster's transaction version (EndTxn v5 under TV2), retry EndTxn,
+ * bump the epoch on abortable errors and keep several batches in flight, which is what the model abstracts.
+ */
+export function modelledClient(client: string | undefined): ClientModel {
+  const name = (client ?? 'kafkajs').split('@')[0]!;
+  if (name === 'kafkajs') return 'kafkajs';
+  if (name === 'java' || name === 'franz-go') return 'java';
+  throw new Error(`no modelled client for "${client}": use kafkajs, java or franz-go`);
 }
 
 const stringKeys = (o: Record<number, number>): Record<string, number> =>

@@ -1,43 +1,58 @@
-// Holding a real history against the model: replay it through the XState model (every completed op must
-// be a transition the model allows), and, when both ran the same program, compare the two runs. The
-// findings become the run's divergences (verdict.json); the judging is jepsen-style's, this only calls it.
+// Holding a real history against the model: replay it through the XState model (every answer Kafka gave
+// must be one the model can give, in an order the history allows), and, when both ran the same program,
+// compare the two runs. The findings become the run's divergences (proved) and inconclusive reasons (the
+// replay could not decide) in verdict.json; the judging is jepsen-style's, this only calls it.
 import fs from 'node:fs';
 import { compareRuns } from '../../jepsen-style/conformance/compare-runs.ts';
+import type { WorkerInfo } from '../../jepsen-style/conformance/attribution.ts';
 import { replayAgainstModel } from '../../jepsen-style/conformance/replay.ts';
 import type { HistoryEvent } from '../../jepsen-style/history.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
 import { parseHistoryText } from '../../jepsen-style/reader.ts';
 import type { Divergence } from './verdict-file.ts';
 
-/** The replay is quadratic in a key's log: beyond this many events it would take minutes, so it is skipped (and said so). */
+/** Beyond this many events the replay would take minutes, so it is skipped (and said so). */
 export const REPLAY_EVENT_LIMIT = 60_000;
 
 export function readEvents(path: string): HistoryEvent[] {
   return parseHistoryText(fs.readFileSync(path, 'utf8')).events;
 }
 
-/** Proved divergences, reasons the replay could not decide (`inconclusive`), and a note on what it skipped. */
-export function conformanceDivergences(kafka: HistoryEvent[], program: ProgramInfo): { divergences: Divergence[]; inconclusive?: string[]; note?: string } {
+export interface ConformanceOptions {
+  /** program.json's workers (`workersOfProgram`): attribute processes that never named their transactional id. */
+  workers?: readonly WorkerInfo[];
+  /** The client's transaction protocol version (kafkajs speaks 1 whatever the cluster runs: model/README.md). */
+  txnVersion?: 1 | 2;
+}
+
+export interface ConformanceResult {
+  /** Divergences the replay proves: no order of the history and no hidden event it considers makes the model agree. */
+  divergences: Divergence[];
+  /** Why the replay could not decide, one sentence each. */
+  inconclusive: string[];
+  note?: string;
+}
+
+export function conformanceDivergences(kafka: HistoryEvent[], program: ProgramInfo, options: ConformanceOptions = {}): ConformanceResult {
   if (kafka.length > REPLAY_EVENT_LIMIT) {
-    return { divergences: [], note: `model replay skipped: ${kafka.length} events exceed the replay limit of ${REPLAY_EVENT_LIMIT}` };
+    return { divergences: [], inconclusive: [], note: `model replay skipped: ${kafka.length} events exceed the replay limit of ${REPLAY_EVENT_LIMIT}` };
   }
-  // kafkajs speaks transaction version 1 whatever the cluster runs (model/README.md).
-  const result = replayAgainstModel(kafka, { txnVersion: 1, program });
+  const result = replayAgainstModel(kafka, { txnVersion: options.txnVersion ?? 1, program, ...(options.workers ? { workers: options.workers } : {}) });
+  const notes = [
+    ...(result.explanations.length > 0 ? [`model replay explained ${result.explanations.length} answer(s) by events the history cannot show: ${result.explanations.slice(0, 3).join('; ')}${result.explanations.length > 3 ? '; ...' : ''}`] : []),
+    ...(result.unjudged > 0 ? [`${result.unjudged} answer(s) were not held to the model (lost connections, timeouts, and busy coordinators the model does not time yet)`] : []),
+  ];
+  const note = notes.length > 0 ? notes.join('. ') : undefined;
   const d = result.divergence;
-  if (result.conforms || !d) return { divergences: [] };
-  // An op that completed `info` was abandoned by its client: its requests may have reached Kafka at any
-  // time before a newer instance initialised, an order the replay cannot know. A refusal of such an op
-  // is therefore no evidence (seen: a kill run where the model fenced an info txn Kafka had committed).
-  const event = kafka.find((e) => e.index === d.index);
-  if (d.kind === 'refused' && event?.type === 'info') {
-    return { divergences: [], note: `model replay stopped at op ${d.index}, an info op whose timing the history does not fix: ${d.explanation}` };
-  }
+  if (result.conforms || !d) return { divergences: [], inconclusive: result.inconclusive, ...(note ? { note } : {}) };
   return {
     divergences: [{
       kind: `model-conformance-${d.kind}`,
       explanation: `${d.explanation} (model: ${d.model}; Kafka: ${d.kafka}; ${result.replayed} of ${result.ops} ops replayed before it)`,
       ops: [d.index],
     }],
+    inconclusive: result.inconclusive,
+    ...(note ? { note } : {}),
   };
 }
 

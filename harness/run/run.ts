@@ -21,6 +21,7 @@ import { writeProgramFile } from '../workload/programFile.ts';
 import type { HistorySummary, RunVerdict, Target } from './verdict-file.ts';
 import { writeVerdict } from './verdict.ts';
 import { comparisonDivergences, conformanceDivergences, readEvents } from './divergences.ts';
+import { workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
 import type { Divergence } from './verdict-file.ts';
 
 
@@ -78,7 +79,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   try {
     if (target !== 'kafka') {
       config.log('running the program against the model');
-      const result = await runModel(program, outDir, { signal: abort.signal, txnVersion: 1 });
+      const result = await runModel(program, outDir, { signal: abort.signal, txnVersion: program.txnVersion });
       histories.model = await summarize(outDir, result.historyPath, result.programInfo);
     }
     if (target !== 'model' && !abort.signal.aborted) {
@@ -98,7 +99,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       if (!abort.signal.aborted) {
         config.log('holding the Kafka history against the model');
         const kafkaEvents = readEvents(result.historyPath);
-        const conformance = conformanceDivergences(kafkaEvents, result.programInfo);
+        const conformance = conformanceDivergences(kafkaEvents, result.programInfo, { workers: workersOfProgram(program) });
         if (conformance.note) {
           config.log(conformance.note);
           notes.push(conformance.note);

@@ -21,7 +21,7 @@ describe('replay against the model', () => {
     h.op(2, 'ok', 'poll', [poll()], [polled({ 0: [[0, 1], [1, 2]], 1: [[0, 2], [1, 1]] })]);
     h.complete(0, 'ok', [sent(0, 0, 1), sent(1, 1, 1)]);
     h.complete(1, 'ok', [sent(0, 1, 2), sent(1, 0, 2)]);
-    expect(replayAgainstModel(h.events)).toEqual({ conforms: true, replayed: 3, ops: 3 });
+    expect(replayAgainstModel(h.events)).toMatchObject({ conforms: true, inconclusive: [], replayed: 3, ops: 3 });
   });
 
   it('resolves info ops by what was read: a cut send op, lost offsets, a crashed txn only an info op read', () => {
@@ -34,7 +34,7 @@ describe('replay against the model', () => {
     h.op(2, 'info', 'txn', [send(2, 7)], [sent(2, null, 7)]);
     h.op(3, 'info', 'poll', [poll()], [polled({ 2: [[0, 7]] })]);
     h.op(4, 'ok', 'poll', [poll()], [polled({ 0: [[0, 1], [1, 2]], 1: [[0, 5], [1, 6]] })]);
-    expect(replayAgainstModel(h.events)).toEqual({ conforms: true, replayed: 6, ops: 6 });
+    expect(replayAgainstModel(h.events)).toMatchObject({ conforms: true, inconclusive: [], replayed: 6, ops: 6 });
   });
 
   it('reports an aborted read: Kafka returned a value the model never commits', () => {

@@ -2,7 +2,7 @@
 // state, the events the real system could send there (right and wrong epochs, sequences and answers); the
 // abstraction keeps what the guards look at and forgets unbounded history (log contents, offsets).
 import {
-  consumerMachine, coordinatorMachine, groupMachine, partitionMachine, producerMachine,
+  consumerMachine, coordinatorMachine, groupMachine, javaProducerMachine, partitionMachine, producerMachine,
 } from '../../model/index.ts';
 import type {
   ConsumerContext, CoordinatorContext, GroupContext, KafkaError, PartitionContext, ProducerContext, TxnVersion,
@@ -18,7 +18,7 @@ export const partitionExplorer: Explorer = {
   inputs: TVS.map((txnVersion) => ({ key: 0, txnVersion })),
   events: (s) => {
     const c = s.context as PartitionContext;
-    const out: Array<{ type: string } & Record<string, unknown>> = [{ type: 'partition.leaderChange' }];
+    const out: Array<{ type: string } & Record<string, unknown>> = [{ type: 'partition.leaderChange' }, { type: 'partition.replicate' }];
     const entry = c.producers[1];
     const last = entry?.batches.at(-1)?.lastSeq ?? -1;
     for (const producerEpoch of [0, 1]) {
@@ -28,7 +28,9 @@ export const partitionExplorer: Explorer = {
         }
       }
       for (const commit of [true, false]) {
-        for (const coordinatorEpoch of [0, 1]) out.push({ type: 'partition.writeTxnMarker', producerId: 1, producerEpoch, commit, coordinatorEpoch });
+        for (const coordinatorEpoch of [0, 1]) {
+          for (const txnVersion of TVS) out.push({ type: 'partition.writeTxnMarker', producerId: 1, producerEpoch, commit, coordinatorEpoch, txnVersion });
+        }
       }
     }
     // A second producer only opens and closes transactions, so that one marker can leave another txn open.
@@ -41,7 +43,7 @@ export const partitionExplorer: Explorer = {
     const c = s.context as PartitionContext;
     const producers = Object.values(c.producers).map((e) =>
       `${e.producerId}:${e.producerEpoch}:${cap(e.batches.length, 1)}:${e.currentTxnFirstOffset !== null}:${e.coordinatorEpoch}`);
-    return `${JSON.stringify(s.value)}|${c.txnVersion}|${producers.join(',')}|${cap(c.abortedIndex.length, 1)}`;
+    return `${JSON.stringify(s.value)}|${c.txnVersion}|${producers.join(',')}|${cap(c.abortedIndex.length, 1)}|${c.highWatermark < c.log.length}`;
   },
 };
 
@@ -55,30 +57,32 @@ export const coordinatorExplorer: Explorer = {
     const out: Array<{ type: string } & Record<string, unknown>> = [
       { type: 'txn.initProducerId', newProducerId: 100, now: 1 },
       { type: 'txn.logAppended' }, { type: 'txn.logAppendFailed' }, { type: 'txn.failover' },
-      { type: 'txn.completeTxn', now: 1 }, { type: 'txn.tick', now },
-      ...c.pendingMarkers.map((partition) => ({ type: 'txn.markerWritten', partition })),
+      { type: 'txn.completeTxn', now: 1 }, { type: 'txn.tick', now }, { type: 'txn.abortTimedOut', now: 1 },
+      { type: 'txn.initProducerId', newProducerId: 100, now: 1, expected: { producerId: c.producerId, producerEpoch: c.epoch } },
+      { type: 'txn.initProducerId', newProducerId: 100, now: 1, expected: { producerId: c.producerId, producerEpoch: c.lastEpoch } },
+      { type: 'txn.initProducerId', newProducerId: 100, now: 1, expected: { producerId: c.producerId + 7, producerEpoch: 0 } },
+      ...c.pendingMarkers.flatMap((partition) => (['NONE', 'NOT_LEADER_OR_FOLLOWER', 'INVALID_PRODUCER_EPOCH'] as const).flatMap((error) =>
+        [c.coordinatorEpoch, c.coordinatorEpoch - 1].map((coordinatorEpoch) => ({ type: 'txn.markerAnswered', partition, error, coordinatorEpoch })))),
+      ...['p0', 'p1'].flatMap((partition) => [c.epoch, c.epoch - 1].map((producerEpoch) => ({ type: 'txn.verify', producerId: c.producerId, producerEpoch, partition }))),
     ];
     for (const [producerId, producerEpoch] of [[c.producerId, c.epoch], [c.producerId, c.epoch - 1], [c.producerId + 1, c.epoch]]) {
       for (const partitions of [['p0'], ['p1']]) out.push({ type: 'txn.addPartitions', producerId, producerEpoch, partitions, now: 1 });
-      for (const commit of [true, false]) out.push({ type: 'txn.endTxn', producerId, producerEpoch, commit, now: 1 });
+      // Requests of either version, whatever the cluster's: kafkajs speaks TV1 to a TV2 cluster.
+      for (const commit of [true, false]) for (const txnVersion of TVS) out.push({ type: 'txn.endTxn', producerId, producerEpoch, commit, now: 1, txnVersion });
     }
     return out;
   },
   serialize: (s) => {
     const c = s.context as CoordinatorContext;
-    return [JSON.stringify(s.value), c.txnVersion, c.pendingState, c.partitions.length, c.pendingMarkers.length,
-      c.lastEpoch === -1, c.epoch < 0, c.txnStartTick < 0, c.reply.error].join('|');
+    return [JSON.stringify(s.value), c.txnVersion, c.pendingState, c.partitions.length, c.pendingMarkers.length, c.markersCancelled,
+      c.lastEpoch === -1, c.epoch < 0, c.txnStartTick < 0, c.coordinatorEpoch > 0, c.reply.error].join('|');
   },
 };
 
-const ANSWERS: KafkaError[] = ['NONE', 'CONCURRENT_TRANSACTIONS', 'INVALID_PRODUCER_EPOCH'];
+const ANSWERS: KafkaError[] = ['NONE', 'CONCURRENT_TRANSACTIONS', 'INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTION_ABORTABLE'];
 
-export const producerExplorer: Explorer = {
-  name: 'producer',
-  machine: producerMachine,
-  inputs: TVS.flatMap((txnVersion) => [null, 't'].map((transactionalId) => ({ clientId: 'p', transactionalId, txnVersion }))),
-  events: () => [
-    { type: 'producer.initProducerId' }, { type: 'producer.beginTxn' }, { type: 'producer.sendOffsets' },
+const producerEvents = () => [
+    { type: 'producer.initProducerId' }, { type: 'producer.beginTxn' }, { type: 'producer.sendOffsets', groupId: 'g', offsets: { 0: 1 } },
     { type: 'producer.commit' }, { type: 'producer.abort' }, { type: 'producer.crash' },
     { type: 'producer.send', key: 0, value: 1 }, { type: 'producer.send', key: 1, value: 2 },
     ...ANSWERS.flatMap((error) => [
@@ -87,11 +91,17 @@ export const producerExplorer: Explorer = {
       { type: 'producer.addOffsetsAnswer', error }, { type: 'producer.txnOffsetCommitAnswer', error },
       { type: 'producer.endTxnAnswer', error, producerId: 1, producerEpoch: 1 },
     ]),
-  ],
-  serialize: (s) => {
-    const c = s.context as ProducerContext;
-    return [JSON.stringify(s.value), c.txnVersion, c.transactionalId, c.attempts, c.txnKeys.length > 0, c.offsetsAdded].join('|');
-  },
+];
+const producerState = (s: { value: unknown; context: unknown }) => {
+  const c = s.context as ProducerContext;
+  return [JSON.stringify(s.value), c.txnVersion, c.transactionalId, c.attempts, c.txnKeys.length > 0, c.offsetsAdded, c.epochBumpRequired === true].join('|');
+};
+const producerInputs = TVS.flatMap((txnVersion) => [null, 't'].map((transactionalId) => ({ clientId: 'p', transactionalId, txnVersion })));
+
+export const producerExplorer: Explorer = { name: 'producer', machine: producerMachine, inputs: producerInputs, events: producerEvents, serialize: producerState };
+
+export const javaProducerExplorer: Explorer = {
+  name: 'javaProducer', machine: javaProducerMachine, inputs: producerInputs, events: producerEvents, serialize: producerState,
 };
 
 export const groupExplorer: Explorer = {
@@ -125,4 +135,4 @@ export const consumerExplorer: Explorer = {
   serialize: (s) => `${JSON.stringify(s.value)}|${(s.context as ConsumerContext).assignment.join(',')}`,
 };
 
-export const EXPLORERS: Explorer[] = [partitionExplorer, coordinatorExplorer, producerExplorer, groupExplorer, consumerExplorer];
+export const EXPLORERS: Explorer[] = [partitionExplorer, coordinatorExplorer, producerExplorer, javaProducerExplorer, groupExplorer, consumerExplorer];

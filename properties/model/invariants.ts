@@ -2,7 +2,7 @@
 // returns null when it holds and a sentence naming the offending record/offset/client when it does not.
 import type { LogEntry, Sim } from '../../model/index.ts';
 import { CTP_GROUP, CTP_INPUT, CTP_OUTPUT } from './ctp.ts';
-import { KEYS, type Monitor } from './program.ts';
+import { KEYS, type Monitor } from './monitor.ts';
 
 export type Fate = 'committed' | 'aborted' | 'open' | 'plain';
 
@@ -58,7 +58,9 @@ export function lastStableOffsetIsExact({ sim }: Monitor): string | null {
   return null;
 }
 
-/** Every partition of a transaction gets the same marker: all its appended records share one fate. */
+/** Every partition of a transaction gets the same marker: no transaction has a record committed and another
+ *  aborted. (A record still open while the transaction's markers are on their way is not a split yet; one
+ *  left open after its transaction ended is a hanging transaction: noHangingTransaction.) */
 export function transactionsAreAtomic({ sim, txnOfValue }: Monitor): string | null {
   const fates = new Map<string, Array<[string, number, number]>>();
   for (const k of keys()) {
@@ -73,7 +75,23 @@ export function transactionsAreAtomic({ sim, txnOfValue }: Monitor): string | nu
   }
   for (const [txn, list] of fates) {
     const distinct = new Set(list.map(([f]) => f));
-    if (distinct.size > 1) return `transaction ${txn} is split: ${list.map(([f, k, o]) => `key ${k}@${o} ${f}`).join(', ')}`;
+    if (distinct.has('committed') && distinct.has('aborted')) return `transaction ${txn} is split: ${list.map(([f, k, o]) => `key ${k}@${o} ${f}`).join(', ')}`;
+  }
+  return null;
+}
+
+/** A transaction that ended at its coordinator (Empty, CompleteCommit, CompleteAbort: nothing under way) leaves
+ *  no partition with an open transaction of its producer: the hanging transaction KIP-890 is about, which
+ *  holds the LSO, and which the next transaction of the same epoch (TV1) would adopt. */
+export function noHangingTransaction({ sim }: Monitor): string | null {
+  const idle = new Map<number, string>();
+  for (const [id, c] of sim.inspect().coordinators) {
+    if (c.state === 'Empty' || c.state === 'CompleteCommit' || c.state === 'CompleteAbort') idle.set(c.context.producerId, `${id} (${c.state})`);
+  }
+  for (const k of keys()) {
+    const log = sim.log(k);
+    const open = log.find((e) => e.kind === 'record' && e.transactional && idle.has(e.producerId) && fateAt(log, e.offset) === 'open');
+    if (open !== undefined) return `key ${k}: the record at offset ${open.offset} is in an open transaction of producer ${open.kind === 'record' ? open.producerId : ''}, whose transactional id ${idle.get(open.kind === 'record' ? open.producerId : -1)} has nothing under way`;
   }
   return null;
 }

@@ -3,17 +3,18 @@
 // which producers were fenced, what each read_committed poll returned).
 import { fc } from '@fast-check/vitest';
 import { createSim } from '../../model/index.ts';
-import type { FaultEvent, GroupContext, ModelVariant, Outcome, Sim, TxnVersion } from '../../model/index.ts';
-import { type CtpWorker, ctpCycle, newCtpWorker } from './ctp.ts';
+import type { ClientModel, Delivery, FaultEvent, GroupContext, ModelVariant, Outcome, Sim, TxnVersion } from '../../model/index.ts';
+import { ctpCycle, newCtpWorker } from './ctp.ts';
+import { KEYS, type Invariant, type Monitor, unexplainedGroupMoves } from './monitor.ts';
 
-/** Key 0 is the consume-transform-produce input, key 1 its output, key 2 is free for anything. */
-export const KEYS = 3;
+export { KEYS, type Invariant, type Monitor, unexplainedGroupMoves } from './monitor.ts';
+
 /** Producer slots: 0-1 idempotent, 2-3 transactional (transactional ids T2, T3). */
 const SLOTS = 4;
 const isTxnSlot = (slot: number) => slot >= 2;
 
 export type FaultSpec =
-  | { type: 'requestLost' | 'responseLost'; slot: number | 'ctp'; count: number }
+  | { type: 'requestLost' | 'responseLost' | 'requestDelayed'; slot: number | 'ctp'; count: number; after?: number }
   | { type: 'leaderChange'; key: number }
   | { type: 'coordinatorFailover'; slot: number | 'ctp' }
   | { type: 'producerCrash'; slot: number | 'ctp' }
@@ -32,6 +33,15 @@ export type Cmd =
   | { op: 'poll' | 'rollback'; consumer: number }
   | { op: 'seek'; consumer: number; key: number; offset: number }
   | { op: 'ctp' }
+  /** a plain OffsetCommit of the group, outside any transaction */
+  | { op: 'offsetCommit'; key: number }
+  /** client requests left on the wire (requestDelayed) land now, oldest first */
+  | { op: 'deliverLate' }
+  /** every message in flight (requests, log appends, markers, their answers) lands now, oldest first or newest
+   *  first; the oldest `keep` stay on the wire */
+  | { op: 'deliverAll'; newestFirst?: boolean; keep?: number }
+  /** the markers of a transactional id stay on the wire (manual delivery) until released */
+  | { op: 'holdMarkers'; slot: number; held: boolean }
   | { op: 'fault'; fault: FaultSpec };
 
 const slot = fc.integer({ min: 0, max: SLOTS - 1 });
@@ -44,6 +54,7 @@ const zombie = fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrar
 
 const faultArb: fc.Arbitrary<FaultSpec> = fc.oneof(
   { arbitrary: fc.record({ type: fc.constantFrom('requestLost' as const, 'responseLost' as const), slot: target, count: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 7 })) }), weight: 6 },
+  { arbitrary: fc.record({ type: fc.constant('requestDelayed' as const), slot: target, count: fc.integer({ min: 1, max: 3 }) }), weight: 2 },
   { arbitrary: fc.record({ type: fc.constant('leaderChange' as const), key }), weight: 1 },
   { arbitrary: fc.record({ type: fc.constant('coordinatorFailover' as const), slot: target }), weight: 2 },
   { arbitrary: fc.record({ type: fc.constant('producerCrash' as const), slot: target }), weight: 2 },
@@ -72,6 +83,7 @@ export const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('seek' as const), consumer, key, offset: fc.integer({ min: 0, max: 10 }) }), weight: 1 },
   { arbitrary: fc.constant({ op: 'ctp' as const }), weight: 4 },
   { arbitrary: fc.record({ op: fc.constant('fault' as const), fault: faultArb }), weight: 4 },
+  { arbitrary: fc.record({ op: fc.constant('offsetCommit' as const), key }), weight: 1 },
 );
 
 export const programArb = fc.record({
@@ -80,32 +92,19 @@ export const programArb = fc.record({
 });
 export type Program = { txnVersion: TxnVersion; cmds: Cmd[] };
 
-/** What the run observed, beyond the simulated cluster's own state. */
-export interface Monitor {
-  sim: Sim;
-  /** `key:value` -> the transaction it was sent in (`clientId/n`); CTP outputs copy input values, hence the key */
-  txnOfValue: Map<string, string>;
-  /** clientIds whose transactional id was since initialised by a newer client */
-  fenced: Set<string>;
-  /** every client call outcome by a fenced client that still succeeded: [clientId, op] */
-  zombieSuccesses: Array<[string, string]>;
-  /** records returned to read_committed polls: [key, offset] */
-  committedReads: Array<[number, number]>;
-  /** group offset moves not explained by a committed transaction's marker (seen step by step) */
-  unexplainedOffsetMoves: string[];
-  ctp: CtpWorker;
-}
 
-export type Invariant = (m: Monitor) => string | null;
 
 interface World { incarnation: number[]; txnCount: Map<string, number>; nextValue: number }
 
 const clientOf = (w: World, s: number, zombie = false) =>
   (isTxnSlot(s) ? `T${s}#${Math.max(0, w.incarnation[s]! - (zombie ? 1 : 0))}` : `i${s}`);
 
-export function startRun(txnVersion: TxnVersion, variant?: ModelVariant): { monitor: Monitor; step: (cmd: Cmd) => void } {
+/** How a run's cluster behaves beyond its transaction version: the producers' client, when messages land. */
+export interface RunOptions { client?: ClientModel; delivery?: Delivery; transactionalIdExpirationTicks?: number }
+
+export function startRun(txnVersion: TxnVersion, variant?: ModelVariant, opts: RunOptions = {}): { monitor: Monitor; step: (cmd: Cmd) => void } {
   const moves: string[] = [];
-  const sim: Sim = createSim({ txnVersion, keys: KEYS }, { name: 'model', ...variant, onStep: (s) => {
+  const sim: Sim = createSim({ txnVersion, keys: KEYS, ...opts }, { name: 'model', ...variant, onStep: (s) => {
     if (s.machine === 'group') watchGroupOffsets(sim, s.event, s.before.context as GroupContext, s.after.context as GroupContext, moves);
     variant?.onStep?.(s);
   } });
@@ -130,7 +129,7 @@ export function startRun(txnVersion: TxnVersion, variant?: ModelVariant): { moni
   const faultOf = (f: FaultSpec): FaultEvent | null => {
     const who = (t: number | 'ctp') => (t === 'ctp' ? monitor.ctp.clientId : known.has(clientOf(w, t)) ? clientOf(w, t) : null);
     switch (f.type) {
-      case 'requestLost': case 'responseLost': { const c = who(f.slot); return c === null ? null : { type: f.type, clientId: c, count: f.count }; }
+      case 'requestLost': case 'responseLost': case 'requestDelayed': { const c = who(f.slot); return c === null ? null : { type: f.type, clientId: c, count: f.count, ...(f.after ? { after: f.after } : {}) }; }
       case 'producerCrash': { const c = who(f.slot); return c === null ? null : { type: 'producerCrash', clientId: c }; }
       case 'coordinatorFailover':
         return { type: 'coordinatorFailover', transactionalId: f.slot === 'ctp' ? 'CTP' : `T${f.slot}` };
@@ -208,6 +207,20 @@ export function startRun(txnVersion: TxnVersion, variant?: ModelVariant): { moni
       }
       case 'ctp': ctpCycle(sim, monitor.ctp, value, (cid, o) => readPoll(cid, o)); return;
       case 'fault': { const f = faultOf(cmd.fault); if (f !== null) sim.fault(f); return; }
+      case 'offsetCommit': sim.commitOffsets('g0', { [cmd.key]: w.nextValue % 7 }); return;
+      case 'deliverLate':
+        for (let m = sim.inFlight().find((x) => x.message.kind === 'request'); m !== undefined; m = sim.inFlight().find((x) => x.message.kind === 'request')) sim.deliver(m.id);
+        return;
+      case 'deliverAll':
+        // bounded: a marker refused while the cluster lacks a quorum is retried for ever
+        for (let i = 0; i < 100; i++) {
+          const all = [...sim.inFlight()].sort((a, b) => a.id - b.id).slice(cmd.keep ?? 0);
+          const m = cmd.newestFirst ? all[all.length - 1] : all[0];
+          if (m === undefined) return;
+          sim.deliver(m.id);
+        }
+        return;
+      case 'holdMarkers': sim.hold(`T${cmd.slot}`, cmd.held); return;
     }
   };
   // Every producer slot starts initialised; later `init` commands re-initialise or start a new instance.
@@ -230,16 +243,6 @@ export function runProgram(program: Program, invariant: Invariant, variant?: Mod
 /** A committed offset may change only by a plain OffsetCommit, or by a COMMIT marker of a transaction (its
  *  coordinator in PrepareCommit) that held exactly that pending offset. */
 function watchGroupOffsets(sim: Sim, event: { type: string }, before: GroupContext, after: GroupContext, out: string[]): void {
-  if (event.type === 'group.offsetCommit') return;
-  for (const [k, now] of Object.entries(after.committed)) {
-    const was = before.committed[Number(k)];
-    if (was !== undefined && was.position === now.position) continue;
-    const m = event as { type: string; producerId?: number; commit?: boolean };
-    const held = m.producerId === undefined ? undefined : before.pendingTxnOffsets[m.producerId]?.offsets[Number(k)];
-    const committing = [...sim.inspect().coordinators.values()]
-      .some((c) => c.context.producerId === m.producerId && c.state === 'PrepareCommit');
-    if (event.type === 'group.writeTxnMarker' && m.commit === true && held?.position === now.position && committing) continue;
-    out.push(`group ${after.groupId}: key ${k} moved ${was?.offset ?? 'unset'} → ${now.offset} on ${event.type}` +
-      `${m.commit === false ? ' (an ABORT marker)' : ''}`);
-  }
+  const committing = (pid: number) => [...sim.inspect().coordinators.values()].some((c) => c.context.producerId === pid && c.state === 'PrepareCommit');
+  out.push(...unexplainedGroupMoves(event, before, after, committing));
 }

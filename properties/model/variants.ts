@@ -1,7 +1,7 @@
 // Deliberately broken models. Each substitutes one guard or action of a machine (via `.provide`) the way a
 // plausible implementation bug would, and model.mutants.test.ts asserts that a property catches it.
 import { assign } from 'xstate';
-import { completeTransit, coordinatorMachine, fenceTransit, groupMachine, highWatermark, partitionMachine } from '../../model/index.ts';
+import { completeTransit, coordinatorMachine, endTxnVerdict, fenceTransit, groupMachine, highWatermark, partitionMachine } from '../../model/index.ts';
 import type { CoordinatorContext, GroupContext, ModelVariant, Transit } from '../../model/index.ts';
 
 /** The leader keeps no batch metadata (as if producer state were always lost): a retried batch is
@@ -68,4 +68,42 @@ export const offsetsCommittedOnAbort: ModelVariant = {
 export const noProducerEpochCheck: ModelVariant = {
   name: 'no-producer-epoch-check',
   partition: partitionMachine.provide({ guards: { isStaleProducerEpoch: () => false, isTxnWriteOutsideTxn: () => false } }),
+};
+
+// Concurrency mutants: bugs only a model with messages in flight can show (found by the explorer).
+
+/** The partition leader takes any marker: no producer-epoch check, no coordinator-epoch (zombie coordinator)
+ *  check. A marker of an older epoch, or a fenced coordinator's, can then decide a newer transaction. */
+export const markerEpochUnchecked: ModelVariant = {
+  name: 'marker-epoch-unchecked',
+  partition: partitionMachine.provide({ guards: { isStaleMarkerEpoch: () => false, isZombieCoordinator: () => false } }),
+};
+
+/** The coordinator completes a transaction without waiting for its markers: the next transaction starts while
+ *  the previous one's markers are still on their way to the partitions. */
+export const completeBeforeMarkers: ModelVariant = {
+  name: 'complete-before-markers',
+  coordinator: coordinatorMachine.provide({ guards: { allMarkersWritten: ({ context }) => context.pendingState === null } }),
+};
+
+/** EndTxn takes any epoch of the right producer id: a late EndTxn of an earlier transaction decides the current
+ *  one even under TV2, whose epoch bump is meant to stop exactly that (KIP-890). */
+export const endTxnEpochUnchecked: ModelVariant = {
+  name: 'endtxn-epoch-unchecked',
+  coordinator: coordinatorMachine.provide({
+    guards: { endTxnRejected: ({ context, event }) => endTxnVerdict(context, { ...(event as Parameters<typeof endTxnVerdict>[1]), producerEpoch: context.epoch }).kind === 'reply' },
+    actions: {
+      prepareAbortOrCommit: assign(({ context, event }) => {
+        const v = endTxnVerdict(context, { ...(event as Parameters<typeof endTxnVerdict>[1]), producerEpoch: context.epoch });
+        return v.kind === 'prepare' ? { pendingState: v.transit.state, transit: v.transit, reply: { ...context.reply, error: 'NONE' as const, producerId: v.transit.producerId, producerEpoch: v.transit.epoch, awaitingLogAppend: true } } : {};
+      }),
+    },
+  }),
+};
+
+/** The coordinator answers requests while a transit is still being appended: no CONCURRENT_TRANSACTIONS, so a
+ *  second change overwrites the first before it is durable. */
+export const noPendingCheck: ModelVariant = {
+  name: 'no-pending-check',
+  coordinator: coordinatorMachine.provide({ guards: { hasPendingTransit: () => false } }),
 };

@@ -1,0 +1,169 @@
+// Events a history cannot show, fired by the replay only when an answer needs them (replay.ts):
+// - an abandoned process's InitProducerId that lands late: a process whose first op did not complete (or
+//   whose transactional id is only guessed) may have fenced the current instance at any moment after it
+//   was invoked, within the late-effect window (kafkajs keeps retrying after the runner gave up);
+// - a transaction the coordinator aborts on timeout: no earlier than the producer's transaction.timeout.ms
+//   after the op began (the cleanup task runs every few seconds, so Kafka's abort falls in a window);
+// - the end of an `info` op's transaction: its commit where its writes were read, else its abort (by a
+//   timeout, or by its own client, whose code goes on after the runner stopped waiting), placed where a
+//   reader or a newer instance needs it.
+// Each is tried on a fork of the model and kept only when the model then gives Kafka's answer.
+import type { ModelAnswer, ModelSide } from './replay-model.ts';
+import type { ReplayOrder } from './replay-order.ts';
+import type { Unit } from './replay-plan.ts';
+
+export interface Explainer {
+  units: readonly Unit[];
+  runs: Array<{ next: number; done: boolean; endDemanded: boolean; fired: number; demandedBy: number }>;
+  order: ReplayOrder;
+  window: { timeoutMs: number; lateMs: number };
+  explanations: string[];
+  ms: (ns: number) => number;
+  model: ModelSide;
+  /** Called when the replay completes a unit out of its turn. */
+  onDone: (j: number) => void;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** An abandoned InitProducerId lands at most this often: the runner's kafkajs retries it 8 times (kafka-client.ts). */
+const MAX_LANDINGS = 9;
+
+/**
+ * InitProducerIds of `transactionalId` that may have landed by `at` (ms), latest invoked first: optional
+ * ones (an abandoned process's, within the late-effect window) and certain ones not replayed yet (a newer
+ * instance invoked while the op ran: its init may have come first).
+ */
+function lateInits(x: Explainer, transactionalId: string, at: number, earliest: number, lateMs = x.window.lateMs): number[] {
+  return (x.order.byTransactionalId.get(transactionalId) ?? [])
+    .filter((j) => {
+      const u = x.units[j]!, r = x.runs[j]!;
+      if (u.kind !== 'start' || r.fired >= MAX_LANDINGS || x.ms(u.invokeTime) > at) return false;
+      return u.optional ? x.ms(u.invokeTime) + lateMs >= earliest : r.next === 0;
+    })
+    .sort((a, b) => x.units[b]!.invokeTime - x.units[a]!.invokeTime);
+}
+
+function fireInit(x: Explainer, m: ModelSide, j: number): void {
+  const u = x.units[j]!;
+  m.init(u.process, u.transactionalId);
+}
+
+/** Records that start unit j ran (out of its turn, or as an optional event). */
+function markFired(x: Explainer, j: number): void {
+  const r = x.runs[j]!;
+  r.fired++;
+  if (!x.units[j]!.optional) { r.next = 1; r.done = true; x.onDone(j); }
+}
+
+/**
+ * Kafka answered `fenced` where the model did not: a late InitProducerId or a timeout abort may explain it.
+ * Returns `explained` (and keeps the explanation), a sentence when only an InitProducerId older than the
+ * late-effect window would explain it (then the replay cannot decide), or `no`.
+ */
+export function explainFenced(x: Explainer, i: number, before: ModelSide, run: (m: ModelSide) => ModelAnswer): 'explained' | 'no' | string {
+  const u = x.units[i]!;
+  const txnId = u.transactionalId;
+  if (txnId === undefined) return 'no';
+  const fenced = (a: ModelAnswer) => a.kind === 'error' && a.cls === 'fenced';
+  const found = tryFences(x, i, txnId, before, run, fenced);
+  if (found) return 'explained';
+  for (const j of lateInits(x, txnId, x.ms(u.time), x.ms(u.invokeTime), Infinity)) {
+    const m = before.fork();
+    fireInit(x, m, j);
+    if (!fenced(run(m))) continue;
+    const z = x.units[j]!;
+    return `Kafka answered op ${u.index} (process ${u.process}) as fenced; only process ${z.process}'s InitProducerId for ${txnId}, invoked ${seconds(x.ms(u.invokeTime) - x.ms(z.invokeTime))} earlier (${z.type}), explains it, longer after its invoke than a request is taken to stay in flight (${seconds(x.window.lateMs)})`;
+  }
+  return 'no';
+}
+
+function tryFences(
+  x: Explainer, i: number, txnId: string, before: ModelSide, run: (m: ModelSide) => ModelAnswer, fenced: (a: ModelAnswer) => boolean,
+): boolean {
+  const u = x.units[i]!;
+  for (const j of lateInits(x, txnId, x.ms(u.time), x.ms(u.invokeTime))) {
+    const m = before.fork();
+    fireInit(x, m, j);
+    if (!fenced(run(m))) continue;
+    x.model = m;
+    markFired(x, j);
+    const z = x.units[j]!;
+    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, ${z.type}) landed after the start of op ${u.index} and fenced process ${u.process}`);
+    return true;
+  }
+  const c = before.coordinator(txnId);
+  const due = c === null ? Infinity : c.txnStartTick + x.window.timeoutMs - 1_000;
+  if (c !== null && c.state === 'Ongoing' && x.ms(u.time) >= due) {
+    const m = before.fork();
+    m.advanceTo(due);
+    m.sim.fault({ type: 'transactionTimeout', transactionalId: txnId });
+    if (fenced(run(m))) {
+      x.model = m;
+      x.explanations.push(`the coordinator aborted ${txnId}'s transaction on timeout before op ${u.index} (process ${u.process}) was answered`);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether unit i's producer still has its transaction open at the coordinator. */
+function stillOpen(x: Explainer, i: number): boolean {
+  const u = x.units[i]!;
+  const c = x.model.coordinator(u.transactionalId!);
+  const p = x.model.sim.producer(x.model.clientOf(u.process, u.transactionalId));
+  return c !== null && p !== undefined && c.state === 'Ongoing' && c.producerId === p.context.producerId && c.epoch === p.context.producerEpoch;
+}
+
+/**
+ * Ends a parked `info` op's transaction where a reader or a newer instance needs it. Returns false when
+ * nothing the run can have done ends it yet (the caller waits).
+ */
+export function endFloatingTxn(x: Explainer, i: number): boolean {
+  const u = x.units[i]!;
+  if (u.op?.f !== 'txn' || u.transactionalId === undefined) return true;
+  if (u.committed) {
+    // Its writes were read, so its commit landed: the client's own EndTxn, at some time after its invoke.
+    x.model.run(u.process, u.transactionalId, true, { kind: 'end', commit: true, answer: { kind: 'unknown' } });
+    return true;
+  }
+  if (!stillOpen(x, i)) return true;
+  const by = x.runs[i]!.demandedBy;
+  const due = x.ms(u.invokeTime) + x.window.timeoutMs;
+  if (due <= by) {
+    x.model.advanceTo(due);
+    if (stillOpen(x, i)) x.model.sim.fault({ type: 'transactionTimeout', transactionalId: u.transactionalId });
+    x.explanations.push(`op ${u.index} (process ${u.process}, info txn) was aborted by its coordinator on timeout (due ${seconds(due)})`);
+    return true;
+  }
+  // The runner stops waiting for an op at its deadline, but the op's code goes on (harness/kafka-runner/
+  // kafka-client.ts): once its stuck request fails it aborts the transaction. That abort may land any time.
+  x.model.run(u.process, u.transactionalId, true, { kind: 'end', commit: false, answer: { kind: 'unknown' } });
+  if (stillOpen(x, i)) return false;
+  x.explanations.push(`op ${u.index} (process ${u.process}, info txn) was aborted by its own client after the runner gave up on it, before ${seconds(by)}`);
+  return true;
+}
+
+/**
+ * Kafka answered CONCURRENT_TRANSACTIONS where the model did not: a newer instance's InitProducerId may have
+ * started fencing the transaction (its abort not yet in the log) just before this request arrived. Tried
+ * with that fence's follow-ups held; the newer instance's init still runs in its own turn later.
+ */
+export function explainConcurrent(x: Explainer, i: number, before: ModelSide, run: (m: ModelSide) => ModelAnswer): boolean {
+  const u = x.units[i]!;
+  const txnId = u.transactionalId;
+  if (txnId === undefined) return false;
+  for (const j of lateInits(x, txnId, x.ms(u.time), x.ms(u.invokeTime))) {
+    const z = x.units[j]!;
+    if (z.process === u.process) continue;
+    const m = before.fork();
+    m.hold(txnId, true);
+    fireInit(x, m, j);
+    const a = run(m);
+    if (a.kind !== 'error' || a.cls !== 'concurrent') continue;
+    x.model = m;
+    if (z.optional) x.runs[j]!.fired++;
+    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} was fencing the transaction when op ${u.index} (process ${u.process}) arrived`);
+    return true;
+  }
+  return false;
+}
