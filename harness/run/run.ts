@@ -17,6 +17,7 @@ import type { HistorySummary, RunVerdict, Target } from './verdict-file.ts';
 import { writeVerdict } from './verdict.ts';
 import { comparisonDivergences, conformanceDivergences, readEvents } from './divergences.ts';
 import type { Divergence } from './verdict-file.ts';
+import { startForensics, type ForensicsMode, type RunForensics } from '../forensics/forensics.ts';
 
 export const CLIENT = 'kafkajs 2.2.4';
 
@@ -28,6 +29,8 @@ export interface RunConfig {
   repro: string;
   /** Known kafkajs bugs to fix for this run (none by default: the stock client is under test too). */
   clientFixes?: readonly ClientFix[];
+  /** End-of-run forensics and the hanging-transaction detector (harness/forensics): default auto. */
+  forensics?: ForensicsMode;
   log: (line: string) => void;
   progress: (line: string) => void;
 }
@@ -61,6 +64,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   });
 
   let cluster: KafkaCluster | undefined;
+  let forensics: RunForensics | undefined;
   try {
     if (target !== 'kafka') {
       config.log('running the program against the model');
@@ -72,12 +76,15 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       base.kafkaImage = cluster.image.name;
       base.kafkaVersion = cluster.image.version;
       config.log(`cluster ready: ${cluster.bootstrapServers}; running the program against Kafka`);
+      forensics = await startForensics({ mode: config.forensics ?? 'auto', cluster, program, outDir, log: config.log });
       const result = await runKafka(program, outDir, {
         cluster, signal: abort.signal, onProgress: (p) => config.progress(progressLine(p)),
       });
+      await forensics.afterRun(result.historyPath);
+      histories.kafka = forensics.judge(await summarize(outDir, result.historyPath, result.programInfo));
+      await forensics.keepEvidence(histories.kafka);
       await cluster.stop();
       cluster = undefined;
-      histories.kafka = await summarize(outDir, result.historyPath, result.programInfo);
       if (!abort.signal.aborted) {
         config.log('holding the Kafka history against the model');
         const kafkaEvents = readEvents(result.historyPath);
@@ -90,13 +97,14 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
         if (histories.model) divergences.push(...comparisonDivergences(readEvents(`${outDir}/${histories.model.path}`), kafkaEvents));
       }
     }
-    return await finish({ complete: !interrupted && !abort.signal.aborted });
+    return await finish({ complete: !interrupted && !abort.signal.aborted, ...(forensics?.summary ? { forensics: forensics.summary } : {}) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await finish({ complete: false, harnessError: message });
     throw error instanceof CliError ? error : new CliError(message, 3);
   } finally {
     forget();
+    await forensics?.dispose();
     await cluster?.stop();
   }
 }
