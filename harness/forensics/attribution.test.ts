@@ -19,7 +19,7 @@ const unseen: Anomaly = { type: 'unseen', allowed: false, key: 0, values: [11, 1
 function input(view: PartitionView | null, extra: Partial<AttributionInput> = {}): AttributionInput {
   return {
     anomalies: [unseen], facts: facts(), keyPartition: () => ({ topic: 't0', partition: 0 }),
-    partitions: view ? [view] : null, transactions: [], hanging: [], runStartMs: 0, atMs: 100_000, hangingThresholdMs: 55_000, ...extra,
+    partitions: view ? [view] : null, transactions: [], hanging: [], runStartMs: 0, atMs: 100_000, detectorRan: false, hangingThresholdMs: 55_000, ...extra,
   };
 }
 

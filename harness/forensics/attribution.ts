@@ -49,6 +49,8 @@ export interface AttributionInput {
   runStartMs: number;
   /** Wall clock (ms) when the snapshot was taken. */
   atMs: number;
+  /** When the detector ran, its findings decide "overdue"; otherwise open time past this threshold does. */
+  detectorRan: boolean;
   hangingThresholdMs: number;
 }
 
@@ -128,11 +130,14 @@ function holderCause(input: AttributionInput, view: PartitionView, log: LogView,
   const since = detected?.sinceMs ?? log.batchAt(holder.txnStartOffset!)?.maxTimestamp ?? holder.lastTimestamp;
   const sinceText = since > 0 ? `, open since ${((since - input.runStartMs) / 1000).toFixed(1)} s` : '';
   const sentence = `${name}'s LSO is held at ${lso} by producer ${holder.producerId} epoch ${holder.producerEpoch}${sinceText}; ${coordinator}`;
-  const ongoingHere = txn !== undefined && (txn.describedState ?? txn.state) === 'Ongoing' && txn.describedProducerId === holder.producerId
-    && txn.producerEpoch === holder.producerEpoch && (txn.partitions ?? []).includes(`${view.topic}-${view.partition}`);
-  const overdue = detected !== undefined || (since > 0 && input.atMs - since > input.hangingThresholdMs);
-  return ongoingHere && !overdue ? ['open-transaction', sentence] : ['hanging-transaction', sentence];
+  // Still the coordinator's business: open (or ending, markers pending) there, with this partition.
+  const heldByCoordinator = txn !== undefined && OPEN_STATES.has(txn.describedState ?? txn.state)
+    && (txn.describedProducerId ?? txn.producerId) === holder.producerId && (txn.partitions ?? []).includes(`${view.topic}-${view.partition}`);
+  const overdue = detected !== undefined || (!input.detectorRan && since > 0 && input.atMs - since > input.hangingThresholdMs);
+  return heldByCoordinator && !overdue ? ['open-transaction', sentence] : ['hanging-transaction', sentence];
 }
+
+const OPEN_STATES: ReadonlySet<string> = new Set(['Ongoing', 'PrepareCommit', 'PrepareAbort', 'PrepareEpochFence']);
 
 function holderOf(view: PartitionView, lso: number): ProducerView | undefined {
   const open = (view.producers ?? []).filter((p) => p.txnStartOffset !== undefined);

@@ -27,6 +27,10 @@ export interface DetectorOptions {
   settings: HangingSettings;
   /** Where each poll is appended, one JSON line each. */
   logPath: string;
+  /** Number of brokers: a poll where all of them listed their transactions is complete. */
+  brokers: number;
+  /** Whether no fault is active now (the nemesis' state); default: always. */
+  faultFree?: () => boolean;
 }
 
 export class HangingDetector {
@@ -54,8 +58,12 @@ export class HangingDetector {
     this.log.write(`${line}\n`);
     try {
       const poll = JSON.parse(line) as WatchPoll;
-      const answered = new Set(poll.partitions.filter((p) => !poll.unanswered.includes(p)));
-      this.tracker.observe(poll.atMs, poll.producers, answered, poll.transactions);
+      this.tracker.observe({
+        atMs: poll.atMs, producers: poll.producers, transactions: poll.transactions,
+        answered: new Set(poll.partitions.filter((p) => !poll.unanswered.includes(p))),
+        allCoordinatorsListed: poll.listedBy.length >= this.options.brokers,
+        faultFree: this.options.faultFree?.() ?? true,
+      });
       this.polls++;
     } catch (error) {
       this.lastError = `unreadable poll: ${(error as Error).message}`;

@@ -14,16 +14,16 @@ import { eosDefaults } from '../cluster/node-config.ts';
 import { readEvents } from '../run/divergences.ts';
 import type { HistorySummary } from '../run/verdict-file.ts';
 import type { Program } from '../workload/program.ts';
-import { attribute, explainShortKey, type Attribution, type AttributionInput } from './attribution.ts';
+import type { Attribution, Cause } from './attribution.ts';
+import { conclude } from './conclude.ts';
 import { HangingDetector } from './detector.ts';
 import { keepBrokerEvidence, type EvidenceResult } from './evidence.ts';
-import { countCauses, hangingAnomaly, summarySentence, type ShortKeyExplanation } from './findings.ts';
+import { countCauses, type ShortKeyExplanation } from './findings.ts';
 import { DEFAULT_HANGING_SETTINGS, type HangingSettings, type HangingTransaction } from './hanging.ts';
 import { historyFacts, shortKeys, type KeyFacts } from './history-facts.ts';
 import { kafkaTools, type KafkaTools } from './jvm.ts';
 import { takeSnapshot, type ClusterSnapshot } from './snapshot.ts';
-import { applyForensics } from './verdict-effects.ts';
-import type { Cause } from './attribution.ts';
+import { compactSnapshot } from './snapshot-file.ts';
 
 export const FORENSICS_MODES = ['off', 'auto', 'always'] as const;
 export type ForensicsMode = (typeof FORENSICS_MODES)[number];
@@ -107,6 +107,11 @@ export class RunForensics {
       intervalMs: this.config.detectorIntervalMs ?? 3_000,
       settings: this.settings,
       logPath: path.join(this.kafkaDir, 'open-transactions.jsonl'),
+      brokers: this.config.cluster.nodes.length,
+      faultFree: () => {
+        const f = this.config.cluster.faults.state();
+        return f.partition === null && f.clientIsolated.length + f.killed.length + f.paused.length === 0;
+      },
     });
   }
 
@@ -126,7 +131,7 @@ export class RunForensics {
           bootstrap: this.config.cluster.bootstrapServers,
           topics: [...this.topics, '__consumer_offsets'],
           reads: this.config.program.keys.map((k) => ({ topic: k.topic, partition: k.partition, from: 0 })),
-          timeoutMs: this.config.snapshotTimeoutMs ?? 3_000,
+          timeoutMs: this.config.snapshotTimeoutMs ?? 2_000,
         });
       } catch (error) {
         this.snapshotError = (error as Error).message;
@@ -140,42 +145,25 @@ export class RunForensics {
   /** After the check: attributes unseen and lost-write, adds hanging transactions, writes forensics.json. */
   judge(summary: HistorySummary): HistorySummary {
     if (this.config.mode === 'off') return summary;
-    const keyPartition = (key: Key) => this.config.program.keys[key] ?? { topic: '?', partition: -1 };
-    const keyOf = (topic: string, partition: number) => this.config.program.keys.find((k) => k.topic === topic && k.partition === partition)?.key;
-    const hangingTxns = this.hangingTransactions();
-    const input: AttributionInput = {
-      anomalies: [...(summary.verdict.anomalies['unseen'] ?? []), ...(summary.verdict.anomalies['lost-write'] ?? [])],
-      facts: this.facts,
-      keyPartition,
-      partitions: this.snapshot?.partitions ?? null,
-      transactions: this.snapshot?.transactions ?? [],
-      hanging: hangingTxns,
-      runStartMs: this.runStartMs,
-      atMs: this.snapshot?.takenAtMs ?? Date.now(),
-      hangingThresholdMs: this.settings.defaultTimeoutMs + this.settings.abortIntervalMs + this.settings.slackMs,
-    };
-    const attributions = attribute(input);
-    const shorts: ShortKeyExplanation[] = this.shorts.map((f) => {
-      const { cause, evidence } = explainShortKey(input, f);
-      return { key: f.key, ...keyPartition(f.key), lastRead: f.lastRead, lastAcked: f.lastAcked, cause, evidence };
+    const hanging = this.hangingTransactions();
+    const c = conclude({
+      verdict: summary.verdict, facts: this.facts, keys: this.config.program.keys, snapshot: this.snapshot, hanging, detectorRan: (this.detector?.pollCount ?? 0) > 0,
+      settings: this.settings, runStartMs: this.runStartMs, nowMs: Date.now(),
     });
-    const lookup = { keyOf, facts: this.facts, runStartMs: this.runStartMs };
-    const anomalies = hangingTxns.map((h) => hangingAnomaly(h, lookup));
-    const effects = applyForensics(summary.verdict, attributions, anomalies);
-    this.inconclusiveReasons = effects.inconclusive;
+    this.inconclusiveReasons = c.inconclusive;
     this.result = {
       mode: this.config.mode,
       file: 'kafka/forensics.json',
-      sentence: summarySentence(shorts, attributions, anomalies.length),
+      sentence: c.sentence,
       shortKeys: this.shorts.map((s) => s.key),
-      causes: countCauses(attributions),
-      hangingTransactions: anomalies.length,
+      causes: countCauses(c.attributions),
+      hangingTransactions: c.hangingCount,
       detectorPolls: this.detector?.pollCount ?? 0,
       overheadSeconds: this.overheadMs / 1000,
       ...(this.unavailable || this.snapshotError ? { unavailable: this.unavailable ?? this.snapshotError } : {}),
     };
-    this.writeFile(shorts, attributions, hangingTxns);
-    return { ...summary, verdict: effects.verdict };
+    this.writeFile(c.shortKeys, c.attributions, hanging);
+    return { ...summary, verdict: c.verdict };
   }
 
   /** Hanging transactions seen by the detector, and any the final snapshot shows open past the threshold. */
@@ -185,7 +173,10 @@ export class RunForensics {
     if (this.snapshot) {
       const producers = this.snapshot.partitions.flatMap((p) => (p.producers ?? []).map((x) => ({ ...x, topic: p.topic, partition: p.partition })));
       const answered = new Set(this.snapshot.partitions.filter((p) => p.producers !== undefined).map((p) => `${p.topic}-${p.partition}`));
-      tracker.observe(this.snapshot.takenAtMs, producers, answered, this.snapshot.transactions);
+      tracker.observe({
+        atMs: this.snapshot.takenAtMs, producers, answered, transactions: this.snapshot.transactions,
+        allCoordinatorsListed: this.snapshot.listedBy.length >= this.config.cluster.nodes.length, faultFree: true,
+      });
     }
     return tracker.hanging();
   }
@@ -224,36 +215,18 @@ export class RunForensics {
     const doc = {
       summary: this.result,
       runStartMs: this.runStartMs,
+      keys: this.config.program.keys,
       settings: this.settings,
       shortKeys: shorts,
       attributions,
       hangingTransactions: hanging,
       stillOpenAtEnd: this.detector?.tracker.stillOpen() ?? [],
       snapshotError: this.snapshotError,
+      detectorRan: (this.detector?.pollCount ?? 0) > 0,
       detectorError: this.detector?.error ?? undefined,
       snapshot: this.snapshot ? compactSnapshot(this.snapshot) : null,
     };
     fs.mkdirSync(this.kafkaDir, { recursive: true });
     fs.writeFileSync(path.join(this.config.outDir, 'kafka', 'forensics.json'), JSON.stringify(doc, null, 1) + '\n');
   }
-}
-
-/** The snapshot with each batch on one line's worth of fields (a 2-minute run's logs stay a few hundred KB). */
-function compactSnapshot(s: ClusterSnapshot): unknown {
-  return {
-    ...s,
-    partitions: s.partitions.map((p) => ({
-      ...p,
-      read: p.read && {
-        ...p.read,
-        batches: p.read.batches.map((b) => ({
-          offsets: b.baseOffset === b.lastOffset ? b.baseOffset : [b.baseOffset, b.lastOffset],
-          producer: b.producerId, epoch: b.producerEpoch, seq: b.baseSequence,
-          ...(b.transactional ? { txn: true } : {}),
-          ...(b.marker ? { marker: b.marker, coordinatorEpoch: b.coordinatorEpoch } : { values: b.records?.map((r) => r.value) ?? b.compression }),
-          time: b.maxTimestamp,
-        })),
-      },
-    })),
-  };
 }

@@ -64,18 +64,19 @@ public final class KafkaForensics {
     Map<String, String> o = options(args);
     String mode = args.length > 0 ? args[0] : "";
     int timeoutMs = Integer.parseInt(o.getOrDefault("timeout-ms", "3000"));
-    try (Admin admin = Admin.create(adminProps(o.get("bootstrap"), timeoutMs))) {
-      List<String> topics = List.of(o.getOrDefault("topics", "").split(",")).stream().filter(s -> !s.isEmpty()).toList();
-      if (mode.equals("snapshot")) {
-        System.out.println(new Snapshot(admin, topics, timeoutMs, o).take());
-      } else if (mode.equals("watch")) {
-        watch(admin, topics, timeoutMs, Integer.parseInt(o.getOrDefault("interval-ms", "3000")));
-      } else {
-        System.err.println("usage: KafkaForensics snapshot|watch --bootstrap HOST:PORT,... --topics a,b [...]");
-        System.exit(2);
-      }
+    Admin admin = Admin.create(adminProps(o.get("bootstrap"), timeoutMs));
+    List<String> topics = List.of(o.getOrDefault("topics", "").split(",")).stream().filter(s -> !s.isEmpty()).toList();
+    if (mode.equals("snapshot")) {
+      System.out.println(new Snapshot(admin, topics, timeoutMs, o).take());
+    } else if (mode.equals("watch")) {
+      watch(admin, topics, timeoutMs, Integer.parseInt(o.getOrDefault("interval-ms", "3000")));
+    } else {
+      System.err.println("usage: KafkaForensics snapshot|watch --bootstrap HOST:PORT,... --topics a,b [...]");
+      System.exit(2);
     }
-    System.exit(0); // the admin client's threads must not keep the JVM (and the harness) waiting
+    // No admin.close(): it waits for requests still pending on a silent broker. Nothing is left to say.
+    System.out.flush();
+    Runtime.getRuntime().halt(0);
   }
 
   private static Properties adminProps(String bootstrap, int timeoutMs) {
@@ -124,6 +125,8 @@ public final class KafkaForensics {
           info.put(tp, p);
         }
       }
+      // The reads run in parallel, each within its own time bound, so a silent leader delays only its own.
+      Map<TopicPartition, java.util.concurrent.Future<String>> reads = startReads(info);
       // Fire every admin request at once: each partition's answer (or error) is awaited separately below.
       ListOffsetsResult hw = admin.listOffsets(specs(partitions, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED));
       ListOffsetsResult lso = admin.listOffsets(specs(partitions, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
@@ -134,7 +137,6 @@ public final class KafkaForensics {
       listings.values().forEach(c -> c.forEach(l -> byId.put(l.transactionalId(), l)));
       DescribeTransactionsResult descriptions = byId.isEmpty() ? null : admin.describeTransactions(byId.keySet());
 
-      Map<TopicPartition, long[]> readFrom = reads();
       out.key("partitions").beginArray();
       for (TopicPartition tp : partitions) {
         TopicPartitionInfo p = info.get(tp);
@@ -152,12 +154,13 @@ public final class KafkaForensics {
         } catch (Exception e) {
           out.field("producersError", message(e));
         }
-        long[] range = readFrom.get(tp);
-        if (range != null && p.leader() != null && !p.leader().isEmpty()) {
-          out.key("read");
-          read(out, p.leader(), tp, range[0], range[1]);
-        } else if (range != null) {
-          out.key("read").begin().field("error", "no leader to read from").end();
+        java.util.concurrent.Future<String> read = reads.get(tp);
+        if (read != null) {
+          try {
+            out.key("read").raw(read.get());
+          } catch (Exception e) {
+            out.key("read").begin().field("error", message(e)).end();
+          }
         }
         out.end();
       }
@@ -166,6 +169,29 @@ public final class KafkaForensics {
       transactions(out, byId, descriptions, listings, errors, deadline);
       out.field("tookMs", System.currentTimeMillis() - started);
       return out.end().toString();
+    }
+
+    private Map<TopicPartition, java.util.concurrent.Future<String>> startReads(Map<TopicPartition, TopicPartitionInfo> info) {
+      Map<TopicPartition, java.util.concurrent.Future<String>> out = new HashMap<>();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+      });
+      for (Map.Entry<TopicPartition, long[]> e : reads().entrySet()) {
+        TopicPartitionInfo p = info.get(e.getKey());
+        if (p == null) continue;
+        Node leader = p.leader();
+        long readDeadline = System.currentTimeMillis() + timeoutMs;
+        out.put(e.getKey(), pool.submit(() -> {
+          Json json = new Json();
+          if (leader == null || leader.isEmpty()) return json.begin().field("error", "no leader to read from").end().toString();
+          read(json, leader, e.getKey(), e.getValue()[0], e.getValue()[1], readDeadline);
+          return json.toString();
+        }));
+      }
+      pool.shutdown();
+      return out;
     }
 
     private Map<String, TopicDescription> describeTopics() {
@@ -206,7 +232,7 @@ public final class KafkaForensics {
     }
 
     /** Raw read_uncommitted Fetch from the leader: batches as the broker stores them, markers included. */
-    private void read(Json out, Node leader, TopicPartition tp, long from, long to) {
+    private void read(Json out, Node leader, TopicPartition tp, long from, long to, long deadline) {
       out.begin().field("from", from).field("leaderHost", leader.host() + ":" + leader.port());
       int budget = Integer.parseInt(o.getOrDefault("read-bytes", String.valueOf(8 << 20)));
       try (Socket socket = new Socket()) {
@@ -230,6 +256,9 @@ public final class KafkaForensics {
           }
           offset = next;
           if (offset > to) break;
+        }
+        if (last == null || (last.errorCode() == Errors.NONE.code() && offset < last.highWatermark() && offset <= to && batches.size() < budget)) {
+          out.field("error", "the read ran out of time at offset " + offset + (last == null ? " before the leader answered" : ", below the high watermark " + last.highWatermark()));
         }
         if (last != null) {
           out.field("errorCode", Errors.forCode(last.errorCode()).name());
@@ -474,6 +503,8 @@ public final class KafkaForensics {
       first = false;
       return this;
     }
+    /** A value already written as JSON by another Json. */
+    Json raw(String json) { comma(); b.append(json); first = false; return this; }
     Json ids(List<Node> nodes) {
       beginArray();
       for (Node n : nodes) number(n.id());
