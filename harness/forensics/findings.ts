@@ -22,9 +22,14 @@ export function hangingAnomaly(h: HangingTransaction, lookup: KeyLookup): Anomal
   const c = h.coordinator;
   const coordinator = c
     ? `its coordinator${c.coordinatorId !== undefined ? ` (node ${c.coordinatorId})` : ''} reports ${c.transactionalId} ${c.state} at epoch ${c.producerEpoch ?? '?'}${c.holdsPartition ? ` with ${h.topic}-${h.partition} in it` : `, without ${h.topic}-${h.partition}`}`
-    : 'no coordinator lists its producer id';
+    : 'no coordinator has its producer id in an open transaction';
   const where = key === undefined ? `${h.topic}-${h.partition}` : `key ${key} (${h.topic}/${h.partition})`;
   const writer = write ? ` (written by op ${write.op}, value ${write.value}, ${write.type})` : '';
+  const held = `producer ${h.producerId} epoch ${h.producerEpoch} held a transaction open from offset ${h.startOffset}${writer} ` +
+    `since ${seconds(h.sinceMs, lookup.runStartMs)}, still open at ${seconds(h.lastSeenMs, lookup.runStartMs)}`;
+  const why = h.kind === 'orphaned'
+    ? `${coordinator}: the coordinator has moved on, the partition's marker is lost and nothing will end the transaction`
+    : `${(h.faultFreeOpenMs / 1000).toFixed(1)} s of it without faults, longer than its ${h.timeoutMs / 1000} s timeout + abort interval + slack (${h.thresholdMs / 1000} s); ${coordinator}`;
   return {
     type: HANGING_TRANSACTION,
     allowed: false,
@@ -32,9 +37,7 @@ export function hangingAnomaly(h: HangingTransaction, lookup: KeyLookup): Anomal
     ...(key !== undefined ? { key } : {}),
     offsets: [h.startOffset],
     ...(write ? { values: [write.value] } : {}),
-    explanation: `${where}: producer ${h.producerId} epoch ${h.producerEpoch} held a transaction open from offset ${h.startOffset}${writer} ` +
-      `for ${(h.openMs / 1000).toFixed(1)} s (since ${seconds(h.sinceMs, lookup.runStartMs)}, still open at ${seconds(h.lastSeenMs, lookup.runStartMs)}), ` +
-      `longer than its ${h.timeoutMs / 1000} s timeout + abort interval + slack (${h.thresholdMs / 1000} s); ${coordinator}`,
+    explanation: `${where}: ${held}; ${why}`,
   };
 }
 

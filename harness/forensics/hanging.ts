@@ -112,7 +112,7 @@ export class OpenTransactionTracker {
       };
       t.lastSeenMs = o.atMs;
       t.producerEpoch = p.producerEpoch;
-      if (coordinator) t.coordinator = coordinator;
+      t.coordinator = coordinator;
       // The coordinator's start time counts only for the same producer epoch still ongoing there.
       if (coordinator?.startTimeMs !== undefined && coordinator.startTimeMs > 0 && coordinator.producerEpoch === p.producerEpoch && coordinator.holdsPartition) {
         t.sinceMs = Math.min(t.sinceMs, coordinator.startTimeMs);
