@@ -2,27 +2,30 @@
 // timed by users on large histories, and loading the CLI through tsx (a loader thread, a transpile
 // round trip per module) costs about 0.4 CPU s per check, half the time of a 100k-op check. So the
 // launcher runs `check` from one esbuild bundle of harness/cli/main.ts (split at its dynamic
-// imports, so that only the check command's code loads; the checker's worker threads run
-// parse-worker.js and cycle-worker.js from the same build), cached under node_modules/.cache and
-// rebuilt when any source file it was built from has changed (size or mtime). Any failure (no
-// esbuild, a build error, an unwritable cache) returns undefined and the launcher uses tsx as before.
+// imports; the checker's worker threads run parse-worker.js and cycle-worker.js from the same build).
+// The bundle is built at install (`npm ci` runs the `prepare` script: scripts/build-check-bundle.mjs)
+// into dist/check/, never at run time: an installed harness may live in a read-only place, and nothing
+// is written into node_modules. At run time it is used only while every source it was built from is
+// unchanged (size and mtime); after an edit the launcher runs the sources through tsx until
+// `npm run build` rebuilds it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+export const bundleDir = (root) => join(root, 'dist', 'check');
+
 /** file URL of the bundled CLI entry (harness/cli/main.ts), up to date with the sources; or undefined. */
-export async function compiledCli(root) {
+export function compiledCli(root) {
   try {
-    const cache = join(root, 'node_modules', '.cache', 'kafka-eos-cli');
-    const pointer = join(cache, 'current.json');
-    const current = existsSync(pointer) ? JSON.parse(readFileSync(pointer, 'utf8')) : undefined;
-    if (current && upToDate(root, current.inputs) && existsSync(join(cache, current.dir, 'main.js'))) {
+    const cache = bundleDir(root);
+    const current = JSON.parse(readFileSync(join(cache, 'current.json'), 'utf8'));
+    if (upToDate(root, current.inputs) && existsSync(join(cache, current.dir, 'main.js'))) {
       return pathToFileURL(join(cache, current.dir, 'main.js')).href;
     }
-    return await build(root, cache, pointer);
   } catch {
-    return undefined;
+    // no bundle, or an unreadable one: the sources it is
   }
+  return undefined;
 }
 
 /**
@@ -59,7 +62,10 @@ function upToDate(root, inputs) {
   return true;
 }
 
-async function build(root, cache, pointer) {
+/** Builds the bundle into dist/check/ (the install step); answers the entry's file URL. */
+export async function buildCompiledCli(root) {
+  const cache = bundleDir(root);
+  const pointer = join(cache, 'current.json');
   const { build: esbuild } = await import('esbuild');
   // Signatures are taken before the build reads the files: a file edited during the build then
   // looks changed next time, never the other way round.

@@ -1,12 +1,13 @@
-// `kafka-eos check` runs from a cached bundle (compiled-cli.mjs); it must print exactly what the
-// CLI run from source prints, exit code and standard error included, on good, bad and torn files.
+// `kafka-eos check` runs from the bundle built at install (compiled-cli.mjs); it must print exactly what
+// the CLI run from source prints, exit code and standard error included, on good, bad and torn files,
+// and looking for it at run time writes nothing (no cache in node_modules, no build).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript (it runs before any TypeScript loader), without type declarations
-import { compiledCli } from './compiled-cli.mjs';
+import { buildCompiledCli, compiledCli } from './compiled-cli.mjs';
 import { generateHistory } from './testing/generate.ts';
 import { INJECTIONS } from './testing/inject.ts';
 
@@ -19,9 +20,24 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 describe('the bundled check command', () => {
-  it('builds (or finds) a bundle', async () => {
-    expect(await compiledCli(resolve('.'))).toMatch(/^file:.*\/main\.js$/);
+  it('is built by the install step and then found', async () => {
+    const built = await buildCompiledCli(resolve('.'));
+    expect(built).toMatch(/^file:.*\/dist\/check\/.*\/main\.js$/);
+    expect(compiledCli(resolve('.'))).toBe(built);
   }, 60_000);
+
+  it('is not built at run time: without a bundle, or with a stale one, the lookup answers nothing and writes nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kafka-eos-nobundle-'));
+    expect(compiledCli(root)).toBeUndefined();
+    expect(existsSync(join(root, 'dist'))).toBe(false);
+    expect(existsSync(join(root, 'node_modules'))).toBe(false);
+    // A bundle whose source has changed since (its recorded signature no longer matches) is not used.
+    mkdirSync(join(root, 'dist', 'check', 'b-1', ''), { recursive: true });
+    writeFileSync(join(root, 'dist', 'check', 'b-1', 'main.js'), '');
+    writeFileSync(join(root, 'source.ts'), 'edited');
+    writeFileSync(join(root, 'dist', 'check', 'current.json'), JSON.stringify({ dir: 'b-1', inputs: { 'source.ts': '1:1' } }));
+    expect(compiledCli(root)).toBeUndefined();
+  });
 
   it('prints what the CLI run from source prints', async () => {
     const events = [...generateHistory({ seed: 2, ops: 300, keys: 4, concurrency: 4, txnP: 0.5 })];

@@ -8,6 +8,7 @@ const OUTCOME_TEXT: Record<Headline['outcome'], [string, string]> = {
   valid: ['Valid', 'No anomaly that breaks exactly-once was found.'],
   anomalies: ['Anomalies found', 'The checker found anomalies that break Kafka\'s exactly-once promise.'],
   'model-divergence': ['Model divergence', 'The real cluster and the model disagree on what this program may observe.'],
+  inconclusive: ['Inconclusive', 'Nothing proves a violation, but the harness could not decide either; the reasons are below.'],
   'harness-error': ['Harness error', 'The harness could not do its job: this is not a verdict on Kafka.'],
 };
 

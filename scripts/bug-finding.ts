@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MUTATIONS } from '../harness/cli/run.ts';
+import { MUTATIONS } from '../harness/run/choices.ts';
 import { parseSeedRange } from '../harness/campaign/seeds.ts';
 import type { RunVerdict } from '../harness/run/verdict-file.ts';
 import { checkHistory } from '../jepsen-style/checker.ts';

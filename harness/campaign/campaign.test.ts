@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main as campaignMain, splitSeedsFlag } from '../cli/campaign.ts';
+import { main as campaignMain } from '../cli/campaign.ts';
 import { CliError, EXIT } from '../cli/exit-codes.ts';
 import { smallRun, tempDir } from '../repro/testing.ts';
 import { runCampaign } from './campaign.ts';
@@ -18,26 +18,29 @@ const NASTY = '<script>alert("x")</script> & ]]> \u0001 \uD800 end';
 
 function seed(n: number, status: SeedResult['status'], extra: Partial<SeedResult> = {}): SeedResult {
   return {
-    seed: n, status, outcome: status === 'valid' ? 'valid' : status === 'invalid' ? 'anomalies' : 'harness-error',
+    seed: n, status, outcome: status === 'valid' ? 'valid' : status === 'invalid' ? 'anomalies' : status === 'inconclusive' ? 'inconclusive' : 'harness-error',
     anomalyTypes: status === 'invalid' ? ['G1a', 'lost-write'] : [], divergences: 0, durationSeconds: 12.5,
     dir: `seed-${n}`, report: `seed-${n}/index.html`, repro: `npx kafka-eos run --seed ${n} --target kafka`, ops: { kafka: 100 + n },
-    error: status === 'error' ? NASTY : null, ...extra,
+    error: status === 'error' ? NASTY : null,
+    ...(status === 'inconclusive' ? { inconclusive: ['the replay cannot order info op 380 (process 7).'] } : {}), ...extra,
   };
 }
 
 const campaign = (runs: SeedResult[], complete = true): CampaignResult => ({
-  version: 1, seeds: runs.map((r) => r.seed), args: ['--seeds', '1..3', '--nemesis', 'kill'], target: 'kafka',
+  version: 1, harness: { version: '0.1.0', commit: 'f'.repeat(40) }, seedSpec: '1..3', seeds: runs.map((r) => r.seed), shard: null, settings: { target: 'kafka' },
+  args: ['--seeds', '1..3', '--nemesis', 'kill'], target: 'kafka',
   startedAt: '2026-11-28T10:00:00.000Z', durationSeconds: 99, complete, runs,
 });
 
 const all = (el: XmlElement, name: string): XmlElement[] => [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => all(c, name))];
 
 describe('--seeds', () => {
-  it.each([['1..3', [1, 2, 3]], ['7', [7]], [' 0..0 ', [0]], ['4294967294..4294967295', [4294967294, 4294967295]]])('%j', (raw, seeds) => {
+  it.each([['1..3', [1, 2, 3]], ['7', [7]], [' 0..0 ', [0]], ['4294967294..4294967295', [4294967294, 4294967295]],
+    ['1,2', [1, 2]], ['9,1..3,2', [1, 2, 3, 9]]])('%j', (raw, seeds) => {
     expect(parseSeedRange(raw)).toEqual(seeds);
   });
 
-  it.each([undefined, '3..1', 'a..b', '1-3', '-1..2', '1..4294967296', '1..', '1,2'])('%j is a usage error naming the fix', (raw) => {
+  it.each([undefined, '3..1', 'a..b', '1-3', '-1..2', '1..4294967296', '1..', '1,', ',', '1..3,x'])('%j is a usage error naming the fix', (raw) => {
     let error: unknown;
     try { parseSeedRange(raw); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(CliError);
@@ -45,10 +48,9 @@ describe('--seeds', () => {
     expect((error as CliError).message).toContain('--seeds A..B');
   });
 
-  it('splits --seeds off the run flags and refuses --seed', () => {
-    expect(splitSeedsFlag(['--seeds', '1..2', '--target', 'model'])).toEqual({ seeds: '1..2', rest: ['--target', 'model'] });
-    expect(splitSeedsFlag(['--time-limit', '5', '--seeds=3..4'])).toEqual({ seeds: '3..4', rest: ['--time-limit', '5'] });
-    expect(() => splitSeedsFlag(['--seed', '3'])).toThrow(/not --seed/);
+  it('is required, and a lone --seed is refused with the right spelling suggested', async () => {
+    await expect(campaignMain(['--target', 'model'])).rejects.toThrow(expect.objectContaining({ exitCode: EXIT.usage, message: expect.stringContaining('--seeds is required; write --seeds A..B') }));
+    await expect(campaignMain(['--seed', '3', '--target', 'model'])).rejects.toThrow(expect.objectContaining({ exitCode: EXIT.usage, message: expect.stringContaining('Did you mean --seeds?') }));
   });
 });
 
@@ -58,6 +60,28 @@ describe('exit code', () => {
     expect(campaignExitCode(campaign([seed(1, 'valid'), seed(2, 'error')]))).toBe(EXIT.harnessError);
     expect(campaignExitCode(campaign([seed(1, 'valid')], false))).toBe(EXIT.harnessError);
     expect(campaignExitCode(campaign([seed(1, 'valid'), seed(2, 'valid')]))).toBe(EXIT.valid);
+  });
+
+  it('4 when a seed was inconclusive and none found anomalies or failed to run', () => {
+    expect(campaignExitCode(campaign([seed(1, 'valid'), seed(2, 'inconclusive')]))).toBe(EXIT.inconclusive);
+    expect(campaignExitCode(campaign([seed(1, 'inconclusive'), seed(2, 'error')]))).toBe(EXIT.harnessError);
+    expect(campaignExitCode(campaign([seed(1, 'inconclusive'), seed(2, 'invalid')]))).toBe(EXIT.invalid);
+  });
+});
+
+describe('an inconclusive seed', () => {
+  it('is a skipped JUnit case with its reason, counted apart on the index page', () => {
+    const c = { ...campaign([seed(1, 'valid'), seed(2, 'inconclusive')]), harness: { version: '0.1.0', commit: 'a'.repeat(40) } };
+    const doc = parseXml(renderJunit(c));
+    expect(doc.attrs).toMatchObject({ tests: '2', failures: '0', errors: '0', skipped: '1' });
+    const skipped = all(doc, 'testcase')[1]!.children[0]!;
+    expect(skipped.name).toBe('skipped');
+    expect(skipped.attrs['message']).toBe('inconclusive: the replay cannot order info op 380 (process 7).');
+    expect(all(doc, 'property').map((p) => [p.attrs['name'], p.attrs['value']])).toEqual([['harness.version', '0.1.0'], ['harness.commit', 'a'.repeat(40)]]);
+    const page = renderCampaignIndex(c);
+    expect(page).toContain('1 seed(s) inconclusive');
+    expect(page).toContain('the replay cannot order info op 380 (process 7).');
+    expect(page).toContain('harness 0.1.0 (commit aaaaaaaaaaaa)');
   });
 });
 
@@ -119,7 +143,7 @@ describe('campaigns on the model', () => {
     for (const r of c.runs) expect(fs.existsSync(path.join(out, r.report!))).toBe(true);
     expect(all(parseXml(fs.readFileSync(path.join(out, 'junit.xml'), 'utf8')), 'testcase')).toHaveLength(2);
     expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('<a href="seed-2/index.html">');
-    await expect(campaignMain(['--seeds', '1..2', '--target', 'model', '--out', out])).rejects.toThrow(/already holds a campaign/);
+    await expect(campaignMain(['--seeds', '1..2', '--target', 'model', '--out', out])).rejects.toThrow(/already holds files/);
   });
 
   it('a seed that cannot run is an error (exit 3); anomalies elsewhere make it 1', async () => {

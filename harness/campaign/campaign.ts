@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, EXIT, usageError } from '../cli/exit-codes.ts';
-import { programFor, reproCommand, type ParsedRun } from '../cli/run.ts';
+import { programFor, reproCommand, type RunSettings } from '../run/settings.ts';
 import { onInterrupt } from '../cluster/interrupts.ts';
+import { harnessIdentity } from '../meta/version.ts';
 import { renderRunReport } from '../run/report-hook.ts';
 import { runProgram } from '../run/run.ts';
 import type { RunVerdict } from '../run/verdict-file.ts';
@@ -13,14 +14,24 @@ import { renderCampaignIndex } from './index-page.ts';
 import { renderJunit } from './junit.ts';
 import type { ProgressState } from './progress.ts';
 import type { CampaignResult, SeedResult } from './result.ts';
+import { formatSeeds, shardSeeds, type Shard } from './seeds.ts';
+import type { HarnessIdentity } from '../meta/version.ts';
 
 export interface CampaignConfig {
+  /** Every seed of the campaign (`--seeds`); a shard runs its part of them. */
   seeds: number[];
+  /** `--shard I/N`: run only the seeds with seed mod N = I. */
+  shard?: Shard | null;
   /** The run flags every seed shares (its `seed` is replaced per run). */
-  run: ParsedRun;
+  run: RunSettings;
   outDir: string;
-  /** The command-line arguments, recorded in campaign.json and on the index page. */
+  /**
+   * The campaign's flags, recorded in campaign.json and on the index page: the CLI passes them in
+   * canonical form without --out and --shard, so that shards of one campaign, merged, read like it.
+   */
   args: string[];
+  /** Defaults to this checkout's (`harnessIdentity()`). */
+  harness?: HarnessIdentity;
   log?: (line: string) => void;
   onProgress?: (state: ProgressState) => void;
   /** Renders each seed's report; the CLI passes the reports module's, tests may pass a no-op. */
@@ -37,32 +48,45 @@ export function writeCampaignFiles(outDir: string, c: CampaignResult): void {
   write('index.html', renderCampaignIndex(c));
 }
 
-/** A seed's entry from its verdict; `error` when the run did not finish and found nothing. */
+/** The run settings shards must share: every parsed run flag but the seed and the output directory. */
+export function runSettings(run: RunSettings): Record<string, unknown> {
+  const { seed: _seed, out: _out, ...settings } = run;
+  return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>; // as campaign.json will hold them
+}
+
+/**
+ * A seed's entry from its verdict: `invalid` when it found anomalies or a divergence, else `error` when
+ * the run did not finish, else `inconclusive` when the run could not decide (with its reasons), else `valid`.
+ */
 export function seedResult(seed: number, dir: string, report: string | null, v: RunVerdict): SeedResult {
   const failed = v.anomalyTypes.length > 0 || v.divergences.length > 0;
-  const status = failed ? 'invalid' : v.outcome === 'harness-error' || !v.complete ? 'error' : 'valid';
+  const status = failed ? 'invalid' : v.outcome === 'harness-error' || !v.complete ? 'error' : v.outcome === 'inconclusive' ? 'inconclusive' : 'valid';
   return {
     seed, status, outcome: v.outcome, anomalyTypes: v.anomalyTypes, divergences: v.divergences.length,
     durationSeconds: v.durationSeconds, dir, report, repro: v.repro,
     ops: Object.fromEntries(Object.entries(v.histories).map(([t, h]) => [t, h!.verdict.stats.ops])),
     error: status === 'error' ? v.harnessError ?? 'the run stopped before it finished' : null,
+    ...(status === 'inconclusive' ? { inconclusive: v.inconclusive } : {}),
   };
 }
 
-function refuseUsedDir(outDir: string): void {
+export function refuseUsedDir(outDir: string, command = 'campaign'): void {
   if (fs.existsSync(path.join(outDir, 'campaign.json'))) {
-    throw usageError(`campaign: ${outDir} already holds a campaign (campaign.json); give a new --out directory or remove it`);
+    throw usageError(`${command}: ${outDir} already holds a campaign (campaign.json); give a new --out directory or remove it`);
   }
 }
 
 export async function runCampaign(config: CampaignConfig): Promise<CampaignResult> {
-  const { seeds, outDir } = config;
+  const { outDir } = config;
+  const shard = config.shard ?? null;
+  const seeds = shardSeeds(config.seeds, shard);
   refuseUsedDir(outDir);
   fs.mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const result: CampaignResult = {
-    version: 1, seeds, args: config.args, target: config.run.target, startedAt: new Date(started).toISOString(),
-    durationSeconds: 0, complete: false, runs: [],
+    version: 1, harness: config.harness ?? harnessIdentity(), seedSpec: formatSeeds(config.seeds), seeds, shard,
+    settings: runSettings(config.run), args: config.args, target: config.run.target,
+    startedAt: new Date(started).toISOString(), durationSeconds: 0, complete: false, runs: [],
   };
   const save = () => {
     result.durationSeconds = (Date.now() - started) / 1000;
@@ -91,7 +115,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       let entry: SeedResult;
       try {
         const verdict = await runProgram({
-          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes,
+          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes, forensics: parsed.forensics,
           repro: reproCommand(parsed), log: (line) => log(`[seed ${seed}] ${line}`), progress: (line) => config.onProgress?.(state(line)),
         });
         const report = await render(runDir);

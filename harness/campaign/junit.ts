@@ -1,5 +1,6 @@
 // junit.xml for CI systems: one <testcase> per seed; <failure> for a seed that found anomalies (with the
-// types and the repro line), <error> for a seed that could not run. Text from runs (error messages) is
+// types and the repro line), <error> for a seed that could not run, <skipped> for an inconclusive one
+// (the run finished but could not judge: neither a pass nor a finding; the reasons are the message). Text from runs (error messages) is
 // escaped, and characters XML 1.0 forbids are dropped, so the file always parses.
 import type { CampaignResult, SeedResult } from './result.ts';
 import { tally } from './result.ts';
@@ -20,6 +21,11 @@ function testcase(r: SeedResult): string {
     const what = r.anomalyTypes.length > 0 ? `anomalies: ${r.anomalyTypes.join(', ')}` : `model divergence (${r.divergences})`;
     return `${open}\n    <failure type="${xml(r.outcome)}" message="${xml(what)}">${xml([what, ...body].join('\n'))}</failure>\n  </testcase>`;
   }
+  if (r.status === 'inconclusive') {
+    // JUnit has no "undecided": skipped, with the reason, keeps it out of both passes and failures.
+    const what = `inconclusive: ${(r.inconclusive ?? []).join(' ') || 'the harness could not decide'}`;
+    return `${open}\n    <skipped message="${xml(what)}">${xml([what, ...body].join('\n'))}</skipped>\n  </testcase>`;
+  }
   if (r.status === 'error') {
     const what = r.error ?? 'the run did not complete';
     return `${open}\n    <error type="harness-error" message="${xml(what)}">${xml([what, ...body].join('\n'))}</error>\n  </testcase>`;
@@ -29,11 +35,14 @@ function testcase(r: SeedResult): string {
 
 export function renderJunit(c: CampaignResult): string {
   const t = tally(c);
-  const attrs = `name="kafka-eos campaign" tests="${c.runs.length}" failures="${t.invalid}" errors="${t.error}" time="${seconds(c.durationSeconds)}"`;
+  const attrs = `name="kafka-eos campaign" tests="${c.runs.length}" failures="${t.invalid}" errors="${t.error}" skipped="${t.inconclusive}" time="${seconds(c.durationSeconds)}"`;
+  const harness = c.harness ? [`  <properties>`, `   <property name="harness.version" value="${xml(c.harness.version)}"/>`,
+    `   <property name="harness.commit" value="${xml(c.harness.commit)}"/>`, `  </properties>`] : [];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attrs}>`,
     ` <testsuite ${attrs} timestamp="${xml(c.startedAt.replace(/\.\d+Z$/, ''))}">`,
+    ...harness,
     ...c.runs.map(testcase),
     ' </testsuite>',
     '</testsuites>',

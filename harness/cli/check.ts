@@ -3,15 +3,21 @@ import { stat } from 'node:fs/promises';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import { HistoryFormatError } from '../../jepsen-style/rules.ts';
 import type { Verdict } from '../../jepsen-style/checker.ts';
-import { parseFlags } from './args.ts';
+import type { Command } from 'commander';
+import { act, invoke, newCommand } from './command.ts';
 import { EXIT, usageError } from './exit-codes.ts';
 
-const USAGE = 'usage: kafka-eos check HISTORY [--json]';
+export function define(): Command {
+  const command = newCommand('check')
+    .description('check one history.jsonl for anomalies (exit 0 valid, 1 invalid, 2 unusable input)')
+    .argument('<history>', 'the history file (JSON lines)')
+    .option('--json', 'print the verdict as one JSON object', false);
+  return act(command, (path: string, options: { json: boolean }) => check(path, options.json));
+}
 
-export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('check', argv, { json: { type: 'boolean' } }, true);
-  if (positionals.length !== 1) throw usageError(`check: expected exactly one history file\n${USAGE}`);
-  const path = positionals[0]!;
+export const main = (argv: string[]): Promise<number> => invoke(define(), argv);
+
+async function check(path: string, json: boolean): Promise<number> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw usageError(`check: ${path}: no such file (give the path of a history.jsonl)`);
   let result;
@@ -23,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const w of result.warnings) console.error(`kafka-eos: check: ${path}: warning: ${w}`);
   const { verdict } = result;
-  console.log(values.json ? JSON.stringify(verdict) : summary(path, verdict));
+  console.log(json ? JSON.stringify(verdict) : summary(path, verdict));
   return verdict.valid ? EXIT.valid : EXIT.invalid;
 }
 

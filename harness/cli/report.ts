@@ -1,14 +1,18 @@
-// `kafka-eos report DIR` (history-format.md §3): (re)writes DIR/index.html from whatever DIR holds and
+// `kafka-eos report DIR` (docs/contract): (re)writes DIR/index.html from whatever DIR holds and
 // prints its path. Exit 0 when written, 2 when DIR has nothing to report.
-import { writeReport } from '../../reports/index.ts';
-import { parseFlags } from './args.ts';
-import { EXIT, usageError } from './exit-codes.ts';
+import type { Command } from 'commander';
+import { act, invoke, newCommand } from './command.ts';
+import { EXIT } from './exit-codes.ts';
 
-const USAGE = 'usage: kafka-eos report DIR';
-
-export async function main(argv: string[]): Promise<number> {
-  const { positionals } = parseFlags('report', argv, {}, true);
-  if (positionals.length !== 1) throw usageError(`report: expected exactly one run directory\n${USAGE}`);
-  console.log(await writeReport(positionals[0]!));
-  return EXIT.valid;
+export function define(): Command {
+  const command = newCommand('report')
+    .description('(re)write DIR/index.html from what a run directory holds')
+    .argument('<dir>', 'a run directory (program.json, histories, verdict.json)');
+  return act(command, async (dir: string) => {
+    const { writeReport } = await import('../../reports/index.ts');
+    console.log(await writeReport(dir));
+    return EXIT.valid;
+  });
 }
+
+export const main = (argv: string[]): Promise<number> => invoke(define(), argv);

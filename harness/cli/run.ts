@@ -1,148 +1,82 @@
 // `kafka-eos run`: generate the program from the seed, run it against the model and/or a fresh real
 // cluster, check the histories, write verdict.json and the report. Flags and exit codes are the
-// contract's (history-format.md §3): 0 valid, 1 anomalies or divergence, 2 bad usage, 3 harness error.
-import path from 'node:path';
-import { parseFlags, intFlag, listFlag } from './args.ts';
-import { EXIT, usageError } from './exit-codes.ts';
-import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
-import { DEFAULT_OPTIONS, generateProgram, NEMESIS_FAMILIES, type NemesisFamily } from '../workload/index.ts';
-import { runProgram } from '../run/run.ts';
-import type { Target } from '../run/verdict-file.ts';
-import { renderRunReport } from '../run/report-hook.ts';
-import { CLIENT_FIXES, type ClientFix } from '../kafka-runner/client-fixes.ts';
+// contract's (docs/contract): 0 valid, 1 anomalies or divergence, 2 bad usage, 3 harness error,
+// 4 inconclusive. This module is only the command line: it stays light (the help must not load
+// Docker's client), and the run itself is imported when the command acts.
+import { Option, type Command } from 'commander';
+import { act, given, invoke, newCommand, parseOnly } from './command.ts';
+import { choice, choiceList, integer, kafkaVersion } from './options.ts';
+import { usageError } from './exit-codes.ts';
+import { DEFAULT_KAFKA_VERSION } from '../docker/versions.ts';
+import { DEFAULT_OPTIONS, MAX_SEED, NEMESIS_FAMILIES } from '../workload/options.ts';
+import { MUTATIONS, TARGETS, WORKLOADS } from '../run/choices.ts';
+import type { RunSettings } from '../run/settings.ts';
+import { CLIENT_FIXES } from '../kafka-runner/client-fixes.ts';
+import { FORENSICS_MODES } from '../forensics/modes.ts';
 
-export const MUTATIONS = ['no-idempotence', 'read-uncommitted', 'offsets-outside-txn', 'unfenced-zombie'] as const;
-const TARGETS: Target[] = ['model', 'kafka', 'both'];
-
-/**
- * Workload presets. `endtxn-race` aims at KAFKA-17754 (a delayed EndTxn deciding the next transaction):
- * transactional workers only, back to back, half of them aborted on purpose (an abort turned into a
- * commit, or the reverse, is then visible), short ones, and unless --nemesis says otherwise, pauses
- * (a paused coordinator holds EndTxn requests) and client isolation (the client's requests wait in TCP).
- */
-export const WORKLOADS = ['standard', 'endtxn-race'] as const;
-export type Workload = (typeof WORKLOADS)[number];
-const ENDTXN_RACE_NEMESIS: NemesisFamily[] = ['pause', 'partition'];
-
-export const RUN_FLAGS = {
-  seed: { type: 'string' },
-  target: { type: 'string' },
-  'time-limit': { type: 'string' },
-  nemesis: { type: 'string' },
-  out: { type: 'string' },
-  mutate: { type: 'string' },
-  'kafka-version': { type: 'string' },
-  'txn-version': { type: 'string' },
-  rate: { type: 'string' },
-  workers: { type: 'string' },
-  'nemesis-interval': { type: 'string' },
-  'client-fix': { type: 'string' },
-  workload: { type: 'string' },
-} as const;
-
-export interface ParsedRun {
-  seed: number;
-  target: Target;
-  timeLimitSeconds: number;
-  nemesis: NemesisFamily[];
-  mutate: string | null;
-  kafkaVersion: string;
-  txnVersion: 1 | 2;
-  rateHz: number | undefined;
-  workers: number | undefined;
-  nemesisIntervalSeconds: number | undefined;
-  out: string | undefined;
-  clientFixes: ClientFix[];
-  workload: Workload;
+/** The options a run and every seed of a campaign share; `campaign` adds them without --seed. */
+export function addRunOptions(command: Command, { seed = true } = {}): Command {
+  if (seed) command.addOption(new Option('--seed <n>', 'the seed the program is generated from').argParser(integer({ min: 0, max: MAX_SEED })).default(1));
+  return command
+    .addOption(new Option('--target <target>', 'where the program runs').choices(TARGETS).default('both'))
+    .addOption(new Option('--time-limit <seconds>', 'length of the main phase').argParser(integer({ min: 1, max: 86_400 })).default(60))
+    .addOption(new Option('--nemesis <families>', `faults to inject, comma-separated: ${NEMESIS_FAMILIES.join(', ')}`).argParser(choiceList(NEMESIS_FAMILIES)).default([], 'none'))
+    .addOption(new Option('--nemesis-interval <seconds>', `mean time a fault lasts, and between faults (default: ${DEFAULT_OPTIONS.nemesisIntervalMs / 1000})`).argParser(integer({ min: 1, max: 3_600 })))
+    .addOption(new Option('--mutate <name>', 'break the client side on purpose, to show what the checker catches').choices(MUTATIONS))
+    .addOption(new Option('--kafka-version <version>', 'Kafka release the cluster runs (a real cluster only)').argParser(kafkaVersion).default(DEFAULT_KAFKA_VERSION))
+    .addOption(new Option('--txn-version <1|2>', "the model's transaction protocol version").argParser(choice(['1', '2'] as const)).default('2'))
+    .addOption(new Option('--rate <hz>', `ops per second across all workers (default: ${DEFAULT_OPTIONS.rateHz})`).argParser(integer({ min: 1, max: 100_000 })))
+    .addOption(new Option('--workers <n>', `idempotent and transactional workers, copiers on top (default: ${DEFAULT_OPTIONS.workers})`).argParser(integer({ min: 1, max: 256 })))
+    .addOption(new Option('--workload <preset>', 'workload preset (endtxn-race aims at KAFKA-17754)').choices(WORKLOADS).default('standard'))
+    .addOption(new Option('--client-fix <fixes>', `known kafkajs bugs to fix for this run, comma-separated: ${CLIENT_FIXES.join(', ')}`).argParser(choiceList(CLIENT_FIXES)).default([], 'none'))
+    .addOption(new Option('--forensics <mode>', 'ask the brokers why reads fell short and watch for hanging transactions (docs/forensics.md): auto when a key falls short, always, or off').choices(FORENSICS_MODES).default('auto'))
+    .addOption(new Option('--out <dir>', 'run directory; must not exist or be empty (default: runs/seed-N-<time>)'));
 }
 
-export function parseRunFlags(command: string, argv: string[]): ParsedRun {
-  const { values } = parseFlags(command, argv, RUN_FLAGS);
-  const target = (values.target ?? 'both') as Target;
-  if (!TARGETS.includes(target)) throw usageError(`${command}: --target must be one of ${TARGETS.join(', ')}, got '${values.target}'`);
-  const nemesis = listFlag(command, 'nemesis', values.nemesis, NEMESIS_FAMILIES);
-  const mutate = values.mutate ?? null;
-  if (mutate !== null && !(MUTATIONS as readonly string[]).includes(mutate)) {
-    throw usageError(`${command}: unknown --mutate '${mutate}': choose from ${MUTATIONS.join(', ')}`);
+/** The settings the options give, after refusing the combinations that cannot apply. */
+export function settingsFrom(command: Command, name: string): RunSettings {
+  const o = command.opts();
+  const refuse = (flag: string, why: string) => { throw usageError(`${name}: ${flag} ${why}`); };
+  if (o['target'] === 'model') {
+    if (given(command, 'kafkaVersion')) refuse('--kafka-version', 'applies to a real cluster, and --target model runs none (drop it, or use --target kafka|both)');
+    if (given(command, 'clientFix')) refuse('--client-fix', 'fixes the Kafka client, and --target model runs none (drop it, or use --target kafka|both)');
+    if (given(command, 'forensics')) refuse('--forensics', 'asks a real cluster, and --target model runs none (drop it, or use --target kafka|both)');
   }
-  const clientFixes = listFlag(command, '--client-fix', values['client-fix'], CLIENT_FIXES);
-  const workload = (values.workload ?? 'standard') as Workload;
-  if (!WORKLOADS.includes(workload)) throw usageError(`${command}: unknown --workload '${values.workload}': choose from ${WORKLOADS.join(', ')}`);
-  const txnVersion = intFlag(command, 'txn-version', values['txn-version'], 2, 1);
-  if (txnVersion !== 1 && txnVersion !== 2) throw usageError(`${command}: --txn-version must be 1 or 2`);
+  if (given(command, 'nemesisInterval') && (o['nemesis'] as string[]).length === 0 && o['workload'] !== 'endtxn-race') {
+    refuse('--nemesis-interval', 'sets how often faults come, and no --nemesis was given (add --nemesis partition,kill,pause or drop it)');
+  }
   return {
-    seed: intFlag(command, 'seed', values.seed, 1, 0),
-    target,
-    timeLimitSeconds: intFlag(command, 'time-limit', values['time-limit'], 60, 1),
-    nemesis,
-    mutate,
-    kafkaVersion: values['kafka-version'] ?? DEFAULT_KAFKA_VERSION,
-    txnVersion,
-    rateHz: values.rate === undefined ? undefined : intFlag(command, 'rate', values.rate, 300, 1),
-    workers: values.workers === undefined ? undefined : intFlag(command, 'workers', values.workers, 6, 1),
-    nemesisIntervalSeconds: values['nemesis-interval'] === undefined ? undefined : intFlag(command, 'nemesis-interval', values['nemesis-interval'], 10, 1),
-    out: values.out,
-    clientFixes,
-    workload,
+    seed: (o['seed'] as number | undefined) ?? 1,
+    target: o['target'],
+    timeLimitSeconds: o['timeLimit'],
+    nemesis: o['nemesis'],
+    mutate: o['mutate'] ?? null,
+    kafkaVersion: o['kafkaVersion'],
+    txnVersion: Number(o['txnVersion']) as 1 | 2,
+    rateHz: o['rate'],
+    workers: o['workers'],
+    nemesisIntervalSeconds: o['nemesisInterval'],
+    out: o['out'],
+    clientFixes: o['clientFix'],
+    workload: o['workload'],
+    forensics: o['forensics'],
   };
 }
 
-/** The one-line command that runs the same program again. */
-export function reproCommand(p: ParsedRun): string {
-  const parts = ['npx kafka-eos run', `--seed ${p.seed}`, `--target ${p.target}`, `--time-limit ${p.timeLimitSeconds}`];
-  if (p.nemesis.length > 0) parts.push(`--nemesis ${p.nemesis.join(',')}`);
-  if (p.mutate) parts.push(`--mutate ${p.mutate}`);
-  if (p.kafkaVersion !== DEFAULT_KAFKA_VERSION) parts.push(`--kafka-version ${p.kafkaVersion}`);
-  if (p.txnVersion !== 2) parts.push(`--txn-version ${p.txnVersion}`);
-  if (p.rateHz !== undefined) parts.push(`--rate ${p.rateHz}`);
-  if (p.workers !== undefined) parts.push(`--workers ${p.workers}`);
-  if (p.nemesisIntervalSeconds !== undefined) parts.push(`--nemesis-interval ${p.nemesisIntervalSeconds}`);
-  if (p.workload !== 'standard') parts.push(`--workload ${p.workload}`);
-  if (p.clientFixes.length > 0) parts.push(`--client-fix ${p.clientFixes.join(',')}`);
-  return parts.join(' ');
-}
-
-export function programFor(p: ParsedRun) {
-  const race = p.workload === 'endtxn-race';
-  const workers = p.workers ?? DEFAULT_OPTIONS.workers;
-  return generateProgram(p.seed, {
-    timeLimitMs: p.timeLimitSeconds * 1000, mutate: p.mutate, txnVersion: p.txnVersion,
-    nemesis: race && p.nemesis.length === 0 ? ENDTXN_RACE_NEMESIS : p.nemesis,
-    ...(race ? { transactionalWorkers: workers, abortP: 0.5, maxMops: 2, crashP: 0, reassignP: 0, partitionKinds: ['client-isolation'], nemesisIntervalMs: 3_000 } : {}),
-    ...(p.rateHz !== undefined ? { rateHz: p.rateHz } : {}),
-    ...(p.workers !== undefined ? { workers: p.workers } : {}),
-    ...(p.nemesisIntervalSeconds !== undefined ? { nemesisIntervalMs: p.nemesisIntervalSeconds * 1000 } : {}),
+export function define(): Command {
+  const command = addRunOptions(newCommand('run')
+    .description('run a seeded workload against the model and/or a real cluster, check it, write the report'));
+  return act(command, async () => {
+    const { runCommand } = await import('./run-action.ts');
+    return runCommand(settingsFrom(command, 'run'));
   });
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const parsed = parseRunFlags('run', argv);
-  const outDir = path.resolve(parsed.out ?? path.join('runs', `seed-${parsed.seed}-${timestamp()}`));
-  const interactive = process.stderr.isTTY === true;
-  let lastPrinted = 0;
-  const verdict = await runProgram({
-    program: programFor(parsed), target: parsed.target, outDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes, repro: reproCommand(parsed),
-    log: (line) => process.stderr.write(`${interactive ? '\r\x1b[K' : ''}${line}\n`),
-    progress: (line) => {
-      // On a terminal the line updates in place; in CI logs, one line every 10 s.
-      if (interactive) process.stderr.write(`\r\x1b[K${line}`);
-      else if (Date.now() - lastPrinted >= 10_000) { lastPrinted = Date.now(); process.stderr.write(`${line}\n`); }
-    },
-  });
-  if (interactive) process.stderr.write('\n');
-  const report = await renderRunReport(outDir);
-  console.log(`${verdict.outcome === 'valid' ? 'VALID' : verdict.outcome.toUpperCase()}: seed ${verdict.seed}` +
-    (verdict.anomalyTypes.length ? `, anomalies: ${verdict.anomalyTypes.join(', ')}` : '') +
-    (verdict.divergences.length ? `, ${verdict.divergences.length} model divergence(s)` : ''));
-  for (const [name, h] of Object.entries(verdict.histories)) {
-    console.log(`  ${name}: ${h.verdict.stats.ops} ops (ok ${h.verdict.stats.ok}, fail ${h.verdict.stats.fail}, info ${h.verdict.stats.info}), ${h.path}`);
-  }
-  console.log(`  verdict: ${path.join(outDir, 'verdict.json')}`);
-  if (report) console.log(`  report:  ${report}`);
-  console.log(`  repro:   ${verdict.repro}`);
-  return verdict.valid ? EXIT.valid : EXIT.invalid;
+/** The run settings `argv` gives (what `run` would do with them), or a usage error. For tests and tools. */
+export function parseRunFlags(name: string, argv: readonly string[]): RunSettings {
+  const command = addRunOptions(newCommand(name));
+  parseOnly(command, argv);
+  return settingsFrom(command, name);
 }
 
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-}
+export const main = (argv: string[]): Promise<number> => invoke(define(), argv);

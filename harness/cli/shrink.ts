@@ -3,14 +3,14 @@
 // and writes the smallest as its own run directory DIR/shrunk/ with its report.
 // Exit 1: a smaller failing program was found (it is a failure, as a run's 1); 0: none smaller was
 // found; 2: bad usage (no program.json or verdict.json, a valid run, a shrunk program); 3: harness error.
-import { parseFlags, intFlag } from './args.ts';
-import { EXIT, usageError } from './exit-codes.ts';
-import { renderRunReport } from '../run/report-hook.ts';
+import { Option, type Command } from 'commander';
+import { act, invoke, newCommand } from './command.ts';
+import { integer } from './options.ts';
+import { EXIT } from './exit-codes.ts';
+import { TARGETS } from '../run/choices.ts';
 import type { Target } from '../run/verdict-file.ts';
-import { shrink, type ShrinkReport } from '../shrink/shrink.ts';
+import type { ShrinkReport } from '../shrink/shrink.ts';
 import { formatSize, smallerThan } from '../shrink/size.ts';
-
-const TARGETS: Target[] = ['model', 'kafka', 'both'];
 export const DEFAULT_BUDGET_SECONDS = 600;
 
 export function describeShrink(r: ShrinkReport): string[] {
@@ -31,21 +31,28 @@ export function describeShrink(r: ShrinkReport): string[] {
   return lines;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('shrink', argv, { budget: { type: 'string' }, target: { type: 'string' } }, true);
-  if (positionals.length !== 1) throw usageError('shrink: give exactly one run directory: kafka-eos shrink DIR [--budget SECONDS]');
-  const target = values.target as Target | undefined;
-  if (target !== undefined && !TARGETS.includes(target)) throw usageError(`shrink: --target must be one of ${TARGETS.join(', ')}, got '${target}'`);
-  const report = await shrink(positionals[0]!, {
-    budgetSeconds: intFlag('shrink', 'budget', values.budget, DEFAULT_BUDGET_SECONDS, 1),
-    ...(target ? { target } : {}),
-    log: (line) => process.stderr.write(`${line}\n`),
+export function define(): Command {
+  const command = newCommand('shrink')
+    .description('search smaller programs that still fail (model first, then Kafka); writes DIR/shrunk/')
+    .argument('<dir>', 'the directory of a failing run')
+    .addOption(new Option('--budget <seconds>', 'time the search may take').argParser(integer({ min: 1, max: 7 * 86_400 })).default(DEFAULT_BUDGET_SECONDS))
+    .addOption(new Option('--target <target>', "where candidates run (default: the failing run's)").choices(TARGETS));
+  return act(command, async (dir: string, options: { budget: number; target?: Target }) => {
+    const { shrink } = await import('../shrink/shrink.ts');
+    const { renderRunReport } = await import('../run/report-hook.ts');
+    const report = await shrink(dir, {
+      budgetSeconds: options.budget,
+      ...(options.target ? { target: options.target } : {}),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    const page = report.shrunkDir ? await renderRunReport(report.shrunkDir) : null;
+    for (const line of describeShrink(report)) console.log(line);
+    if (page) console.log(`  report: ${page}`);
+    return foundSmaller(report) ? EXIT.invalid : EXIT.valid;
   });
-  const page = report.shrunkDir ? await renderRunReport(report.shrunkDir) : null;
-  for (const line of describeShrink(report)) console.log(line);
-  if (page) console.log(`  report: ${page}`);
-  return foundSmaller(report) ? EXIT.invalid : EXIT.valid;
 }
+
+export const main = (argv: string[]): Promise<number> => invoke(define(), argv);
 
 /**
  * A Kafka search may re-run the original, or candidates that differ in values only, and see them fail:

@@ -1,7 +1,8 @@
 // `--workload endtxn-race` (the KAFKA-17754 hunt) changes the program the way its comment promises, and
 // only through the seed's program: the repro line carries it, an unknown preset is a usage error.
 import { describe, expect, it } from 'vitest';
-import { parseRunFlags, programFor, reproCommand } from './run.ts';
+import { parseRunFlags } from './run.ts';
+import { programFor, reproCommand } from '../run/settings.ts';
 import { EXIT } from './exit-codes.ts';
 
 const race = (extra: string[] = []) => parseRunFlags('run', ['--seed', '5', '--target', 'model', '--time-limit', '30', '--workload', 'endtxn-race', ...extra]);

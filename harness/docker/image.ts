@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { CliError, EXIT, harnessError } from '../cli/exit-codes.ts';
 import { dockerode } from './engine.ts';
 
-/** Newest 4.x release that resolved on Maven Central when this was written (checked 2026-11-28). */
-export const DEFAULT_KAFKA_VERSION = '4.4.0';
-/** Newest 3.9.x: the last line with transaction version 1 only (for the TV1 vs TV2 matrix). */
-export const KAFKA_3_VERSION = '3.9.2';
+import { DEFAULT_KAFKA_VERSION } from './versions.ts';
+
+export { DEFAULT_KAFKA_VERSION, KAFKA_3_VERSION } from './versions.ts';
 /** The base image (Debian + JRE + iptables) also runs the short-lived firewall helpers. */
 export const BASE_IMAGE = process.env['KAFKA_EOS_BASE_IMAGE'] ?? 'kafka-eos-base:bookworm-jre17-v1';
 

@@ -25,8 +25,9 @@ import { kafkaTools, type KafkaTools } from './jvm.ts';
 import { takeSnapshot, type ClusterSnapshot } from './snapshot.ts';
 import { compactSnapshot } from './snapshot-file.ts';
 
-export const FORENSICS_MODES = ['off', 'auto', 'always'] as const;
-export type ForensicsMode = (typeof FORENSICS_MODES)[number];
+import type { ForensicsMode } from './modes.ts';
+
+export { FORENSICS_MODES, type ForensicsMode } from './modes.ts';
 
 /** What verdict.json says about forensics (the details are in `file`). */
 export interface ForensicsSummary {

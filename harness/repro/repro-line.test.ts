@@ -2,7 +2,8 @@
 // pasted: parse it back with the run command's own flag parser and compare program.json bytes.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { parseRunFlags, programFor, reproCommand, MUTATIONS, WORKLOADS, type ParsedRun } from '../cli/run.ts';
+import { parseRunFlags } from '../cli/run.ts';
+import { MUTATIONS, WORKLOADS, programFor, reproCommand, type RunSettings as ParsedRun } from '../run/settings.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
 import { CLIENT_FIXES } from '../kafka-runner/client-fixes.ts';
 import { NEMESIS_FAMILIES, serializeProgram } from '../workload/index.ts';
@@ -21,7 +22,12 @@ const parsedRunArb: fc.Arbitrary<ParsedRun> = fc.record({
   out: fc.constant(undefined),
   clientFixes: fc.subarray([...CLIENT_FIXES]),
   workload: fc.constantFrom(...WORKLOADS),
-});
+}).map((p): ParsedRun => ({
+  // Only settings the command line accepts: it refuses flags that cannot apply.
+  ...p,
+  ...(p.target === 'model' ? { kafkaVersion: DEFAULT_KAFKA_VERSION, clientFixes: [] } : {}),
+  ...(p.nemesis.length === 0 && p.workload === 'standard' ? { nemesisIntervalSeconds: undefined } : {}),
+}));
 
 const argvOf = (line: string): string[] => {
   expect(line.startsWith('npx kafka-eos run ')).toBe(true);

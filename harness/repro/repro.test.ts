@@ -73,7 +73,7 @@ describe('kafka-eos repro', () => {
     await expect(reproMain([empty])).rejects.toSatisfy((e: unknown) =>
       e instanceof CliError && e.exitCode === EXIT.usage && /holds no program\.json/.test(e.message));
     await expect(reproMain([path.join(empty, 'missing')])).rejects.toThrow(/does not exist/);
-    await expect(reproMain([])).rejects.toThrow(/exactly one run directory/);
+    await expect(reproMain([])).rejects.toThrow(/missing required argument 'dir'/);
   });
 
   it('exit 3 when the re-run could not finish and found nothing; anomalies win over an incomplete run', () => {

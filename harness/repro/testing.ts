@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { programFor, reproCommand, type ParsedRun } from '../cli/run.ts';
+import { programFor, reproCommand, type RunSettings as ParsedRun } from '../run/settings.ts';
 import { DEFAULT_KAFKA_VERSION } from '../docker/image.ts';
 import { runProgram } from '../run/run.ts';
 

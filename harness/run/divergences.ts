@@ -16,7 +16,8 @@ export function readEvents(path: string): HistoryEvent[] {
   return parseHistoryText(fs.readFileSync(path, 'utf8')).events;
 }
 
-export function conformanceDivergences(kafka: HistoryEvent[], program: ProgramInfo): { divergences: Divergence[]; note?: string } {
+/** Proved divergences, reasons the replay could not decide (`inconclusive`), and a note on what it skipped. */
+export function conformanceDivergences(kafka: HistoryEvent[], program: ProgramInfo): { divergences: Divergence[]; inconclusive?: string[]; note?: string } {
   if (kafka.length > REPLAY_EVENT_LIMIT) {
     return { divergences: [], note: `model replay skipped: ${kafka.length} events exceed the replay limit of ${REPLAY_EVENT_LIMIT}` };
   }

@@ -45,13 +45,14 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
   const histories: RunVerdict['histories'] = {};
   const divergences: Divergence[] = [];
   const notes: string[] = [];
+  const inconclusive: string[] = [];
   const base = {
     seed: program.seed, target, nemesis: program.options.nemesis, mutate: program.mutate, txnVersion: program.txnVersion,
     timeLimitSeconds: program.phases.timeLimitMs / 1000, client: clientFixes.length > 0 ? `${CLIENT} (fixed: ${clientFixes.join(', ')})` : CLIENT, clientFixes, repro: config.repro, startedAt: startedAt.toISOString(),
     kafkaVersion: target === 'model' ? null : config.kafkaVersion, kafkaImage: null as string | null,
   };
   const finish = (extra: Partial<RunVerdict> & { complete: boolean }) =>
-    writeVerdict(outDir, { ...base, histories, divergences, notes, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
+    writeVerdict(outDir, { ...base, histories, divergences, notes, inconclusive, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, ...extra });
 
   const abort = new AbortController();
   let interrupted = false;
@@ -82,6 +83,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       });
       await forensics.afterRun(result.historyPath);
       histories.kafka = forensics.judge(await summarize(outDir, result.historyPath, result.programInfo));
+      inconclusive.push(...forensics.inconclusive);
       await forensics.keepEvidence(histories.kafka);
       await cluster.stop();
       cluster = undefined;
@@ -94,6 +96,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
           notes.push(conformance.note);
         }
         divergences.push(...conformance.divergences);
+        inconclusive.push(...(conformance.inconclusive ?? []));
         if (histories.model) divergences.push(...comparisonDivergences(readEvents(`${outDir}/${histories.model.path}`), kafkaEvents));
       }
     }

@@ -2,9 +2,14 @@
 // for the report. One file per run directory, beside program.json and the histories.
 import type { Verdict } from '../../jepsen-style/checker.ts';
 import type { ForensicsSummary } from '../forensics/forensics.ts';
+import type { HarnessIdentity } from '../meta/version.ts';
 
 export type Target = 'model' | 'kafka' | 'both';
-export type Outcome = 'valid' | 'anomalies' | 'model-divergence' | 'harness-error';
+/**
+ * `inconclusive`: nothing proves a violation, but the harness could not decide either (a replay that
+ * cannot order an `info` op, final reads that fell short without a cause): Jepsen's `:valid? :unknown`.
+ */
+export type Outcome = 'valid' | 'anomalies' | 'model-divergence' | 'inconclusive' | 'harness-error';
 
 export interface HistorySummary {
   /** Relative to the run directory: `model/history.jsonl` or `kafka/history.jsonl`. */
@@ -15,7 +20,7 @@ export interface HistorySummary {
 }
 
 export interface RunVerdict {
-  /** The contract's field: false when anomalies were found or the model diverged. */
+  /** The contract's field: true only when the run was judged valid (false too when inconclusive). */
   valid: boolean;
   outcome: Outcome;
   /** False when the run stopped early (Ctrl-C, crash, harness error): what is here is a prefix. */
@@ -43,6 +48,10 @@ export interface RunVerdict {
   divergences: Divergence[];
   /** Things the run could not judge and says so (e.g. a model replay it had to stop or skip). */
   notes?: string[];
+  /** Why the harness could not decide, one sentence each; non-empty exactly when outcome is `inconclusive` (or worse). */
+  inconclusive: string[];
+  /** The harness that judged: package version and git commit. */
+  harness: HarnessIdentity;
   /** What stopped the harness from doing its job, when outcome is `harness-error`. */
   harnessError?: string;
   /** End-of-run forensics (harness/forensics): the sentence to act on; details in kafka/forensics.json. */

@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { usageError } from '../cli/exit-codes.ts';
 import { buildKeyspace } from './keyspace.ts';
 import { finalHeal, nemesisScheduleArb } from './nemesis.arb.ts';
-import { resolveOptions, type ProgramOptions, type ResolvedOptions } from './options.ts';
+import { MAX_SEED, resolveOptions, type ProgramOptions, type ResolvedOptions } from './options.ts';
+
+export { MAX_SEED };
 import { PROGRAM_VERSION, type NodeId, type Program, type Worker } from './program.ts';
 import { assignValues } from './values.ts';
 import { clientOpsArb, copierOpsArb } from './clientOps.arb.ts';
@@ -104,7 +106,6 @@ export function programArb(seed: number, options: ProgramOptions = {}): fc.Arbit
   }));
 }
 
-export const MAX_SEED = 0xffff_ffff;
 
 /** Draws the program of `seed`: the same seed and options always give the same program. */
 export function generateProgram(seed: number, options: ProgramOptions = {}): Program {

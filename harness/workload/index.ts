@@ -1,8 +1,8 @@
 // The workload: program types, generation from a seed, program.json, and its invariants.
 export * from './program.ts';
-export { DEFAULT_OPTIONS, NEMESIS_FAMILIES, PARTITION_KINDS, resolveOptions } from './options.ts';
+export { DEFAULT_OPTIONS, MAX_SEED, NEMESIS_FAMILIES, PARTITION_KINDS, resolveOptions } from './options.ts';
 export type { ProgramOptions, ResolvedOptions } from './options.ts';
-export { generateProgram, programArb, pacing, MAX_SEED, CLIENT_GROUP } from './generate.ts';
+export { generateProgram, programArb, pacing, CLIENT_GROUP } from './generate.ts';
 export { serializeProgram, parseProgram } from './serialize.ts';
 export { programProblems } from './invariants.ts';
 export { partitionGrouping } from './nemesis.arb.ts';

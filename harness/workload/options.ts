@@ -3,6 +3,9 @@
 import { usageError } from '../cli/exit-codes.ts';
 import type { NemesisFamily, PartitionKind } from './program.ts';
 
+/** fast-check's generators keep 32 bits of the seed: larger seeds would silently alias smaller ones. */
+export const MAX_SEED = 0xffff_ffff;
+
 export const NEMESIS_FAMILIES: readonly NemesisFamily[] = ['partition', 'kill', 'pause'];
 export const PARTITION_KINDS: readonly PartitionKind[] = ['one', 'majority-minority', 'majorities-ring', 'client-isolation'];
 

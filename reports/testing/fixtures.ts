@@ -88,7 +88,7 @@ export async function makeRunDir(dir: string, o: FixtureOptions = {}): Promise<F
       repro: `npx kafka-eos run --seed ${seed} --target ${kafka ? 'both' : 'model'} --nemesis partition,kill,pause --time-limit ${program.options.timeLimitMs / 1000}`,
       startedAt: '2026-11-28T14:00:00.000Z', durationSeconds: 42.5,
       histories: Object.fromEntries(Object.entries(verdicts).map(([t, v]) => [t, { path: `${t}/history.jsonl`, verdict: v, warnings: [] }])),
-      anomalyTypes, divergences,
+      anomalyTypes, divergences, inconclusive: [], harness: { version: '0.1.0', commit: '0'.repeat(40) },
     };
     writeFileSync(path.join(dir, 'verdict.json'), JSON.stringify(verdict, null, 2));
   }
