@@ -56,6 +56,14 @@ describe('attribute', () => {
     expect(causes(input(view, { transactions: [ongoing], hanging: [flagged] }))).toEqual(['hanging-transaction', 'hanging-transaction']);
   });
 
+  it('with the detector watching, its findings alone decide overdue: a long wall-clock age is not enough', () => {
+    const batches = log([0, { pid: 1, values: [10] }], [1, { pid: 1, marker: 'COMMIT' }], [2, { pid: 1, values: [11], time: 5_000 }], [3, { pid: 3, values: [12] }], [4, { pid: 3, marker: 'COMMIT' }]);
+    const view = partition('t0', 0, { batches, lastStableOffset: 2, producers: [openProducer(1, 0, 2, 5_000)] });
+    const aborting = txn('tx-1', 1, 'PrepareAbort', { partitions: ['t0-0'], producerEpoch: 1 });
+    expect(causes(input(view, { transactions: [aborting], atMs: 200_000, detectorRan: true }))).toEqual(['open-transaction', 'open-transaction']);
+    expect(causes(input(view, { transactions: [aborting], atMs: 200_000, detectorRan: false }))).toEqual(['hanging-transaction', 'hanging-transaction']);
+  });
+
   it('leader-unavailable: no leader, or a read the leader did not serve', () => {
     expect(causes(input(partition('t0', 0, { leader: -1, isr: [], batches: committed() })))).toEqual(['leader-unavailable', 'leader-unavailable']);
     const timedOut = partition('t0', 0, { read: { from: 0, error: 'SocketTimeoutException: Read timed out', batches: [] } });
