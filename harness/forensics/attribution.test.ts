@@ -44,6 +44,12 @@ describe('attribute', () => {
     expect(attribute(i)[1]!.evidence).toMatch(/LSO is held at 2 by producer 1 epoch 4.*reports tx-1 CompleteAbort at epoch 5, without t0-0/);
   });
 
+  it('hanging-transaction at once when the coordinator has moved on, however young the transaction', () => {
+    const batches = log([0, { pid: 1, values: [10] }], [1, { pid: 1, marker: 'COMMIT' }], [2, { pid: 1, values: [11], time: 95_000 }], [3, { pid: 3, values: [12] }], [4, { pid: 3, marker: 'COMMIT' }]);
+    const view = partition('t0', 0, { batches, lastStableOffset: 2, producers: [openProducer(1, 0, 2, 95_000)] });
+    expect(causes(input(view, { transactions: [txn('tx-1', 1, 'CompleteAbort', { producerEpoch: 1 })], detectorRan: true }))).toEqual(['hanging-transaction', 'hanging-transaction']);
+  });
+
   it('open-transaction: the holder is ongoing at its coordinator, with this partition, within its timeout', () => {
     const batches = log([0, { pid: 1, values: [10] }], [1, { pid: 1, marker: 'COMMIT' }], [2, { pid: 1, values: [11], time: 90_000 }], [3, { pid: 3, values: [12] }], [4, { pid: 3, marker: 'COMMIT' }]);
     const view = partition('t0', 0, { batches, lastStableOffset: 2, producers: [openProducer(1, 0, 2, 90_000)] });

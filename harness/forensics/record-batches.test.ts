@@ -31,6 +31,19 @@ describe('parseBatches', () => {
     }))).toEqual(theirs);
   });
 
+  it('reads a null key and a null value (length -1, zig-zag encoded as 1)', () => {
+    const segment = fixture('t0-copy-0.log.gz');
+    const first = segment.subarray(0, 12 + segment.readInt32BE(8));
+    const header = Buffer.from(first.subarray(0, 61));
+    // attributes 0, timestampDelta 0, offsetDelta 0, key -1, value -1, no headers
+    const body = Buffer.from([0x00, 0x00, 0x00, 0x01, 0x01, 0x00]);
+    const record = Buffer.concat([Buffer.from([body.length << 1]), body]);
+    header.writeInt32BE(1, 57);
+    const batch = Buffer.concat([header, record]);
+    batch.writeInt32BE(batch.length - 12, 8);
+    expect(parseBatches(batch)[0]!.records).toEqual([{ offset: Number(first.readBigInt64BE(0)), key: null, value: null, timestamp: Number(first.readBigInt64BE(27)) }]);
+  });
+
   it('ignores a partial batch at the end (a fetch cut by its byte limit)', () => {
     const whole = fixture('t0-copy-0.log.gz');
     const all = parseBatches(whole);

@@ -46,6 +46,9 @@ describe('applyForensics', () => {
   });
 
   it('keeps a lost-write invalid whatever its cause', () => {
+    for (const cause of ['unattributed', 'leader-unavailable', 'read-never-reached'] as const) {
+      expect(applyForensics(verdict(lost), [attr('lost-write', 1, 5, cause)], []).verdict.invalidTypes).toEqual(['lost-write']);
+    }
     const { verdict: v, inconclusive } = applyForensics(verdict(lost), [attr('lost-write', 1, 5, 'read-past')], []);
     expect(v.invalidTypes).toEqual(['lost-write']);
     expect(v.anomalies['lost-write']![0]!.explanation).toContain('read past by the reading client');
