@@ -59,7 +59,8 @@ export function settingsFrom(command: Command, name: string): RunSettings {
     out: o['out'],
     clientFixes: o['clientFix'],
     workload: o['workload'],
-    forensics: o['forensics'],
+    // Absent means auto, so that settings without the flag stay as they were (repro lines, campaign.json).
+    ...(o['forensics'] !== 'auto' ? { forensics: o['forensics'] } : {}),
   };
 }
 

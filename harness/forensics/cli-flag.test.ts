@@ -6,7 +6,8 @@ import { reproCommand } from '../run/settings.ts';
 
 describe('--forensics', () => {
   it('defaults to auto, takes off|auto|always, and the repro line keeps a mode other than auto', () => {
-    expect(parseRunFlags('run', ['--target', 'kafka']).forensics).toBe('auto');
+    expect(parseRunFlags('run', ['--target', 'kafka']).forensics).toBeUndefined(); // auto
+    expect(parseRunFlags('run', ['--target', 'kafka', '--forensics', 'off']).forensics).toBe('off');
     expect(reproCommand(parseRunFlags('run', ['--target', 'kafka']))).not.toContain('--forensics');
     const always = parseRunFlags('run', ['--target', 'kafka', '--forensics', 'always']);
     expect(reproCommand(always)).toMatch(/ --forensics always$/);
