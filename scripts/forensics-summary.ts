@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 interface Seed { seed: number; status: string; outcome: string; anomalyTypes: string[]; dir: string; durationSeconds: number; inconclusive?: string[] }
-interface Forensics { sentence: string | null; causes: Record<string, number>; hangingTransactions: number; overheadSeconds: number; evidence?: string; unavailable?: string; detectorPolls: number }
+interface Forensics { sentence: string | null; causes: Record<string, number>; hangingTransactions: number; overheadSeconds: number; evidence?: string; unavailable?: string; detectorPolls: number; detectorCpuSeconds?: number }
 
 const dir = process.argv[2];
 if (!dir || !fs.existsSync(path.join(dir, 'campaign.json'))) {
@@ -19,12 +19,14 @@ const rows: string[][] = [];
 const causeTotals = new Map<string, number>();
 const overhead: number[] = [];
 const evidenceSeconds: number[] = [];
+const detectorCpu: number[] = [];
 for (const s of campaign.runs) {
   const runDir = path.join(dir, s.dir);
   const verdict = readJson(path.join(runDir, 'verdict.json')) as { forensics?: Forensics } | null;
   const file = readJson(path.join(runDir, 'kafka', 'forensics.json')) as { hangingTransactions?: Array<{ kind: string; topic: string; partition: number }>; evidence?: { tookMs: number } } | null;
   const f = verdict?.forensics;
   if (f && f.overheadSeconds > 0) overhead.push(f.overheadSeconds);
+  if (f?.detectorCpuSeconds !== undefined) detectorCpu.push(f.detectorCpuSeconds);
   if (file?.evidence) evidenceSeconds.push(file.evidence.tookMs / 1000);
   for (const [c, n] of Object.entries(f?.causes ?? {})) causeTotals.set(c, (causeTotals.get(c) ?? 0) + n);
   const hanging = (file?.hangingTransactions ?? []).map((h) => `${h.kind} ${h.topic}-${h.partition}`).join(', ');
@@ -44,6 +46,7 @@ console.log(`causes of unseen/lost-write values: ${[...causeTotals].map(([c, n])
 const stat = (xs: number[]) => xs.length === 0 ? 'none' : `n=${xs.length}, median ${median(xs).toFixed(1)} s, max ${Math.max(...xs).toFixed(1)} s`;
 console.log(`snapshot time added (runs that took one): ${stat(overhead)}`);
 console.log(`evidence kept (runs not valid): ${stat(evidenceSeconds)}`);
+console.log(`detector JVM CPU per run: ${stat(detectorCpu)}`);
 
 function readJson(file: string): unknown {
   try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return null; }

@@ -40,6 +40,8 @@ export class HangingDetector {
   private polls = 0;
   private lastError: string | null = null;
   private readonly exited: Promise<void>;
+  /** CPU seconds of the watch JVM, measured when it was stopped. */
+  cpu: number | null = null;
 
   constructor(tools: KafkaTools, readonly options: DetectorOptions) {
     this.tracker = new OpenTransactionTracker(options.settings);
@@ -78,8 +80,19 @@ export class HangingDetector {
     return this.lastError;
   }
 
+  /** CPU seconds the watch JVM used so far (Linux /proc; null elsewhere or once it is gone). */
+  cpuSeconds(): number | null {
+    try {
+      const fields = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+    } catch {
+      return null;
+    }
+  }
+
   /** Ends the watch (closing its stdin ends the JVM) and waits for its last lines. */
   async stop(): Promise<void> {
+    this.cpu ??= this.cpuSeconds();
     this.child.stdin?.end();
     const killer = setTimeout(() => this.child.kill('SIGKILL'), 3_000);
     await this.exited;

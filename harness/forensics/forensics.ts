@@ -41,6 +41,8 @@ export interface ForensicsSummary {
   detectorPolls: number;
   /** Seconds forensics added between the final reads and the check (snapshot, detector stop). */
   overheadSeconds: number;
+  /** CPU seconds the detector's JVM used during the run (beside the workload, not added to the run's time). */
+  detectorCpuSeconds?: number;
   /** Relative path of the broker evidence, when kept. */
   evidence?: string;
   /** Why (part of) forensics could not run. */
@@ -161,6 +163,7 @@ export class RunForensics {
       hangingTransactions: c.hangingCount,
       detectorPolls: this.detector?.pollCount ?? 0,
       overheadSeconds: this.overheadMs / 1000,
+      ...(this.detector?.cpu != null ? { detectorCpuSeconds: this.detector.cpu } : {}),
       ...(this.unavailable || this.snapshotError ? { unavailable: this.unavailable ?? this.snapshotError } : {}),
     };
     this.writeFile(c.shortKeys, c.attributions, hanging);
