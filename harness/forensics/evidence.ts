@@ -1,6 +1,6 @@
 // The broker's own evidence, kept when a run is not valid (or always, on request): every node's server
-// log, the segments of the run's partitions, __transaction_state and __consumer_offsets from every
-// replica, and Kafka's own dump of each (DumpLogSegments with the transaction-log and offsets decoders).
+// log, the segments of the run's partitions, __transaction_state, __consumer_offsets and __cluster_metadata
+// from every replica, and Kafka's own dump of each (DumpLogSegments with the matching decoders).
 // Written under kafka/evidence/<node>/; raw segments and logs gzipped.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +21,7 @@ export interface EvidenceResult {
   tookMs: number;
 }
 
-const INTERNAL = ['__transaction_state', '__consumer_offsets'];
+const INTERNAL = ['__transaction_state', '__consumer_offsets', '__cluster_metadata'];
 
 export async function keepBrokerEvidence(cluster: KafkaCluster, tools: KafkaTools | null, dir: string, topics: readonly string[]): Promise<EvidenceResult> {
   const started = Date.now();
@@ -81,6 +81,7 @@ async function dumpSegments(tools: KafkaTools, dir: string): Promise<string[]> {
     [logs.filter((f) => !INTERNAL.some((i) => f.includes(`${path.sep}${i}-`))), ['--print-data-log']],
     [logs.filter((f) => f.includes(`${path.sep}__transaction_state-`)), ['--transaction-log-decoder']],
     [logs.filter((f) => f.includes(`${path.sep}__consumer_offsets-`)), ['--offsets-decoder']],
+    [logs.filter((f) => f.includes(`${path.sep}__cluster_metadata-`)), ['--cluster-metadata-decoder']],
   ];
   const errors: string[] = [];
   await Promise.all(groups.filter(([files]) => files.length > 0).map(async ([files, flags]) => {
@@ -129,7 +130,7 @@ function readme(errors: string[]): string {
     '  <node>/data/<topic>-<p>/<segment>.log.gz   the raw segment as that replica stored it',
     '  <node>/data/<topic>-<p>/<segment>.log.dump.txt   Kafka\'s DumpLogSegments of it (producer ids, epochs,',
     '      sequences, control records; __transaction_state decoded as transaction metadata,',
-    '      __consumer_offsets as offset commits)',
+    '      __consumer_offsets as offset commits, __cluster_metadata as KRaft records: leaders, ISR, fencing)',
     ...(errors.length > 0 ? ['', 'What could not be kept:', ...errors.map((e) => `  ${e}`)] : []),
     '',
   ].join('\n');
