@@ -13,6 +13,7 @@ export const JEPSEN_ANOMALIES = [
 /** Names this project adds (docs/anomalies.md), with whether each is allowed. */
 export const PROJECT_ANOMALIES = {
   'empty-transaction-graph': false,
+  'garbage-read': false,
   'G-single': true,
   'G2': true,
   'ctp-duplicate-input': false,

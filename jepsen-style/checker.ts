@@ -6,7 +6,7 @@ import { ctpCases } from './analysis/ctp-cases.ts';
 import { duplicateCases, inconsistentOffsetCases } from './analysis/log-cases.ts';
 import { buildOpTable, OK, type HistoryStats, type OpTable } from './analysis/ops.ts';
 import { internalCases, processCases } from './analysis/order-cases.ts';
-import { g1aCases, lostWriteCases, precommittedReadCases, unseenCases } from './analysis/read-cases.ts';
+import { g1aCases, garbageReadCases, lostWriteCases, precommittedReadCases, unseenCases } from './analysis/read-cases.ts';
 import { buildVersions, type Versions } from './analysis/versions.ts';
 import { zombieCases } from './analysis/zombie-cases.ts';
 import { cycleCases } from './graph/cycle-cases.ts';
@@ -50,7 +50,7 @@ export function findAnomalies(t: OpTable, v: Versions, options: CheckOptions = {
 /** Every detector's anomalies but the cycles': those listed before them and after them. */
 function otherAnomalies(t: OpTable, v: Versions, options: CheckOptions): [before: Anomaly[], after: Anomaly[]] {
   return [[
-    ...inconsistentOffsetCases(t, v), ...duplicateCases(t, v), ...g1aCases(t, v), ...precommittedReadCases(t),
+    ...inconsistentOffsetCases(t, v), ...duplicateCases(t, v), ...garbageReadCases(t, v), ...g1aCases(t, v), ...precommittedReadCases(t),
     ...lostWriteCases(t, v), ...unseenCases(t, v), ...internalCases(t, v), ...processCases(t, v),
   ], [...ctpCases(t, v, options.program), ...zombieCases(t, v, options.program)]];
 }

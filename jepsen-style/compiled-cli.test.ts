@@ -48,6 +48,9 @@ describe('the bundled check command', () => {
       invalid: bad.join('\n') + '\n',
       torn: lines.join('\n') + '\n{"index":',
       unusable: [...lines.slice(0, 5), '{"index": 5,', ...lines.slice(5)].join('\n') + '\n',
+      bom: '\ufeff' + lines.join('\n') + '\n',
+      'huge-value': [...lines, '{"index":' + lines.length + ',"time":1e9,"process":9999,"type":"invoke","f":"send","value":[["send",0,9007199254740993]]}'].join('\n') + '\n',
+      'one-line': 'not a history\n',
     };
     const codes: number[] = [];
     for (const [name, text] of Object.entries(files)) {
@@ -57,6 +60,6 @@ describe('the bundled check command', () => {
       expect(bundled).toEqual(await run(['--import', 'tsx', 'harness/cli/main.ts', 'check', path, '--json']));
       codes.push(bundled.code);
     }
-    expect(codes).toEqual([0, 1, 0, 2]);
+    expect(codes).toEqual([0, 1, 0, 2, 2, 2, 2]);
   }, 120_000);
 });

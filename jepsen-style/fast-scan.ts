@@ -207,8 +207,9 @@ export class FastEventScanner {
         let o = NaN;
         if (b[p] === 110) { this.p = p; this.literal(NULL); p = this.p; } else {
           p = int(b, p);
-          if (p < 0) throw FAIL;
-          o = num;
+          // -1 is the Java client's "no offset", read as null; other negative offsets are errors, which the JSON path words.
+          if (p < 0 || num < -1) throw FAIL;
+          if (num >= 0) o = num;
         }
         p = int(b, ws(b, after(b, p, COMMA)));
         if (p < 0) throw FAIL;

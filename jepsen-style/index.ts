@@ -7,3 +7,4 @@ export { HistoryLineParser, parseHistoryText, readHistoryFile, type ReadSummary 
 export { checkHistoryFile, type CheckFileOptions } from './check-file.ts';
 export { replayAgainstModel, type Divergence, type ReplayOptions, type ReplayResult } from './conformance/replay.ts';
 export { compareRuns, type KeyDifference, type OutcomeDifference, type RunComparison } from './conformance/compare-runs.ts';
+export { ProgramFileError, programInfoOfJson, readProgramInfoFile } from './program-file.ts';

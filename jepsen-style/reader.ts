@@ -6,6 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import { FastEventScanner } from './fast-scan.ts';
 import type { HistoryEvent } from './history.ts';
 import { readInParallel, type PoolOptions } from './reader-pool.ts';
+import { repeatedKey, type RepeatedKey } from './json-keys.ts';
 import { HistoryFormatError, HistoryRules } from './rules.ts';
 import { HEAD, RAW, type Tape } from './scan-tape.ts';
 import { threadsPay } from './thread-policy.ts';
@@ -67,6 +68,12 @@ export class HistoryLineParser {
   end(): ReadSummary {
     if (this.carry.length > 0) this.handle(this.carry, 0, this.carry.length);
     this.carry = new Uint8Array(0);
+    if (this.torn && this.events === 0) {
+      // A killed run leaves a valid prefix and at most one torn line; a file that is nothing but one
+      // line of something else is not a history, and judging it as an empty one would mislead.
+      throw new HistoryFormatError(this.torn.line, `not valid JSON (${this.torn.reason}), and no event comes before it: this is not a history `
+        + '(history.jsonl holds one JSON event per line, docs/contract/history-format.md)');
+    }
     const warnings: string[] = [];
     if (this.torn) warnings.push(`line ${this.torn.line}: torn last line dropped (${this.torn.reason})`);
     const unfinished = this.rules.unfinished();
@@ -125,6 +132,10 @@ export class HistoryLineParser {
       return;
     }
     const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
+    if (this.line === 1 && text.charCodeAt(0) === 0xfeff) {
+      throw new HistoryFormatError(1, 'the file starts with a byte-order mark (bytes EF BB BF); history.jsonl is UTF-8 without one. '
+        + "Remove it, e.g. sed -i '1s/^\xEF\xBB\xBF//' FILE");
+    }
     if (text.trim().length === 0) {
       this.torn = { line: this.line, reason: 'empty line' };
       return;
@@ -133,13 +144,27 @@ export class HistoryLineParser {
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      this.torn = { line: this.line, reason: (error as Error).message };
+      this.torn = { line: this.line, reason: visible((error as Error).message) };
       return;
     }
+    const repeated = repeatedKey(text);
+    if (repeated) throw new HistoryFormatError(this.line, repeatedMessage(repeated));
     this.sink(this.rules.accept(raw, this.line));
     this.events++;
   }
 }
+
+/** The message for a repeated key: the reader would have kept only its last occurrence. */
+function repeatedMessage({ key, path }: RepeatedKey): string {
+  const why = 'a JSON reader keeps only the last of repeated keys, so what came before would be lost without a word: write each key once';
+  if (path === '') return `field ${JSON.stringify(key)} appears twice in the event; ${why}`;
+  if (/^value\[\d+\]\[1\]$/.test(path)) return `the poll map at ${path} repeats key ${JSON.stringify(key)}; ${why} (all of a key's pairs in one list)`;
+  return `the object at ${path} repeats key ${JSON.stringify(key)}; ${why}`;
+}
+
+/** Invisible characters (a byte-order mark, controls) in a message, written as \u escapes so that they show. */
+const visible = (text: string): string =>
+  text.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Files from this size up are scanned by worker threads (smaller ones do not repay starting them). */
 export const PARALLEL_FROM_BYTES = 32 << 20;

@@ -13,8 +13,38 @@ export class HistoryFormatError extends Error {
 }
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
-const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+/**
+ * Integers must be exact: beyond 2^53 - 1 a JSON reader rounds them, and two different values (or
+ * process ids) would silently become one, making up duplicates and skips. Such a number is refused.
+ */
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
 const isKey = (x: unknown): x is number => isInt(x) && x >= 0;
+const UNSAFE = 'beyond 2^53 - 1 = 9007199254740991, the largest integer a JSON reader holds exactly (larger ones are rounded, so two different ones could be taken for the same): renumber them';
+
+/** What a field held, for a message: a missing field says so instead of "undefined". */
+export function got(x: unknown): string {
+  if (x === undefined) return 'nothing (the field is missing)';
+  if (typeof x === 'number' && Number.isInteger(x) && !Number.isSafeInteger(x)) return `${BigInt(x)}, ${UNSAFE}`;
+  const text = JSON.stringify(x);
+  return text.length > 120 ? `${text.slice(0, 120)}...` : text;
+}
+
+/** The first integer beyond 2^53 - 1 inside a JSON value, if any. */
+function unsafeIn(x: unknown): number | undefined {
+  if (typeof x === 'number') return Number.isInteger(x) && !Number.isSafeInteger(x) ? x : undefined;
+  if (typeof x !== 'object' || x === null) return undefined;
+  for (const y of Array.isArray(x) ? x : Object.values(x)) {
+    const u = unsafeIn(y);
+    if (u !== undefined) return u;
+  }
+  return undefined;
+}
+
+/** A mop for a message, and why its numbers could not be read exactly if that is the problem. */
+const shown = (m: unknown): string => {
+  const u = unsafeIn(m);
+  return `${JSON.stringify(m)}${u === undefined ? '' : ` (${BigInt(u)} is ${UNSAFE})`}`;
+};
 
 const F_LIST = ['send', 'poll', 'txn', 'assign', 'subscribe', 'crash'];
 const CLIENT_FS = new Set(F_LIST);
@@ -40,19 +70,20 @@ export class HistoryRules {
     const fail = (detail: string): never => { throw new HistoryFormatError(line, detail); };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('an event must be a JSON object');
     const e = raw as Record<string, unknown>;
-    if (!isInt(e.index)) fail(`"index" must be an integer, got ${JSON.stringify(e.index)}`);
-    if (!isInt(e.time) || (e.time as number) < 0) fail(`"time" must be a non-negative integer, got ${JSON.stringify(e.time)}`);
+    if (!isInt(e.index)) fail(`"index" must be an integer, got ${got(e.index)}`);
+    if (!isInt(e.time) || (e.time as number) < 0) fail(`"time" must be a non-negative integer, got ${got(e.time)}`);
     this.order(e.index as number, e.time as number, fail);
     if (typeof e.type !== 'string' || !TYPES.has(e.type)) {
-      fail(`"type" must be one of invoke, ok, fail, info; got ${JSON.stringify(e.type)}`);
+      fail(`"type" must be one of invoke, ok, fail, info; got ${got(e.type)}`);
     }
-    if (typeof e.f !== 'string') fail(`"f" must be a string, got ${JSON.stringify(e.f)}`);
-    if (e.error !== undefined && typeof e.error !== 'string') fail('"error", when present, must be a string');
-    if (e.txnId !== undefined && typeof e.txnId !== 'string') fail('"txnId", when present, must be a string');
+    if (typeof e.f !== 'string') fail(`"f" must be a string, got ${got(e.f)}`);
+    if (e.error !== undefined && typeof e.error !== 'string') fail(`"error", when present, must be a string, got ${got(e.error)}`);
+    if (e.txnId !== undefined && typeof e.txnId !== 'string') fail(`"txnId", when present, must be a string, got ${got(e.txnId)}`);
     if (e.process !== 'nemesis') {
-      if (!isKey(e.process)) fail(`"process" must be a non-negative integer or "nemesis", got ${JSON.stringify(e.process)}`);
+      if (!isKey(e.process)) fail(`"process" must be a non-negative integer or "nemesis", got ${got(e.process)}`);
       const f = e.f as string;
       if (!CLIENT_FS.has(f)) fail(`client op "f" must be one of ${[...CLIENT_FS].join(', ')}; got ${JSON.stringify(f)}`);
+      if (!('value' in e)) fail(`"value" is missing (a ${f} event has one${f === 'crash' ? ': null' : '; a completion that learned nothing may give null'})`);
       if (e.type === 'invoke' && f === 'crash' && e.value !== null) fail('a crash invoke must have "value": null');
       checkValue(f, e.value, e.type === 'invoke', fail);
       this.alternation(e.process as number, e.type as string, f, line, fail);
@@ -123,12 +154,12 @@ export class HistoryRules {
 function checkValue(f: string, value: unknown, invoke: boolean, fail: (d: string) => never): void {
   if (f === 'crash') return;
   if (f === 'assign' || f === 'subscribe') {
-    if (!Array.isArray(value) || !value.every(isKey)) fail(`${f} value must be an array of non-negative integer keys`);
+    if (!Array.isArray(value) || !value.every(isKey)) fail(`${f} value must be an array of non-negative integer keys, got ${shown(value)}`);
     return;
   }
   // A completion may omit its mops (null): the invoke's then stand, as for an unfinished op.
   if (!invoke && (value === null || value === undefined)) return;
-  if (!Array.isArray(value)) fail(`${f} value must be an array of micro-operations`);
+  if (!Array.isArray(value)) fail(`${f} value must be an array of micro-operations, got ${got(value)}`);
   for (const mop of value as unknown[]) {
     if (!Array.isArray(mop)) fail(`${f} micro-operation ${JSON.stringify(mop)} must be an array`);
     const m = mop as unknown[];
@@ -147,10 +178,11 @@ function checkValue(f: string, value: unknown, invoke: boolean, fail: (d: string
 
 function checkSend(m: unknown[], invoke: boolean, fail: (d: string) => never): void {
   const [, k, v] = m;
-  if (m.length !== 3 || !isKey(k)) fail(`bad send micro-operation ${JSON.stringify(m)}: expected ["send", key, value]`);
+  if (m.length !== 3 || !isKey(k)) fail(`bad send micro-operation ${shown(m)}: expected ["send", key, value]`);
   if (isInt(v)) return;
-  if (!invoke && Array.isArray(v) && v.length === 2 && (v[0] === null || isInt(v[0])) && isInt(v[1])) return;
-  fail(`bad send micro-operation ${JSON.stringify(m)}: the value must be an integer${invoke ? '' : ' or [offset|null, value]'}`);
+  // An unknown offset is null; -1 is the Java client's "no offset" (RecordMetadata.UNKNOWN_OFFSET), read as null.
+  if (!invoke && Array.isArray(v) && v.length === 2 && (v[0] === null || v[0] === -1 || isKey(v[0])) && isInt(v[1])) return;
+  fail(`bad send micro-operation ${shown(m)}: the value must be an integer${invoke ? '' : ' or [offset, value] with an integer offset ≥ 0, or null (or -1) when unknown'}`);
 }
 
 function checkPolled(polled: unknown, fail: (d: string) => never): void {
@@ -159,10 +191,11 @@ function checkPolled(polled: unknown, fail: (d: string) => never): void {
   }
   for (const [k, pairs] of Object.entries(polled as object)) {
     if (!/^(0|[1-9]\d*)$/.test(k)) fail(`polled key ${JSON.stringify(k)} must be a decimal integer string`);
+    if (!Number.isSafeInteger(Number(k))) fail(`polled key ${k} is ${UNSAFE}`);
     if (!Array.isArray(pairs)) fail(`polled key ${k} must map to an array of [offset, value] pairs`);
     for (const p of pairs as unknown[]) {
       if (!Array.isArray(p) || p.length !== 2 || !isKey(p[0]) || !isInt(p[1])) {
-        fail(`polled key ${k} holds ${JSON.stringify(p)}; expected [offset, value] with integer offset ≥ 0 and value`);
+        fail(`polled key ${k} holds ${shown(p)}; expected [offset, value] with integer offset ≥ 0 and value`);
       }
     }
   }

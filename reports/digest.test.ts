@@ -51,6 +51,18 @@ describe('HistoryDigester', () => {
     expect(d.rows.map((r) => r.index)).toEqual([0, done - 2, done - 1, done]);
   });
 
+  it('under the row cap keeps the cited events, the end of the history and the windows around cited events first', () => {
+    const b = sends(200); // 400 events; completions at odd indices
+    const d = digest(b.events, { head: 150, tail: 20, context: 4, maxRows: 60, focus: [201, 395] });
+    const shown = d.rows.map((r) => r.index);
+    for (const cited of [200, 201, 394, 395]) expect(shown, `cited event ${cited} (or its invoke)`).toContain(cited);
+    expect(shown.filter((i) => i >= 380)).toEqual(range(380, 400)); // the whole tail
+    expect(shown.filter((i) => i >= 196 && i <= 206)).toEqual([...range(197, 206)]); // the window: 4 either side of 201, and the invoke
+    expect(shown).toHaveLength(60);
+    expect(shown.filter((i) => i < 150)).toHaveLength(60 - 20 - 9); // the head takes what is left
+    expect(d.rowsCapped).toBeGreaterThan(0);
+  });
+
   it('caps the table and counts what the cap left out', () => {
     const d = digest(sends(100).events, { head: 200, tail: 0, maxRows: 50 });
     expect(d.rows).toHaveLength(50);
@@ -66,11 +78,27 @@ describe('HistoryDigester', () => {
     const pause = b.nemesis('pause', 'info', { nodes: [1] }); const resume = b.nemesis('resume', 'info', { nodes: [1] });
     const t = (i: number) => b.events[i]!.time;
     const d = digest(b.events);
-    expect(d.faults.map((f) => [f.family, f.startNs, f.endNs])).toEqual([
-      ['partition', 0, t(healed)], ['kill', t(kill), null], ['pause', t(pause), t(resume)],
+    expect(d.faults.map((f) => [f.family, f.startNs, f.endNs, f.target])).toEqual([
+      ['partition', 0, t(healed), ''], ['kill', t(kill), null, 'n2'], ['pause', t(pause), t(resume), 'n1'],
     ]);
     expect(d.nemesisEvents).toBe(7);
     expect(d.rows.filter((r) => r.process === 'nemesis')).toHaveLength(7);
+  });
+
+  it('names the nodes a fault hit, and heals only the nodes a stop names', () => {
+    const b = new HistoryBuilder();
+    const k1 = b.nemesis('kill', 'info', { nodes: [1] });
+    const k3 = b.nemesis('kill', 'info', { nodes: [3] });
+    const r1 = b.nemesis('restart', 'info', { nodes: [1] });
+    const p1 = b.nemesis('start-partition', 'info', { kind: 'majority-minority', majority: [2, 3], minority: [1], grudge: {} });
+    const p2 = b.nemesis('start-partition', 'info', { kind: 'one', isolated: [2], grudge: {} });
+    const healAll = b.nemesis('restart', 'info', { nodes: [1, 2, 3] });
+    const stop = b.nemesis('stop-partition', 'info', null);
+    const t = (i: number) => b.events[i]!.time;
+    expect(digest(b.events).faults.map((f) => [f.family, f.target, f.startNs, f.endNs])).toEqual([
+      ['kill', 'n1', t(k1), t(r1)], ['kill', 'n3', t(k3), t(healAll)],
+      ['partition', 'n2 n3 | n1', t(p1), t(stop)], ['partition', 'n2 isolated', t(p2), t(stop)],
+    ]);
   });
 
   it('cuts long values for the table', () => {

@@ -78,8 +78,7 @@ async function loadHistory(dir: string, target: HistoryTarget, program: Program 
       error = (e as Error).message;
     }
   }
-  const focus = focusOf(verdict, runVerdict);
-  const digester = new HistoryDigester({ ...digestOptions, focus });
+  const digester = new HistoryDigester({ ...digestOptions, ...focusOf(verdict, runVerdict) });
   try {
     await readHistoryFile(file, (e) => digester.add(e));
   } catch (e) {
@@ -89,11 +88,14 @@ async function loadHistory(dir: string, target: HistoryTarget, program: Program 
   return { target, path: rel, verdict, checkedByReport: !recorded, warnings, ...(error !== undefined ? { error } : {}), digest: digester.finish() };
 }
 
-function focusOf(verdict: Verdict | null, runVerdict: RecordedVerdict | null): number[] {
-  const focus: number[] = [];
-  for (const list of Object.values(verdict?.anomalies ?? {})) for (const a of list.slice(0, FOCUS_PER_TYPE)) focus.push(...a.ops);
+/** The ops to show with context: of invalidating anomalies and divergences first, of allowed anomalies after the end. */
+function focusOf(verdict: Verdict | null, runVerdict: RecordedVerdict | null): { focus: number[]; secondaryFocus: number[] } {
+  const focus: number[] = [], secondaryFocus: number[] = [];
+  for (const list of Object.values(verdict?.anomalies ?? {})) {
+    for (const a of list.slice(0, FOCUS_PER_TYPE)) (a.allowed ? secondaryFocus : focus).push(...a.ops);
+  }
   for (const d of runVerdict?.divergences ?? []) focus.push(...(d.ops ?? []));
-  return focus;
+  return { focus, secondaryFocus };
 }
 
 function isVerdict(v: unknown): v is Verdict {

@@ -14,14 +14,15 @@ const FAULT_SWATCH: Record<string, string> = { partition: 'rgba(121,80,242,.35)'
 
 function statistics(hr: HistoryReport, d: HistoryDigest): SafeHtml {
   const f = figuresOf(d);
+  const logical = hr.target === 'model' ? 'logical ' : '';
   const s = hr.verdict?.stats;
   const lat = f.okLatency;
   return h`<div class="stats-grid">
 ${stat('events', d.events.toLocaleString('en'))}${stat('client ops', (s?.ops ?? d.ops.index.length).toLocaleString('en'))}
 ${stat('ok', (s?.ok ?? 0).toLocaleString('en'))}${stat('fail', (s?.fail ?? 0).toLocaleString('en'))}${stat('info', (s?.info ?? 0).toLocaleString('en'))}
-${stat('processes', d.processes)}${stat('duration', seconds(f.durationNs))}${stat('ok ops / s', f.okPerSecond.toFixed(1))}
-${lat ? [stat('latency p50', ms(lat.p50)), stat('latency p95', ms(lat.p95)), stat('latency p99', ms(lat.p99)), stat('latency max', ms(lat.max))] : ''}
-${stat('fault periods', f.faultPeriods)}${stat('time under faults', seconds(f.faultedNs))}
+${stat('processes', d.processes)}${stat(`${logical}duration`, seconds(f.durationNs))}${stat(`ok ops / ${logical}s`, f.okPerSecond.toFixed(1))}
+${lat ? [stat(`${logical}latency p50`, ms(lat.p50)), stat(`${logical}latency p95`, ms(lat.p95)), stat(`${logical}latency p99`, ms(lat.p99)), stat(`${logical}latency max`, ms(lat.max))] : ''}
+${stat('fault periods', f.faultPeriods)}${stat(`${logical}time under faults`, seconds(f.faultedNs))}
 </div>
 <table class="card" style="margin-top:12px"><thead><tr><th>op</th><th class="num">ok</th><th class="num">fail</th><th class="num">info</th></tr></thead>
 <tbody>${f.byF.map((c) => h`<tr><td class="mono">${c.f}</td><td class="num">${c.ok}</td><td class="num">${c.fail}</td><td class="num">${c.info}</td></tr>`)}</tbody></table>`;
@@ -37,10 +38,17 @@ function charts(hr: HistoryReport, chart: ChartData): SafeHtml {
     : '';
   const box = (kind: string, title: string, note: string) =>
     h`<div class="chart-title">${title}</div><p class="note">${note}</p><div class="chart" data-chart="${kind}" data-history="${hr.target}"></div>`;
-  return h`${legend}${thinned}
-${box('timeline', 'Timeline', 'One row per process; each bar runs from an op\'s invoke to its completion, green ok, red fail, orange info (outcome unknown); an op that never completed runs to the end.')}
-${box('latency', 'Latency', 'Each op at the time it was invoked, by how long it took (log scale), coloured by how it completed. Drag to zoom, double-click to reset.')}
-${box('rate', 'Throughput', `Completions per second in ${chart.throughput.bucketS} s buckets, by how they completed.`)}`;
+  const logical = chart.clock === 'logical';
+  const clock = logical
+    ? h`<p class="clock note"><b>Logical time.</b> The model runs on a simulated clock: its times and latencies are logical ticks shown as seconds, not measurements, and only their order means something.</p>`
+    : '';
+  const marks = chart.marks.length === 0 ? '' : h` Ops cited by anomalies are marked: a dark red diamond (invalidating) or a grey one (allowed) above the op.`;
+  const clipped = chart.latencyTopMs === null ? '' : ` The axis stops at ${chart.latencyTopMs} ms (four times the 99th percentile) so that a few outliers do not squash the rest: slower ops are triangles on its top edge.`;
+  return h`${clock}${legend}${thinned}
+${families.length > 0 ? box('faults', 'Faults', 'One lane per fault family; each bar is one fault period, named with the nodes it hit (a partition: the sides, separated by |).') : ''}
+${box('timeline', 'Timeline', 'One row per process; each bar runs from an op\'s invoke to its completion, green ok, red fail, orange info (outcome unknown); an op that never completed runs to the end.')}${marks}
+${box('latency', 'Latency', `Each op at the time it was invoked, by how long it took (log scale${logical ? ', logical' : ''}), coloured by how it completed; the ops invalidating anomalies cite are ringed.${clipped} Drag to zoom, double-click to reset.`)}
+${box('rate', 'Throughput', `Completions per ${logical ? 'logical ' : ''}second in ${chart.throughput.bucketS} s buckets, by how they completed.`)}`;
 }
 
 function row(target: string, r: ExcerptRow, hits: ReadonlySet<number>, shown: ReadonlySet<number>): SafeHtml {
@@ -61,8 +69,8 @@ function excerpt(hr: HistoryReport, d: HistoryDigest): SafeHtml {
     next = r.index + 1;
   }
   if (d.events > next) body.push(h`<tr class="gap"><td colspan="8">… ${d.events - next} event(s) not shown …</td></tr>`);
-  return h`<p class="note">Shows ${d.rows.length.toLocaleString('en')} of ${d.events.toLocaleString('en')} events: the start, the end, the faults, and the events around every anomaly's ops (highlighted). Values longer than a few hundred characters are cut.${d.rowsCapped > 0 ? ` ${d.rowsCapped} more wanted events were left out to keep the file small.` : ''}</p>
-<div class="history-wrap"><table class="history"><thead><tr><th class="num">index</th><th class="num">time (s)</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th><th>pair</th></tr></thead>
+  return h`<p class="note">Shows ${d.rows.length.toLocaleString('en')} of ${d.events.toLocaleString('en')} events: every anomaly's ops (highlighted) with the events around them, the end, the faults and the start. Values longer than a few hundred characters are cut.${d.rowsCapped > 0 ? ` ${d.rowsCapped} more wanted events were left out to keep the file small (the start and the faults go first, never the cited ops or the end).` : ''}</p>
+<div class="history-wrap"><table class="history"><thead><tr><th class="num">index</th><th class="num">${hr.target === 'model' ? 'logical time (s)' : 'time (s)'}</th><th>process</th><th>type</th><th>f</th><th>value</th><th>error</th><th>pair</th></tr></thead>
 <tbody>${body}</tbody></table></div>`;
 }
 

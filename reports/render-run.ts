@@ -12,6 +12,14 @@ const OUTCOME_TEXT: Record<Headline['outcome'], [string, string]> = {
   'harness-error': ['Harness error', 'The harness could not do its job: this is not a verdict on Kafka.'],
 };
 
+/** With --mutate the client was broken on purpose: what the run found is the mutation's doing. */
+function mutationSentence(hl: Headline): SafeHtml | '' {
+  if (!hl.mutate) return '';
+  return hl.outcome === 'anomalies' || hl.outcome === 'model-divergence'
+    ? h`<p class="mutation">This run's client was broken on purpose (<code>--mutate ${hl.mutate}</code>): the mutation broke exactly-once, not Kafka. The anomalies show what the checker catches when an application makes this mistake.</p>`
+    : h`<p class="mutation">This run's client was broken on purpose (<code>--mutate ${hl.mutate}</code>), yet nothing was caught: the mutation's damage did not show in this run.</p>`;
+}
+
 /** An anomaly name linked to its card in the first history (Kafka before the model) that has it. */
 function typeLink(d: ReportData, type: string): SafeHtml {
   const where = [...d.histories].sort((a, b) => (a.target === 'kafka' ? -1 : b.target === 'kafka' ? 1 : 0))
@@ -27,12 +35,16 @@ export function verdictSection(d: ReportData, hl: Headline): SafeHtml {
   return h`<section id="verdict" class="verdict ${hl.outcome}" data-outcome="${hl.outcome}">
 <p class="outcome">${title}${hl.complete ? '' : ' (incomplete)'}</p>
 <p class="summary">${sentence}${hl.anomalyTypes.length ? h` Invalid: ${hl.anomalyTypes.map((t, i) => h`${i ? ', ' : ''}${typeLink(d, t)}`)}.` : ''}</p>
+${mutationSentence(hl)}
+${hl.inconclusive.length ? h`<div class="card inconclusive-reasons" id="inconclusive"><b>Could not decide:</b><ul>${hl.inconclusive.map((r) => h`<li>${r}</li>`)}</ul></div>` : ''}
 ${hl.harnessError ? h`<p class="card"><b>Error:</b> <span class="mono">${hl.harnessError}</span></p>` : ''}
+${hl.forensics ? h`<p class="card forensics" id="forensics"><b>Forensics:</b> ${hl.forensics}</p>` : ''}
 <dl class="facts">
 ${fact('seed', hl.seed)}${fact('target', hl.target)}${fact('Kafka version', hl.kafkaVersion ?? (hl.target === 'model' ? 'model only' : null))}
 ${fact('client', hl.client)}${fact('nemesis', hl.nemesis.length ? hl.nemesis.join(', ') : 'none')}${fact('mutation', hl.mutate ?? 'none')}
 ${fact('transaction version', v?.txnVersion ?? d.program?.txnVersion ?? null)}${fact('time limit', typeof v?.timeLimitSeconds === 'number' ? `${v.timeLimitSeconds} s` : d.program ? `${d.program.options.timeLimitMs / 1000} s` : null)}
 ${fact('started', typeof v?.startedAt === 'string' ? v.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : null)}${fact('took', typeof v?.durationSeconds === 'number' ? `${v.durationSeconds.toFixed(1)} s` : null)}
+${fact('harness', hl.harness)}
 </dl>
 ${hl.repro ? h`<div class="repro"><pre id="repro"><code>${hl.repro}</code></pre><button type="button" data-copy="repro">copy</button></div>` : h`<p class="note">No repro command: neither verdict.json nor program.json is there.</p>`}
 </section>${incomplete}`;
@@ -42,10 +54,14 @@ export function comparisonSection(d: ReportData): SafeHtml {
   const checked = d.histories.filter((x) => x.verdict);
   const types = [...new Set(checked.flatMap((x) => x.verdict!.anomalyTypes))].sort();
   const divergences = d.verdict?.divergences ?? [];
-  const table = checked.length === 0 ? '' : h`<table class="card"><thead><tr><th>anomaly</th>${checked.map((x) => h`<th class="num">${x.target}</th>`)}</tr></thead><tbody>
-<tr><td><b>verdict</b></td>${checked.map((x) => h`<td class="num">${x.verdict!.valid ? h`<span class="badge okb">valid</span>` : h`<span class="badge bad">invalid</span>`}</td>`)}</tr>
-${types.map((t) => h`<tr><td><code>${t}</code></td>${checked.map((x) => h`<td class="num">${x.verdict!.anomalyCounts?.[t] ?? x.verdict!.anomalies[t]?.length ?? 0}</td>`)}</tr>`)}
-</tbody></table>`;
+  // Allowed here: found, and no example of it invalidates a history (G1c and poll-skip can be either).
+  const invalid = new Set(checked.flatMap((x) => x.verdict!.invalidTypes ?? []));
+  const status = (t: string) => (invalid.has(t) ? h`<span class="badge bad">invalidates</span>` : h`<span class="badge allowed">allowed</span>`);
+  const table = checked.length === 0 ? '' : h`<table class="card comparison"><thead><tr><th>anomaly</th><th>status</th>${checked.map((x) => h`<th class="num">${x.target}</th>`)}</tr></thead><tbody>
+<tr><td><b>verdict</b></td><td></td>${checked.map((x) => h`<td class="num">${x.verdict!.valid ? h`<span class="badge okb">valid</span>` : h`<span class="badge bad">invalid</span>`}</td>`)}</tr>
+${types.map((t) => h`<tr data-type="${t}" class="${invalid.has(t) ? 'invalid' : 'allowed'}"><td><code>${t}</code></td><td>${status(t)}</td>${checked.map((x) => h`<td class="num">${x.verdict!.anomalyCounts?.[t] ?? x.verdict!.anomalies[t]?.length ?? 0}</td>`)}</tr>`)}
+</tbody></table>
+${types.some((t) => !invalid.has(t)) ? h`<p class="note">Allowed types are reported but do not make a history invalid (Kafka does not isolate writes; a poll promises no snapshot): each card above says why.</p>` : ''}`;
   const divergenceList = !d.verdict
     ? h`<p class="note">No verdict.json, so the model and the real cluster were not compared.</p>`
     : divergences.length === 0

@@ -6,17 +6,18 @@ import { createHash } from 'node:crypto';
 import type { ReportAssets } from './assets.ts';
 import { chartDataOf } from './chart-data.ts';
 import { h, jsonForScript, trusted } from './escape.ts';
-import { anomaliesSection } from './render-anomalies.ts';
+import { anomaliesSection, keyLabelOf } from './render-anomalies.ts';
 import { historySection } from './render-history.ts';
 import { comparisonSection, programSection, verdictSection } from './render-run.ts';
 import { forensicsSection } from './render-forensics.ts';
 import { headlineOf, type ReportData } from './run-data.ts';
+import { versionLine } from '../harness/meta/version.ts';
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 export function renderReport(d: ReportData, assets: ReportAssets): string {
   const hl = headlineOf(d);
-  const charts = d.histories.flatMap((x) => (x.digest ? [chartDataOf(x.target, x.digest)] : []));
+  const charts = d.histories.flatMap((x) => (x.digest ? [chartDataOf(x.target, x.digest, undefined, x.verdict)] : []));
   const scripts = [assets.uplotJs, assets.clientJs];
   const csp = `default-src 'none'; script-src ${scripts.map(sha256).join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
   const title = `kafka-eos ${hl.outcome}${hl.seed !== null ? ` · seed ${hl.seed}` : ''}`;
@@ -37,11 +38,11 @@ ${verdictSection(d, hl)}
 ${forensicsSection(d)}
 ${d.problems.length ? h`<div class="problems"><b>Files that could not be used:</b><ul>${d.problems.map((p) => h`<li>${p}</li>`)}</ul></div>` : ''}
 <nav class="toc">${nav}</nav>
-${anomaliesSection(d.histories)}
+${anomaliesSection(d.histories, keyLabelOf(d.program))}
 ${comparisonSection(d)}
 ${d.histories.map((x) => historySection(x, charts.find((c) => c.id === x.target) ?? null))}
 ${programSection(d.program)}
-<footer>Generated ${d.generatedAt} by <code>kafka-eos report</code> from <span class="mono">${d.dir}</span>. Charts: uPlot, inlined. This file is self-contained: it loads nothing from the network.</footer>
+<footer>Generated ${d.generatedAt} by <code>kafka-eos report</code> (harness ${versionLine()}) from <span class="mono">${d.dir}</span>. Charts: uPlot, inlined. This file is self-contained: it loads nothing from the network.</footer>
 </main>
 <script type="application/json" id="report-data">${trusted(jsonForScript({ charts }))}</script>
 ${scripts.map((s) => h`<script>${trusted(s)}</script>`)}

@@ -81,6 +81,68 @@ describe('a run with anomalies and a verdict.json', () => {
   });
 });
 
+describe('what the page says about each anomaly, key and op', () => {
+  let run: Awaited<ReturnType<typeof fixture>>;
+  beforeAll(async () => { run = await fixture('explained', { inject: ['duplicate', 'lost-write', 'G1a'] }); });
+
+  it('each anomaly card says in one sentence what the type means and whether it is allowed', () => {
+    const cards = [...run.page.matchAll(/<div class="card anomaly-type[^"]*" id="([^"]+)"[\s\S]*?<p class="meaning">([^<]+)<span class="allowance">([^<]+)<\/span>/g)];
+    const types = Object.values(run.f.verdict!.histories).flatMap((x) => x!.verdict.anomalyTypes);
+    expect(cards).toHaveLength(types.length);
+    const lostWrite = cards.find((c) => c[1] === 'kafka-anomaly-lost-write')!;
+    expect(lostWrite[2]).toContain('A write that must have committed was never read');
+    expect(lostWrite[3]).toBe('Never allowed: it breaks exactly-once.');
+  });
+
+  it('shows keys with their topic-partition, and op ids outside the excerpt separated', () => {
+    const { page, f } = run;
+    const tp = new Map(f.program.keys.map((k) => [k.key, `${k.key} (${k.topic}/${k.partition})`]));
+    const keyed = Object.values(f.verdict!.histories.kafka!.verdict.anomalies).flat().find((a) => a.key !== undefined)!;
+    expect(page).toContain(`key <b>${html(tp.get(keyed.key!)!)}</b>`);
+    // Two op references in a row are never run together, linked or not.
+    expect(page).not.toMatch(/<\/(a|span)><(a class="op"|span class="op mono")/);
+    expect(page).toMatch(/ops <(a|span) class="op[^>]*>\d+<\/(a|span)>, <(a|span) class="op/);
+  });
+
+  it('marks allowed types in the model-vs-real table', async () => {
+    // G0 and int-send-skip are allowed: a history with a ww cycle shows it as such.
+    const { page, f } = await fixture('allowed', { inject: ['lost-write'], seed: 3, timeLimitMs: 4000 });
+    const types = [...new Set(Object.values(f.verdict!.histories).flatMap((x) => x!.verdict.anomalyTypes))];
+    const invalid = new Set(Object.values(f.verdict!.histories).flatMap((x) => x!.verdict.invalidTypes));
+    for (const t of types) {
+      expect(page).toMatch(new RegExp(`<tr data-type="${t}" class="${invalid.has(t) ? 'invalid' : 'allowed'}"><td><code>${t}</code></td><td><span class="badge ${invalid.has(t) ? 'bad">invalidates' : 'allowed">allowed'}</span>`));
+    }
+  });
+
+  it('labels the model history as logical time', () => {
+    const model = /<section id="history-model">([\s\S]*?)<\/section>/.exec(run.page)![1]!;
+    expect(model).toContain('<b>Logical time.</b>');
+    expect(model).toContain('logical time (s)</th>');
+    const kafka = /<section id="history-kafka">([\s\S]*?)<\/section>/.exec(run.page)![1]!;
+    expect(kafka).not.toContain('Logical time.');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(run.page)![1]!) as { charts: Array<{ id: string; clock: string; marks: unknown[]; faults: Array<{ target: string }> }> };
+    expect(data.charts.map((c) => [c.id, c.clock])).toEqual([['model', 'logical'], ['kafka', 'wall']]);
+    expect(data.charts[1]!.marks.length).toBeGreaterThan(0);
+    expect(data.charts[1]!.faults.every((b) => /^(n\d( n\d)*|.* \| .*|n\d isolated|ring .*)$/.test(b.target))).toBe(true);
+  });
+
+  it('says a --mutate run\'s anomalies are the mutation\'s doing, and shows inconclusive reasons, forensics and the harness', async () => {
+    const dir = path.join(root, 'mutated');
+    const { verdict } = await makeRunDir(dir, { inject: ['G1a'] });
+    writeFileSync(path.join(dir, 'verdict.json'), JSON.stringify({ ...verdict, mutate: 'read-uncommitted', forensics: { summary: 'broker 2 logged <b>nothing</b> odd' } }));
+    const page = readFileSync(await writeReport(dir), 'utf8');
+    expect(page).toContain('the mutation broke exactly-once, not Kafka');
+    expect(page).toContain('<b>Forensics:</b> broker 2 logged &lt;b&gt;nothing&lt;/b&gt; odd');
+    expect(page).toContain('<dd>0.1.0 (commit 000000000000)</dd>');
+    const undecided = { ...verdict, valid: false, outcome: 'inconclusive', anomalyTypes: [], histories: {}, inconclusive: ['final reads fell short on key 3 <with no cause>'] };
+    writeFileSync(path.join(dir, 'verdict.json'), JSON.stringify(undecided));
+    const page2 = readFileSync(await writeReport(dir), 'utf8');
+    expect(page2).toContain('data-outcome="inconclusive"');
+    expect(page2).toContain('<li>final reads fell short on key 3 &lt;with no cause&gt;</li>');
+    expect(page2).not.toContain('the mutation broke');
+  });
+});
+
 describe('runs that did not finish', () => {
   it('without verdict.json: checks the histories itself, says the run is incomplete, rebuilds the repro from program.json', async () => {
     const { page } = await fixture('no-verdict', { inject: ['lost-write'], verdict: false });
@@ -168,6 +230,22 @@ describe('a long history', () => {
     expect(page).toMatch(/event\(s\) not shown/);
     expect(page).toContain(`of ${lines.length.toLocaleString('en')} events`);
     expect(statSync(file).size).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('keeps the end of the history and every cited event ahead of the row cap', async () => {
+    const dir = path.join(root, 'capped');
+    mkdirSync(path.join(dir, 'kafka'), { recursive: true });
+    const events = [...generateHistory({ seed: 3, ops: 30_000 })];
+    // A garbage read in the very last op: the anomaly cites the final event.
+    const last = events[events.length - 1]!;
+    events.push({ index: last.index + 1, time: last.time + 1, process: 99_999, type: 'invoke', f: 'poll', value: [['poll']] },
+      { index: last.index + 2, time: last.time + 2, process: 99_999, type: 'ok', f: 'poll', value: [['poll', { 0: [[1e6, 424242]] }]] });
+    writeFileSync(path.join(dir, 'kafka', 'history.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const page = readFileSync(await writeReport(dir, { digest: { maxRows: 300, head: 400 } }), 'utf8');
+    const shown = new Set([...page.matchAll(/<tr id="kafka-e-(\d+)"/g)].map((m) => Number(m[1])));
+    expect(shown.size).toBe(300);
+    for (let i = events.length - 60; i < events.length; i++) expect(shown.has(i), `tail event ${i}`).toBe(true);
+    expect(page).toMatch(new RegExp(`id="kafka-anomaly-garbage-read"[\\s\\S]*?<a class="op" href="#kafka-e-${last.index + 2}">`));
   });
 });
 

@@ -4,6 +4,7 @@ import type { Verdict } from '../jepsen-style/checker.ts';
 import type { Outcome, RunVerdict } from '../harness/run/verdict-file.ts';
 import type { Program } from '../harness/workload/program.ts';
 import type { HistoryDigest } from './digest.ts';
+import { versionLine } from '../harness/meta/version.ts';
 
 export type HistoryTarget = 'model' | 'kafka';
 
@@ -48,6 +49,12 @@ export interface Headline {
   repro: string | null;
   anomalyTypes: string[];
   harnessError: string | null;
+  /** Why the run could not decide (verdict.json's `inconclusive`). */
+  inconclusive: string[];
+  /** The harness that judged, `0.1.0 (commit 1234abcd5678)`, when verdict.json says. */
+  harness: string | null;
+  /** verdict.json's `forensics.summary`: one sentence on what the cluster's logs showed. */
+  forensics: string | null;
 }
 
 const targetOf = (histories: HistoryReport[]): string => {
@@ -79,6 +86,7 @@ export function headlineOf(d: ReportData): Headline {
   const unreadable = d.histories.filter((h) => h.error !== undefined);
   const outcome: Outcome = v?.outcome ?? (v ? (v.valid ? 'valid' : 'anomalies') : unreadable.length > 0 ? 'harness-error' : anomalyTypes.length > 0 ? 'anomalies' : 'valid');
   const target = v?.target ?? targetOf(d.histories);
+  const forensics = (v as { forensics?: { summary?: unknown } } | null)?.forensics;
   return {
     outcome,
     complete: incompleteReasons.length === 0,
@@ -92,5 +100,8 @@ export function headlineOf(d: ReportData): Headline {
     repro: v?.repro ?? (d.program ? reproFromProgram(d.program, target) : null),
     anomalyTypes,
     harnessError: v?.harnessError ?? (unreadable.length > 0 ? unreadable.map((h) => `${h.path}: ${h.error}`).join('; ') : null),
+    inconclusive: Array.isArray(v?.inconclusive) ? v.inconclusive.filter((r): r is string => typeof r === 'string') : [],
+    harness: typeof v?.harness?.version === 'string' ? versionLine(v.harness) : null,
+    forensics: typeof forensics?.summary === 'string' ? forensics.summary : null,
   };
 }

@@ -27,9 +27,9 @@ describe('figures', () => {
 
   it('latency counts ok ops only; faulted time is the union of overlapping bands; an open band runs to the end', () => {
     const d = digestOf([[0, 10, 0], [1, 20, 0], [2, 1000, 1], [3, null, 2]], 10 * S, [
-      { family: 'partition', startNs: 1 * S, endNs: 4 * S, startIndex: 0, label: '' },
-      { family: 'kill', startNs: 3 * S, endNs: 5 * S, startIndex: 0, label: '' },
-      { family: 'pause', startNs: 8 * S, endNs: null, startIndex: 0, label: '' },
+      { family: 'partition', startNs: 1 * S, endNs: 4 * S, startIndex: 0, label: '', target: '' },
+      { family: 'kill', startNs: 3 * S, endNs: 5 * S, startIndex: 0, label: '', target: '' },
+      { family: 'pause', startNs: 8 * S, endNs: null, startIndex: 0, label: '', target: '' },
     ]);
     const f = figuresOf(d);
     expect(f.okLatency).toEqual({ p50: 10, p95: 20, p99: 20, max: 20 });
@@ -50,10 +50,18 @@ describe('figures', () => {
   it('chart data keeps every op up to the cap, then every k-th', () => {
     const d = digestOf(Array.from({ length: 1000 }, (_, i) => [i * 1000, 500, 0]), 1e6);
     expect(chartDataOf('kafka', d).stride).toBe(1);
+    expect(chartDataOf('kafka', d).latencyTopMs).toBeNull();
     const thin = chartDataOf('kafka', d, 300);
     expect(thin.stride).toBe(4);
     expect(thin.ops.index).toEqual(Array.from({ length: 250 }, (_, i) => 8 * i + 1));
     expect(thin.ops.latencyMs[0]).toBe(0.001);
+  });
+
+  it('stops the latency axis at four times the 99th percentile when a few outliers lie beyond it', () => {
+    const ops = Array.from({ length: 1000 }, (_, i): [number, number, number] => [i * 1e6, 2e6, 0]);
+    ops[500] = [500e6, 900e6, 0];
+    expect(chartDataOf('kafka', digestOf(ops, 2 * S)).latencyTopMs).toBe(8);
+    expect(chartDataOf('kafka', digestOf(ops.slice(0, 19), 2 * S)).latencyTopMs).toBeNull(); // too few ops to say
   });
 });
 

@@ -67,7 +67,15 @@ export function seedResult(seed: number, dir: string, report: string | null, v: 
     ops: Object.fromEntries(Object.entries(v.histories).map(([t, h]) => [t, h!.verdict.stats.ops])),
     error: status === 'error' ? v.harnessError ?? 'the run stopped before it finished' : null,
     ...(status === 'inconclusive' ? { inconclusive: v.inconclusive } : {}),
+    anomalyCounts: anomalyCountsOf(v),
   };
+}
+
+/** Per anomaly name, how many the run's histories hold (for the index page's matrix). */
+function anomalyCountsOf(v: RunVerdict): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const h of Object.values(v.histories)) for (const [type, n] of Object.entries(h?.verdict.anomalyCounts ?? {})) counts[type] = (counts[type] ?? 0) + n;
+  return counts;
 }
 
 export function refuseUsedDir(outDir: string, command = 'campaign'): void {

@@ -4,6 +4,7 @@
 // through the reports' escaping template (`h`), so an error message holding markup stays text.
 // What differs between two runs of the same seeds (start time, durations) is marked class="timing",
 // and a merged campaign's list of shards class="provenance": all else is the seeds' own result.
+import { anomalyMatrix } from '../../reports/campaign-matrix.ts';
 import { h, type SafeHtml } from '../../reports/escape.ts';
 import type { CampaignResult, SeedResult } from './result.ts';
 import { tally } from './result.ts';
@@ -47,7 +48,7 @@ const seedTable: IndexSection = (c) => h`<table><thead><tr><th>seed</th><th>verd
 <tbody>${c.runs.map(row)}</tbody></table>`;
 
 /** The page's sections, in order. Add a view here (a function of campaign.json); keep each one pure. */
-export const INDEX_SECTIONS: IndexSection[] = [anomalyTypesFound, seedTable];
+export const INDEX_SECTIONS: IndexSection[] = [anomalyTypesFound, seedTable, anomalyMatrix];
 
 /** "seeds 1..10", a shard's "seeds 1,3 (shard 0/2 of 1..4)". */
 function seedsTitle(c: CampaignResult): string {

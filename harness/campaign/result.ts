@@ -30,6 +30,8 @@ export interface SeedResult {
   error: string | null;
   /** Why the seed's run was inconclusive (its verdict's reasons); absent in campaigns before it existed. */
   inconclusive?: string[];
+  /** Anomaly name → how many its histories hold, allowed ones included (reports/campaign-matrix.ts); absent in older campaigns. */
+  anomalyCounts?: Record<string, number>;
 }
 
 /** A shard that went into a merged campaign. */

@@ -1,6 +1,7 @@
-// `kafka-eos check HISTORY [--json]` (history-format.md §3): exit 0 valid, 1 invalid, 2 unusable input.
+// `kafka-eos check HISTORY [--json] [--program FILE]` (docs/contract/cli.md): exit 0 valid, 1 invalid, 2 unusable input.
 import { stat } from 'node:fs/promises';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
+import { ProgramFileError, readProgramInfoFile } from '../../jepsen-style/program-file.ts';
 import { HistoryFormatError } from '../../jepsen-style/rules.ts';
 import type { Verdict } from '../../jepsen-style/checker.ts';
 import type { Command } from 'commander';
@@ -11,19 +12,22 @@ export function define(): Command {
   const command = newCommand('check')
     .description('check one history.jsonl for anomalies (exit 0 valid, 1 invalid, 2 unusable input)')
     .argument('<history>', 'the history file (JSON lines)')
-    .option('--json', 'print the verdict as one JSON object', false);
-  return act(command, (path: string, options: { json: boolean }) => check(path, options.json));
+    .option('--json', 'print the verdict as one JSON object', false)
+    .option('--program <file>', "the run's program.json or the history's program-info.json: adds the consume-transform-produce and copier checks");
+  return act(command, (path: string, options: { json: boolean; program?: string }) => check(path, options.json, options.program));
 }
 
 export const main = (argv: string[]): Promise<number> => invoke(define(), argv);
 
-async function check(path: string, json: boolean): Promise<number> {
+async function check(path: string, json: boolean, programFile: string | undefined): Promise<number> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw usageError(`check: ${path}: no such file (give the path of a history.jsonl)`);
   let result;
   try {
-    result = await checkHistoryFile(path);
+    const program = programFile === undefined ? undefined : readProgramInfoFile(programFile);
+    result = await checkHistoryFile(path, { program });
   } catch (error) {
+    if (error instanceof ProgramFileError) throw usageError(`check: --program ${error.message}`);
     if (error instanceof HistoryFormatError) throw usageError(`check: ${path}: ${error.message}`);
     throw error;
   }

@@ -36,7 +36,9 @@ export class MopColumns {
 /** Per op: history indices, process, type, f, times, and where its writes and reads start. */
 export class OpColumns {
   n = 0;
-  index = i32(1024); invokeIndex = i32(1024); process = i32(1024);
+  index = i32(1024); invokeIndex = i32(1024);
+  /** Float64: process ids are any integer up to 2^53 - 1, and two must never be merged. */
+  process = f64(1024);
   type = i32(1024); f = i32(1024);
   invokeTime = f64(1024); completeTime = f64(1024);
   /** One longer than the others: `closeStarts` appends the end of the last op's mops. */
@@ -61,7 +63,7 @@ export class OpColumns {
   private grow(): void {
     const size = 2 * this.index.length;
     this.index = growI32(this.index, size); this.invokeIndex = growI32(this.invokeIndex, size);
-    this.process = growI32(this.process, size); this.type = growI32(this.type, size); this.f = growI32(this.f, size);
+    this.process = growF64(this.process, size); this.type = growI32(this.type, size); this.f = growI32(this.f, size);
     this.invokeTime = growF64(this.invokeTime, size); this.completeTime = growF64(this.completeTime, size);
     this.wStart = growI32(this.wStart, size + 1); this.rStart = growI32(this.rStart, size + 1);
   }

@@ -7,6 +7,8 @@ import { MopColumns, OpColumns } from './columns.ts';
 import { IntMap } from './int-map.ts';
 
 export const OK = 0, FAIL = 1, INFO = 2;
+/** A send offset of -1 is the Java client's "no offset" (RecordMetadata.UNKNOWN_OFFSET): unknown, as null. */
+export const NO_OFFSET = -1;
 export const F_SEND = 0, F_POLL = 1, F_TXN = 2;
 const TYPE_CODE: Record<string, number> = { ok: OK, fail: FAIL, info: INFO };
 const F_CODE: Record<string, number> = { send: F_SEND, poll: F_POLL, txn: F_TXN };
@@ -26,7 +28,7 @@ export interface OpTable {
   /** History index that names the op in reports: its completion, or its invoke if it never completed. */
   index: Int32Array;
   invokeIndex: Int32Array;
-  process: Int32Array;
+  process: Float64Array;
   type: Int32Array;
   f: Int32Array;
   invokeTime: Float64Array;
@@ -227,7 +229,7 @@ export class OpTableBuilder {
       const m = mop as unknown[];
       if (m[0] === 'send') {
         const v = m[2];
-        if (Array.isArray(v)) this.w.add(op, this.key(m[1] as number), v[0] === null ? NaN : v[0], v[1]);
+        if (Array.isArray(v)) this.w.add(op, this.key(m[1] as number), v[0] === null || v[0] === NO_OFFSET ? NaN : v[0], v[1]);
         else this.w.add(op, this.key(m[1] as number), NaN, v as number);
       } else if (m.length === 2) {
         const polled = m[1] as Record<string, [number, number][]>;

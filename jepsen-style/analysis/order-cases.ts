@@ -34,7 +34,8 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
       }
       stamp[k] = op; last[k] = r;
     }
-    if (t.type[op] === FAIL) continue;
+    // Failed ops too, as in Jepsen (kafka.clj int-send-skip+nonmonotonic-cases): a failed op's sends
+    // that polls later saw still landed in the order they landed.
     for (let w = t.wStart[op]!; w < t.wStart[op + 1]!; w++) {
       const k = t.wKey[w]!;
       if (v.wIdx[w]! < 0) continue;
@@ -181,6 +182,8 @@ function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRea
 }
 
 function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSend: PerKey, seen: OpKeys, out: Step[]): void {
+  // Between ops Jepsen compares ok and info ops only (kafka.clj nonmonotonic-send-cases): a failed
+  // op neither reports nor moves the process's last send.
   if (t.type[op] === FAIL) return;
   seen.count = 0;
   for (let w = t.wStart[op]!; w < t.wStart[op + 1]!; w++) {

@@ -22,6 +22,30 @@ export function g1aCases(t: OpTable, v: Versions): Anomaly[] {
   return out;
 }
 
+/**
+ * `garbage-read`: a poll returned a value that no op of the history ever sent to that key. Jepsen's
+ * checker refuses such a history (it throws no-writer-of-value while building the graph); here it is
+ * an anomaly, one per key and value, so that the rest of the history is still checked.
+ */
+export function garbageReadCases(t: OpTable, v: Versions): Anomaly[] {
+  const found = new Map<string, Anomaly>();
+  for (let r = 0; r < t.rKey.length; r++) {
+    if (v.readWriter[r]! >= 0) continue;
+    const key = t.keys[t.rKey[r]!]!, value = t.rValue[r]!, op = t.index[t.rOp[r]!]!, id = `${key}:${value}`;
+    const seen = found.get(id);
+    if (seen) {
+      if (seen.ops[seen.ops.length - 1] !== op && seen.ops.length < 32) seen.ops.push(op);
+      if (!seen.offsets!.includes(t.rOffset[r]!)) seen.offsets!.push(t.rOffset[r]!);
+      continue;
+    }
+    found.set(id, {
+      type: 'garbage-read', allowed: false, key, values: [value], offsets: [t.rOffset[r]!], ops: [op],
+      explanation: `op ${op} polled value ${value} of key ${key} at offset ${t.rOffset[r]}, but no op in the history ever sent value ${value} to key ${key}`,
+    });
+  }
+  return [...found.values()].sort((a, b) => a.key! - b.key! || a.values![0]! - b.values![0]!);
+}
+
 /** `precommitted-read`: an op polled a value it sent itself, before its transaction committed. */
 export function precommittedReadCases(t: OpTable): Anomaly[] {
   const out: Anomaly[] = [];

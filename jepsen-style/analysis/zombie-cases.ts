@@ -21,7 +21,10 @@ type Instance = { process: number; ops: number[] };
 export function zombieCases(t: OpTable, v: Versions, program: ProgramInfo | undefined): Anomaly[] {
   const out: Anomaly[] = [];
   const life = processLives(t);
-  for (const [tid, instances] of instancesByTxnId(t, copierOfOps(t, program), program)) {
+  for (const [tid, byFirstTxn] of instancesByTxnId(t, copierOfOps(t, program), program)) {
+    // Oldest first by the start of the process's life, not by its first transaction: a process that
+    // began with an assign had initialised its producer before its first transaction was invoked.
+    const instances = byFirstTxn.sort((a, b) => life.get(a.process)!.started - life.get(b.process)!.started);
     for (let j = 1; j < instances.length; j++) {
       const newer = instances[j]!;
       const firstOk = newer.ops.find((op) => t.type[op] === OK);
