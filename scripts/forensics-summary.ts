@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 interface Seed { seed: number; status: string; outcome: string; anomalyTypes: string[]; dir: string; durationSeconds: number; inconclusive?: string[] }
-interface Forensics { sentence: string | null; causes: Record<string, number>; hangingTransactions: number; overheadSeconds: number; evidence?: string; unavailable?: string; detectorPolls: number; detectorCpuSeconds?: number }
+interface Forensics { summary?: string; causes: Record<string, number>; hangingTransactions: number; overheadSeconds: number; evidence?: string; unavailable?: string; detectorPolls: number; detectorCpuSeconds?: number }
 
 const dir = process.argv[2];
 if (!dir || !fs.existsSync(path.join(dir, 'campaign.json'))) {
@@ -31,7 +31,7 @@ for (const s of campaign.runs) {
   for (const [c, n] of Object.entries(f?.causes ?? {})) causeTotals.set(c, (causeTotals.get(c) ?? 0) + n);
   const hanging = (file?.hangingTransactions ?? []).map((h) => `${h.kind} ${h.topic}-${h.partition}`).join(', ');
   rows.push([String(s.seed), s.outcome, s.anomalyTypes.join(' ') || '—', hanging || '—', Object.entries(f?.causes ?? {}).map(([c, n]) => `${n} ${c}`).join(', ') || '—',
-    f?.overheadSeconds ? f.overheadSeconds.toFixed(1) : '—', f?.sentence ?? (s.inconclusive ?? []).join(' ') ?? '']);
+    f?.overheadSeconds ? f.overheadSeconds.toFixed(1) : '—', f?.summary ?? (s.inconclusive ?? []).join(' ') ?? '']);
 }
 const header = ['seed', 'outcome', 'invalid anomalies', 'hanging transactions', 'attributed causes', 'snapshot s', 'sentence'];
 if (markdown) {

@@ -33,8 +33,8 @@ export { FORENSICS_MODES, type ForensicsMode } from './modes.ts';
 export interface ForensicsSummary {
   mode: ForensicsMode;
   file: string;
-  /** One sentence a person can act on, or null when there was nothing to explain. */
-  sentence: string | null;
+  /** One sentence a person can act on (the contract's `forensics.summary`); absent when there was nothing to explain. */
+  summary?: string;
   shortKeys: Key[];
   causes: Partial<Record<Cause, number>>;
   hangingTransactions: number;
@@ -157,7 +157,7 @@ export class RunForensics {
     this.result = {
       mode: this.config.mode,
       file: 'kafka/forensics.json',
-      sentence: c.sentence,
+      ...(c.sentence ? { summary: c.sentence } : {}),
       shortKeys: this.shorts.map((s) => s.key),
       causes: countCauses(c.attributions),
       hangingTransactions: c.hangingCount,
@@ -203,7 +203,7 @@ export class RunForensics {
   }
 
   get summary(): ForensicsSummary | undefined {
-    return this.result ?? (this.config.mode === 'off' ? undefined : { mode: this.config.mode, file: 'kafka/forensics.json', sentence: null, shortKeys: [], causes: {}, hangingTransactions: 0, detectorPolls: 0, overheadSeconds: 0, ...(this.unavailable ? { unavailable: this.unavailable } : {}) });
+    return this.result ?? (this.config.mode === 'off' ? undefined : { mode: this.config.mode, file: 'kafka/forensics.json', shortKeys: [], causes: {}, hangingTransactions: 0, detectorPolls: 0, overheadSeconds: 0, ...(this.unavailable ? { unavailable: this.unavailable } : {}) });
   }
 
   get inconclusive(): string[] {
