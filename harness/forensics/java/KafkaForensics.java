@@ -83,7 +83,9 @@ public final class KafkaForensics {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "kafka-eos-forensics");
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
+    // Half the call's bound per request: a call that met a silent broker (paused, cut off) is retried on
+    // another within its bound (metadata, listings), while one that must reach that broker fails in time.
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(500, timeoutMs / 2)));
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
     p.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "100");
     p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, "1000");

@@ -2,7 +2,7 @@
 // transaction coordinator drops the marker of a partition that has no leader"). Topic `lonely` lives on
 // the last node alone and `paired` on the others; a transactional producer writes one record to each;
 // the last node is killed; once the controller has fenced it (lonely-0 has no leader) the producer aborts;
-// the node is restarted. Kafka 4.2 keeps the marker queued and writes it when lonely-0 is back; 4.3 and
+// the node is restarted. Values: 41 on lonely-0, 42 on paired-0 (aborted), 43 (the next instance's). Kafka 4.2 keeps the marker queued and writes it when lonely-0 is back; 4.3 and
 // later drop it ("Couldn't find leader endpoint ... likely deleted already"), complete the abort, and
 // lonely-0's last stable offset stays at the aborted record for good.
 import kafkajs from 'kafkajs';
@@ -67,8 +67,8 @@ export async function droppedMarkerScenario(cluster: KafkaCluster, tools: KafkaT
     producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 20_000 });
     await producer.connect();
     const txn = await producer.transaction();
-    await txn.send({ topic: 'lonely', acks: -1, messages: [{ partition: 0, value: 'aborted-1' }] });
-    await txn.send({ topic: 'paired', acks: -1, messages: [{ partition: 0, value: 'aborted-2' }] });
+    await txn.send({ topic: 'lonely', acks: -1, messages: [{ partition: 0, value: '41' }] });
+    await txn.send({ topic: 'paired', acks: -1, messages: [{ partition: 0, value: '42' }] });
     log(`${transactionalId} (coordinator node ${coordinatorOf(transactionalId)}) wrote lonely-0 and paired-0; killing node ${last}`);
     await cluster.faults.kill(last);
     await until('lonely-0 without a leader', () => snapshot(['lonely'], others.map((n) => n.bootstrap).join(',')), (s) => s.partitions[0]?.leader === -1);
@@ -90,7 +90,7 @@ export async function droppedMarkerScenario(cluster: KafkaCluster, tools: KafkaT
       await next.connect();
       try {
         const t2 = await next.transaction();
-        await t2.send({ topic: 'lonely', acks: -1, messages: [{ partition: 0, value: 'committed-3' }] });
+        await t2.send({ topic: 'lonely', acks: -1, messages: [{ partition: 0, value: '43' }] });
         await t2.commit();
       } finally {
         await next.disconnect().catch(() => undefined);
