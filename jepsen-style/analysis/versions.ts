@@ -39,7 +39,11 @@ export interface Versions {
 }
 
 export function indexOfOffset(log: KeyLog, offset: number): number {
-  if (offset >= 0 && offset < log.denseOf.length && Number.isInteger(offset)) return log.denseOf[offset]!;
+  if (offset >= 0 && offset < log.denseOf.length && Number.isInteger(offset)) {
+    const dense = log.denseOf[offset]!;
+    // An offset first seen far beyond the array stays in `far` even once the array grew past it.
+    if (dense >= 0 || log.far.size === 0) return dense;
+  }
   return log.far.get(offset) ?? -1;
 }
 

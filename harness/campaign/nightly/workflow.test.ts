@@ -52,7 +52,7 @@ describe('the nightly workflow', () => {
     expect(workflow.match(/fail-fast: false/g)).toHaveLength(2); // shards and merges
     expect(workflow).toContain("--shard \"$SHARD\"");
     const uploads = workflow.split('uses: actions/upload-artifact@').slice(1);
-    expect(uploads).toHaveLength(3);
+    expect(uploads).toHaveLength(4); // shards, merged campaigns, state, the mutation report
     for (const u of uploads) expect(u.split(/\n {6}- /)[0]).toMatch(/retention-days: \d+/);
     expect(workflow).toMatch(/NODE_VERSION: '24'/);
     expect(workflow).toContain('uses: EnricoMi/publish-unit-test-result-action@v2');

@@ -1,0 +1,154 @@
+// Version orders (research/jepsen.md §1.6): each key's log is the distinct offsets observed, ascending,
+// each holding the first value seen there; an offset seen with other values too is a conflict (the
+// values in the order seen), a value seen at several offsets is a duplicate (its offsets ascending).
+// Which writes count: ok ones, info ones an ok op read (atomicity: the whole transaction committed),
+// never failed ones. Pinned by a property against a plain Map-based oracle, over offsets small,
+// around a million (where the log switches between its array and its Map) and near 2^40.
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { anomaliesOf, verdictOf } from '../testing/expect.ts';
+import { HistoryBuilder, poll, polled, send, sent } from '../testing/history-builder.ts';
+import { buildOpTable } from './ops.ts';
+import { buildVersions, firstIndexOf, indexOfOffset, lastIndexOf } from './versions.ts';
+
+const x = 0, y = 1;
+
+/** What the log of one key must be, from its observations (offset, value) in history order. */
+function oracle(seen: [number, number][]) {
+  const at = new Map<number, number[]>(), where = new Map<number, number[]>();
+  for (const [o, v] of seen) {
+    const vs = at.get(o) ?? [];
+    if (!vs.includes(v)) at.set(o, [...vs, v]);
+    const os = where.get(v) ?? [];
+    if (!os.includes(o)) where.set(v, [...os, o]);
+  }
+  const offsets = [...at.keys()].sort((a, b) => a - b);
+  return {
+    offsets, values: offsets.map((o) => at.get(o)![0]!),
+    conflicts: new Map([...at].filter(([, vs]) => vs.length > 1).sort((a, b) => a[0] - b[0])),
+    dups: new Map([...where].filter(([, os]) => os.length > 1).map(([v, os]) => [v, [...os].sort((a, b) => a - b)])),
+    first: (v: number) => offsets.indexOf(Math.min(...where.get(v)!)),
+    last: (v: number) => offsets.indexOf(Math.max(...where.get(v)!)),
+  };
+}
+
+// Per run, offsets from one or two of the ranges (a log that reaches a million offsets is large to build).
+const small = fc.nat(40), million = fc.integer({ min: 2 ** 20 - 20, max: 2 ** 20 + 60 }), huge = fc.integer({ min: 2 ** 40, max: 2 ** 40 + 40 });
+const observations = fc.constantFrom([small], [small], [small, huge], [small, huge], [huge], [million], [million, huge]).chain((ranges) =>
+  fc.array(fc.tuple(fc.constantFrom(x, y), fc.oneof(...ranges), fc.nat(6)), { minLength: 1, maxLength: 60 }));
+
+describe('the log of each key', () => {
+  test.prop([observations], { numRuns: 60 })('is what the observations say, wherever the offsets lie', (obs) => {
+    const h = new HistoryBuilder();
+    // One ok poll per observation: every poll's reads are observations (a read_committed poll returns
+    // only safe data, whatever becomes of its own transaction).
+    obs.forEach(([k, o, v], i) => h.op(i % 3, 'ok', 'poll', [poll()], [polled({ [k]: [[o, v]] })]));
+    const t = buildOpTable(h.events), vs = buildVersions(t);
+    for (const k of [x, y]) {
+      const id = t.keyId.get(k);
+      if (id === undefined) continue;
+      const log = vs.logs[id]!, want = oracle(obs.filter((ob) => ob[0] === k).map(([, o, v]) => [o, v]));
+      expect(Array.from(log.offsets)).toEqual(want.offsets);
+      expect(Array.from(log.values)).toEqual(want.values);
+      expect(new Map([...log.conflicts].sort((a, b) => a[0] - b[0]))).toEqual(want.conflicts);
+      expect(log.dupOffsets).toEqual(want.dups);
+      want.offsets.forEach((o, i) => expect(indexOfOffset(log, o)).toBe(i));
+      expect([indexOfOffset(log, 41), indexOfOffset(log, 2 ** 20 + 61), indexOfOffset(log, 2 ** 41)]).toEqual([-1, -1, -1]);
+      for (const v of new Set(obs.filter((ob) => ob[0] === k).map((ob) => ob[2]))) {
+        expect([firstIndexOf(log, v), lastIndexOf(log, v)]).toEqual([want.first(v), want.last(v)]);
+      }
+      expect(firstIndexOf(log, 99)).toBe(-1);
+    }
+    // Each read sits at its offset's dense index.
+    for (let r = 0; r < t.rKey.length; r++) expect(vs.rIdx[r]).toBe(indexOfOffset(vs.logs[t.rKey[r]!]!, t.rOffset[r]!));
+  }, 180_000);
+});
+
+describe('a far offset the log\'s array later grew past', () => {
+  it('keeps its place: reading 1048576 then 1048577 in one poll is in order (was int-nonmonotonic-poll)', () => {
+    // 1048577 is first seen while the log is small, so it is kept apart from the array; the array then
+    // grows past it for 1048576. The lookup must still find it (it answered "not observed").
+    const h = new HistoryBuilder();
+    h.op(2, 'ok', 'send', [send(y, 4), send(y, 5)], [sent(y, null, 4), sent(y, null, 5)]);
+    h.op(0, 'ok', 'poll', [poll()], [polled({ [y]: [[1048577, 5]] })]);
+    h.op(1, 'ok', 'poll', [poll()], [polled({ [y]: [[1048576, 4], [1048577, 5]] })]);
+    expect(verdictOf(h)).toMatchObject({ valid: true, anomalyTypes: [] });
+  });
+});
+
+describe('which writes are in the log', () => {
+  it('an acknowledged send whose offset is unknown adds no position', () => {
+    const h = new HistoryBuilder();
+    h.op(0, 'ok', 'send', [send(x, 1)], [sent(x, null, 1)]);
+    h.op(1, 'ok', 'send', [send(x, 2)], [sent(x, 0, 2)]);
+    const t = buildOpTable(h.events), v = buildVersions(t);
+    expect(Array.from(v.logs[0]!.offsets)).toEqual([0]);
+    expect(Array.from(v.wIdx)).toEqual([-1, 0]);
+  });
+
+  it('a failed write stays uncommitted even when an ok op read it: that read is G1a, not a proof of commit', () => {
+    const h = new HistoryBuilder();
+    h.op(0, 'fail', 'send', [send(x, 2)], [sent(x, 0, 2)]);
+    h.op(1, 'ok', 'send', [send(x, 3)], [sent(x, 0, 3)]);
+    h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[5, 2]] })]);
+    expect(verdictOf(h).anomalyTypes).not.toContain('inconsistent-offsets');
+    expect(verdictOf(h).anomalyTypes).toContain('G1a');
+  });
+
+  it('an info write counts once an ok op read it, not when only a failed or indeterminate op did', () => {
+    for (const [reader, committed] of [['ok', true], ['fail', false], ['info', false]] as const) {
+      const h = new HistoryBuilder();
+      h.op(0, 'info', 'send', [send(x, 1), send(y, 1)], [sent(x, 0, 1), sent(y, 0, 1)]);
+      h.op(1, 'ok', 'send', [send(x, 2)], [sent(x, 0, 2)]);
+      h.op(2, reader, 'poll', [poll()], [polled({ [y]: [[0, 1]] })]);
+      expect(anomaliesOf(h, 'inconsistent-offsets').length).toBe(committed ? 1 : 0);
+    }
+  });
+
+  it('a read of a value nobody sent has no writer, even when there are writes', () => {
+    const h = new HistoryBuilder();
+    h.op(0, 'fail', 'send', [send(x, 1), send(x, 2)]);
+    h.op(1, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 9]] })]);
+    const t = buildOpTable(h.events);
+    expect(Array.from(buildVersions(t).readWriter)).toEqual([-1]);
+    expect(anomaliesOf(h, 'G1a')).toEqual([]);
+  });
+});
+
+describe('the writer of a value sent more than once (a copier\'s aborted attempt and its retry)', () => {
+  it('is the attempt most likely to have committed, ok before info before fail, whatever their order', () => {
+    const h = new HistoryBuilder();
+    const okAttempt = h.op(0, 'ok', 'txn', [send(x, 1)], [sent(x, 0, 1)]);
+    // Each attempt is a producer instance of its own (a process that ends info is replaced).
+    h.op(1, 'info', 'txn', [send(x, 1)]);
+    h.op(2, 'fail', 'txn', [send(x, 1)]);
+    h.op(3, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 1]] })]);
+    const t = buildOpTable(h.events);
+    expect(t.index[t.wOp[buildVersions(t).readWriter[0]!]!]).toBe(okAttempt);
+    expect(verdictOf(h)).toMatchObject({ valid: true });
+  });
+
+  it('is the first of equally likely attempts', () => {
+    const h = new HistoryBuilder();
+    const first = h.op(0, 'ok', 'send', [send(x, 1)], [sent(x, 0, 1)]);
+    h.op(1, 'ok', 'send', [send(x, 1)], [sent(x, 2, 1)]);
+    h.op(1, 'ok', 'send', [send(x, 3)], [sent(x, 3, 3)]);
+    const reader = h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[3, 3]] })]);
+    expect(anomaliesOf(h, 'lost-write')).toEqual([
+      { type: 'lost-write', allowed: false, key: x, values: [1], offsets: [0], ops: [first, reader], delta: 2 },
+    ]);
+  });
+
+  it('is lost only if its last copy lies at or below the highest read (kafka.clj: a value\'s last appearance)', () => {
+    const build = (secondCopy: number) => {
+      const h = new HistoryBuilder();
+      h.op(0, 'ok', 'send', [send(x, 1)], [sent(x, 0, 1)]);
+      h.op(0, 'ok', 'send', [send(x, 1)], [sent(x, secondCopy, 1)]);
+      h.op(1, 'ok', 'send', [send(x, 3)], [sent(x, 3, 3)]);
+      h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[3, 3]] })]);
+      return h;
+    };
+    expect(anomaliesOf(build(2), 'lost-write').map((a) => a.values)).toEqual([[1]]);
+    expect(anomaliesOf(build(5), 'lost-write')).toEqual([]);
+  });
+});
