@@ -9,6 +9,7 @@ import { h, jsonForScript, trusted } from './escape.ts';
 import { anomaliesSection, keyLabelOf } from './render-anomalies.ts';
 import { historySection } from './render-history.ts';
 import { comparisonSection, programSection, verdictSection } from './render-run.ts';
+import { forensicsSection } from './render-forensics.ts';
 import { headlineOf, type ReportData } from './run-data.ts';
 import { versionLine } from '../harness/meta/version.ts';
 
@@ -34,6 +35,7 @@ export function renderReport(d: ReportData, assets: ReportAssets): string {
 </head><body><main>
 <h1>kafka-eos run report <span class="mono">${d.dir}</span></h1>
 ${verdictSection(d, hl)}
+${forensicsSection(d)}
 ${d.problems.length ? h`<div class="problems"><b>Files that could not be used:</b><ul>${d.problems.map((p) => h`<li>${p}</li>`)}</ul></div>` : ''}
 <nav class="toc">${nav}</nav>
 ${anomaliesSection(d.histories, keyLabelOf(d.program))}

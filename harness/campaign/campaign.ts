@@ -124,7 +124,7 @@ export async function runCampaign(config: CampaignConfig): Promise<CampaignResul
       let entry: SeedResult;
       try {
         const verdict = await runProgramForClients({
-          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes, cluster: parsed.cluster,
+          program: programFor(parsed), target: parsed.target, outDir: runDir, kafkaVersion: parsed.kafkaVersion, clientFixes: parsed.clientFixes, cluster: parsed.cluster, forensics: parsed.forensics,
           repro: reproCommand(parsed), log: (line) => log(`[seed ${seed}] ${line}`), progress: (line) => config.onProgress?.(state(line)),
         }, parsed.clients);
         const report = await render(runDir);

@@ -18,7 +18,7 @@ export async function runCommand(settings: RunSettings): Promise<number> {
   if (settings.target !== 'model' && !settings.cluster?.bootstrap.length) await ensureDockerEngine(log);
   const progress = progressPrinter(10_000);
   const verdict = await runProgramForClients({
-    program, target: settings.target, outDir, kafkaVersion: settings.kafkaVersion, clientFixes: settings.clientFixes, repro: reproCommand(settings), cluster: settings.cluster,
+    program, target: settings.target, outDir, kafkaVersion: settings.kafkaVersion, clientFixes: settings.clientFixes, repro: reproCommand(settings), cluster: settings.cluster, forensics: settings.forensics,
     log, progress: (line) => progress.show(line),
   }, settings.clients);
   progress.done();

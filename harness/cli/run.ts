@@ -14,6 +14,7 @@ import type { RunSettings } from '../run/settings.ts';
 import { CLIENT_FIXES } from '../kafka-runner/client-fixes.ts';
 import { addTargetOptions, targetSettingsFrom } from '../target/options.ts';
 import { isDefaultClients, parseClientSpecs, type ClientSpec } from '../clients/spec.ts';
+import { FORENSICS_MODES } from '../forensics/modes.ts';
 
 /** The options a run and every seed of a campaign share; `campaign` adds them without --seed. */
 export function addRunOptions(command: Command, { seed = true } = {}): Command {
@@ -31,6 +32,7 @@ export function addRunOptions(command: Command, { seed = true } = {}): Command {
     .addOption(new Option('--workload <preset>', 'workload preset (endtxn-race aims at KAFKA-17754)').choices(WORKLOADS).default('standard'))
     .addOption(new Option('--client <clients>', 'client libraries to judge, comma-separated, each on its own cluster: kafkajs, java[@VERSION], franz-go[@VERSION]').argParser(parseClientSpecs).default([{ name: 'kafkajs', version: 'installed' }], 'kafkajs'))
     .addOption(new Option('--client-fix <fixes>', `known kafkajs bugs to fix for this run, comma-separated: ${CLIENT_FIXES.join(', ')}`).argParser(choiceList(CLIENT_FIXES)).default([], 'none'))
+    .addOption(new Option('--forensics <mode>', 'ask the brokers why reads fell short and watch for hanging transactions (docs/forensics.md): auto when a key falls short, always, or off').choices(FORENSICS_MODES).default('auto'))
     .addOption(new Option('--out <dir>', 'run directory; must not exist or be empty (default: runs/seed-N-<time>)')));
 }
 
@@ -41,6 +43,7 @@ export function settingsFrom(command: Command, name: string): RunSettings {
   if (o['target'] === 'model') {
     if (given(command, 'kafkaVersion')) refuse('--kafka-version', 'applies to a real cluster, and --target model runs none (drop it, or use --target kafka|both)');
     if (given(command, 'clientFix')) refuse('--client-fix', 'fixes the Kafka client, and --target model runs none (drop it, or use --target kafka|both)');
+    if (given(command, 'forensics')) refuse('--forensics', 'asks a real cluster, and --target model runs none (drop it, or use --target kafka|both)');
     if (given(command, 'client')) refuse('--client', 'chooses the Kafka client, and --target model runs none (drop it, or use --target kafka|both)');
   }
   const clients = o['client'] as ClientSpec[];
@@ -67,6 +70,8 @@ export function settingsFrom(command: Command, name: string): RunSettings {
     clientFixes: o['clientFix'],
     workload: o['workload'],
     ...(isDefaultClients(clients) ? {} : { clients }),
+    // Absent means auto, so that settings without the flag stay as they were (repro lines, campaign.json).
+    ...(o['forensics'] !== 'auto' ? { forensics: o['forensics'] } : {}),
   };
 }
 

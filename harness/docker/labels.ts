@@ -14,7 +14,7 @@ export const LABEL = {
   keep: 'kafka-eos-harness.keep',
 } as const;
 
-export type Role = 'node' | 'network' | 'firewall-helper';
+export type Role = 'node' | 'network' | 'firewall-helper' | 'tools-helper';
 
 export function ownedLabels(clusterId: string, role: Role, keep = false): Record<string, string> {
   return {

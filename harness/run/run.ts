@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
+import type { KafkaCluster } from '../cluster/cluster.ts';
 import { openTarget } from '../target/open.ts';
 import type { TargetSettings } from '../target/settings.ts';
 import type { OpenTarget } from '../target/target.ts';
@@ -23,6 +24,7 @@ import { writeVerdict } from './verdict.ts';
 import { comparisonDivergences, conformanceDivergences, readEvents } from './divergences.ts';
 import { workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
 import type { Divergence } from './verdict-file.ts';
+import { startForensics, type ForensicsMode, type RunForensics } from '../forensics/forensics.ts';
 
 
 export interface RunConfig {
@@ -37,6 +39,8 @@ export interface RunConfig {
   client?: ClientSpec | ClientKind;
   /** An existing cluster and the fault backend (harness/target); absent: a fresh cluster of the harness' own. */
   cluster?: TargetSettings;
+  /** End-of-run forensics and the hanging-transaction detector (harness/forensics): default auto. */
+  forensics?: ForensicsMode;
   log: (line: string) => void;
   progress: (line: string) => void;
 }
@@ -75,11 +79,12 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
     await finish({ complete: false, harnessError: 'interrupted (Ctrl-C / signal): the histories are prefixes' });
   });
 
-  let cluster: OpenTarget | undefined;
+  let cluster: (OpenTarget & { managed: KafkaCluster | null }) | undefined;
+  let forensics: RunForensics | undefined;
   try {
     if (target !== 'kafka') {
       config.log('running the program against the model');
-      const result = await runModel(program, outDir, { signal: abort.signal, txnVersion: program.txnVersion });
+      const result = await runModel(program, outDir, { signal: abort.signal, txnVersion: program.txnVersion, client: client.description.name });
       histories.model = await summarize(outDir, result.historyPath, result.programInfo);
     }
     if (target !== 'model' && !abort.signal.aborted) {
@@ -89,13 +94,20 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       base.kafkaVersion = cluster.kafkaVersion;
       base.cluster = cluster.record;
       config.log(`cluster ready: ${cluster.brokers.join(',')}; running the program against Kafka`);
+      // Forensics read the brokers' containers (logs, segment dumps): only a cluster of the harness' own has them.
+      if (cluster.managed) forensics = await startForensics({ mode: config.forensics ?? 'auto', cluster: cluster.managed, program: cluster.program, outDir, log: config.log });
+      else if (config.forensics === 'always') notes.push('forensics: not taken on an existing cluster (--bootstrap): they read the brokers\' containers');
       const result = await runKafka(cluster.program, outDir, {
         cluster, signal: abort.signal, client, onProgress: (p) => config.progress(progressLine(p)),
       });
       base.clientTxnVersion = result.clientTxnVersion;
+      await forensics?.afterRun(result.historyPath);
+      const summary = await summarize(outDir, result.historyPath, result.programInfo);
+      histories.kafka = forensics ? forensics.judge(summary) : summary;
+      inconclusive.push(...(forensics?.inconclusive ?? []));
+      await forensics?.keepEvidence(histories.kafka);
       await cluster.close();
       cluster = undefined;
-      histories.kafka = await summarize(outDir, result.historyPath, result.programInfo);
       if (!abort.signal.aborted) {
         config.log('holding the Kafka history against the model');
         const kafkaEvents = readEvents(result.historyPath);
@@ -109,13 +121,14 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
         if (histories.model) divergences.push(...comparisonDivergences(readEvents(`${outDir}/${histories.model.path}`), kafkaEvents));
       }
     }
-    return await finish({ complete: !interrupted && !abort.signal.aborted });
+    return await finish({ complete: !interrupted && !abort.signal.aborted, ...(forensics?.summary ? { forensics: forensics.summary } : {}) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await finish({ complete: false, harnessError: message });
     throw error instanceof CliError ? error : new CliError(message, 3);
   } finally {
     forget();
+    await forensics?.dispose();
     await cluster?.close();
   }
 }

@@ -9,6 +9,7 @@ import type { Target } from './verdict-file.ts';
 import type { Workload } from './choices.ts';
 import { targetFlags, type TargetSettings } from '../target/settings.ts';
 import { formatClientSpec, isDefaultClients, type ClientSpec } from '../clients/spec.ts';
+import type { ForensicsMode } from '../forensics/modes.ts';
 
 export { MUTATIONS, TARGETS, WORKLOADS, type Workload } from './choices.ts';
 
@@ -32,6 +33,8 @@ export interface RunSettings {
   cluster?: TargetSettings;
   /** `--client`: the client libraries judged, each on its own cluster; absent: kafkajs alone. */
   clients?: ClientSpec[];
+  /** End-of-run forensics and the hanging-transaction detector (docs/forensics.md); absent: auto. */
+  forensics?: ForensicsMode;
 }
 
 /** The one-line command that runs the same program again. */
@@ -55,6 +58,8 @@ export function runFlags(p: RunSettings): string[] {
   if (cluster && p.clients && !isDefaultClients(p.clients)) parts.push(`--client ${p.clients.map(formatClientSpec).join(',')}`);
   if (cluster && p.clientFixes.length > 0) parts.push(`--client-fix ${p.clientFixes.join(',')}`);
   parts.push(...targetFlags(p.cluster));
+  // Forensics can turn an unseen into an inconclusive reason: a mode other than the default is part of the run.
+  if (cluster && p.forensics !== undefined && p.forensics !== 'auto') parts.push(`--forensics ${p.forensics}`);
   return parts;
 }
 

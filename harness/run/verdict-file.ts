@@ -1,6 +1,7 @@
 // verdict.json: what `kafka-eos run` concludes, for scripts (contract: at least `{"valid": bool}`) and
 // for the report. One file per run directory, beside program.json and the histories.
 import type { Verdict } from '../../jepsen-style/checker.ts';
+import type { ForensicsSummary } from '../forensics/forensics.ts';
 import type { HarnessIdentity } from '../meta/version.ts';
 import type { TargetRecord } from '../target/target.ts';
 
@@ -71,6 +72,8 @@ export interface RunVerdict {
   harness: HarnessIdentity;
   /** What stopped the harness from doing its job, when outcome is `harness-error`. */
   harnessError?: string;
+  /** End-of-run forensics (harness/forensics): the sentence to act on; details in kafka/forensics.json. */
+  forensics?: ForensicsSummary;
 }
 
 export interface Divergence {

@@ -41,7 +41,7 @@ function invoke(m, reply) {
     case 'fail-definite':
       return reply({ type: 'complete', process: m.process, outcome: 'fail', value: op.value, error: 'PRODUCER_FENCED: fenced', end_process: true, fenced: true });
   }
-  if (op.f === 'send') {
+  if (op.f === 'send' || (op.f === 'txn' && op.value.every(([f]) => f === 'send'))) {
     const value = op.value.map(([, k, v]) => ['send', k, [offset++, mode === 'wrong-value' ? v + 1 : v]]);
     return reply({ type: 'complete', process: m.process, outcome: 'ok', value, end_process: false, fenced: false, txn: { version: 2, producer_id: 7, epoch: 3 } });
   }
