@@ -27,12 +27,14 @@ export interface Versions {
   committed: Uint8Array;
   /** Per key id: value → the write (index into the write columns) most likely to have committed it. */
   writerOf: IntMap[];
-  /** Per read: the write of its value (`writerOf`), -1 if no op sent it. */
+  /** Per key id: offset → the write that recorded it (the Kafka ack named that offset). */
+  recordedAt: IntMap[];
+  /** Per read: the write that recorded the read's offset with its value, else `writerOf`; -1 if no op sent it. */
   readWriter: Int32Array;
   /** Per write: some ok op polled its value on its key. */
   readByOk: Uint8Array;
   logs: KeyLog[];
-  /** Dense index of each write (own offset if in the log, else its value's first), -1 if unknown. */
+  /** Dense index of each write (its own offset if in the log, else its value's first if `writerAt` gives it that one), -1 if unknown. */
   wIdx: Int32Array;
   /** Dense index of each read. */
   rIdx: Int32Array;
@@ -120,25 +122,47 @@ class LogBuilder {
 
 const RANK = [0, 2, 1]; // by op type code: ok, fail, info
 
+/**
+ * The write of the value at `offset` of key `k`: the one that recorded that offset with that value,
+ * else the value's `writerOf`; -1 if no op sent it.
+ */
+export function writerAt(t: OpTable, v: Pick<Versions, 'writerOf' | 'recordedAt'>, k: number, offset: number, value: number): number {
+  const w = v.recordedAt[k]!.get(offset);
+  if (w !== undefined && t.wValue[w] === value) return w;
+  return v.writerOf[k]!.get(value) ?? -1;
+}
+
 export function buildVersions(t: OpTable): Versions {
   const nKeys = t.keys.length;
   const nW = t.wKey.length, nR = t.rKey.length;
-  // Values are unique per key, except that a copier's aborted attempt and its retry send the same
-  // copy: the writer of a value is then the attempt most likely to have committed (ok, info, fail).
-  const rank = (w: number) => RANK[t.type[t.wOp[w]!]!]!;
+  // Values are unique per key, except that a copier's attempts send the same copies: an attempt the
+  // coordinator aborted and its retry, or an info attempt that lists copies it never sent (no
+  // offset) beside the retry that recorded them. A value that an op recorded at an offset belongs to
+  // that op there (`recordedAt`): a read at that offset is its read, whatever else sent the same
+  // value. Only a read at an offset nobody recorded falls back to `writerOf`, the attempt most likely
+  // to have committed it: ok, info, fail, and among equals one that recorded an offset, since a send
+  // without an offset is only a possible write (seed 59 of campaign c4160, a false zombie-write: an
+  // aborted info attempt that merely intended to send 2294 was taken as its writer, so as committed).
+  const rank = (w: number) => 2 * RANK[t.type[t.wOp[w]!]!]! + (t.wOffset[w] === t.wOffset[w] ? 0 : 1);
   const writerOf = Array.from({ length: nKeys }, () => new IntMap());
+  const recordedAt = Array.from({ length: nKeys }, () => new IntMap());
   for (let w = 0; w < nW; w++) {
     const m = writerOf[t.wKey[w]!]!;
     const seen = m.get(t.wValue[w]!);
     if (seen === undefined || rank(w) < rank(seen)) m.set(t.wValue[w]!, w);
+    const o = t.wOffset[w]!;
+    if (o !== o) continue;
+    const at = recordedAt[t.wKey[w]!]!, before = at.get(o);
+    if (before === undefined || rank(w) < rank(before)) at.set(o, w);
   }
   // Promote info ops whose writes were read by an ok op: by atomicity they committed.
   const committed = new Uint8Array(t.n);
   for (let i = 0; i < t.n; i++) if (t.type[i] === OK) committed[i] = 1;
   const readByOk = new Uint8Array(nW);
   const readWriter = new Int32Array(nR);
+  const attribution = { writerOf, recordedAt };
   for (let r = 0; r < nR; r++) {
-    const w = writerOf[t.rKey[r]!]!.get(t.rValue[r]!) ?? -1;
+    const w = writerAt(t, attribution, t.rKey[r]!, t.rOffset[r]!, t.rValue[r]!);
     readWriter[r] = w;
     if (w < 0 || t.type[t.rOp[r]!] !== OK) continue;
     readByOk[w] = 1;
@@ -153,12 +177,17 @@ export function buildVersions(t: OpTable): Versions {
   const logs = builders.map((b) => b.finish());
   const rIdx = new Int32Array(nR);
   for (let r = 0; r < nR; r++) rIdx[r] = indexOfOffset(logs[t.rKey[r]!]!, t.rOffset[r]!);
+  // A write sits at its own offset; failing that (no offset, or one the log does not hold: aborted,
+  // never read) at its value's first offset, but only if that position is its own by `writerAt`:
+  // another op's copy of the same value says nothing about where this op's went.
   const wIdx = new Int32Array(nW);
   for (let w = 0; w < nW; w++) {
-    const log = logs[t.wKey[w]!]!;
+    const k = t.wKey[w]!, log = logs[k]!, value = t.wValue[w]!;
     const o = t.wOffset[w]!;
     const own = o === o ? indexOfOffset(log, o) : -1;
-    wIdx[w] = own >= 0 && log.values[own] === t.wValue[w] ? own : firstIndexOf(log, t.wValue[w]!);
+    if (own >= 0 && log.values[own] === value) { wIdx[w] = own; continue; }
+    const first = firstIndexOf(log, value);
+    wIdx[w] = first >= 0 && writerAt(t, attribution, k, log.offsets[first]!, value) === w ? first : -1;
   }
-  return { committed, writerOf, readWriter, readByOk, logs, wIdx, rIdx };
+  return { committed, writerOf, recordedAt, readWriter, readByOk, logs, wIdx, rIdx };
 }

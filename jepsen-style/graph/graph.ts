@@ -7,7 +7,7 @@
 // instead of Elle's O(n · concurrency), with the same cycles.
 import type { OpTable } from '../analysis/ops.ts';
 import { OK } from '../analysis/ops.ts';
-import type { Versions } from '../analysis/versions.ts';
+import { writerAt, type Versions } from '../analysis/versions.ts';
 
 export const WW = 1, WR = 2, RW = 4, RT = 8;
 
@@ -64,13 +64,14 @@ export function buildGraph(t: OpTable, v: Versions, options: { rw?: boolean; rea
   let bound = 2 * t.rKey.length + 3 * t.n + 16;
   for (const log of v.logs) bound += log.values.length;
   const e = new EdgeList(bound);
-  const writer = (k: number, value: number) => {
-    const w = v.writerOf[k]!.get(value);
-    return w === undefined ? -1 : t.wOp[w]!;
+  // The op that wrote the version at dense index i of key k (the one that recorded its offset, if any).
+  const writer = (k: number, i: number) => {
+    const log = v.logs[k]!, w = writerAt(t, v, k, log.offsets[i]!, log.values[i]!);
+    return w < 0 ? -1 : t.wOp[w]!;
   };
   v.logs.forEach((log, k) => {
     for (let i = 1; i < log.values.length; i++) {
-      const a = writer(k, log.values[i - 1]!), b = writer(k, log.values[i]!);
+      const a = writer(k, i - 1), b = writer(k, i);
       if (a >= 0 && b >= 0 && a !== b) e.add(a, b, WW, k, i);
     }
   });
@@ -87,7 +88,7 @@ export function buildGraph(t: OpTable, v: Versions, options: { rw?: boolean; rea
   return toCsr(t.n, vertices, e);
 }
 
-function addRwEdges(t: OpTable, v: Versions, e: EdgeList, writer: (k: number, value: number) => number): void {
+function addRwEdges(t: OpTable, v: Versions, e: EdgeList, writer: (k: number, i: number) => number): void {
   // Per key, the highest dense index the current op read (stamped with the op), keys in first-read order.
   const stamp = new Int32Array(t.keys.length).fill(-1), highest = new Int32Array(t.keys.length);
   const touched = new Int32Array(t.keys.length);
@@ -104,8 +105,8 @@ function addRwEdges(t: OpTable, v: Versions, e: EdgeList, writer: (k: number, va
       if (h + 1 >= log.values.length) continue;
       // A poll that stopped inside one op's run of writes merely read incrementally (polls return
       // what was fetched so far): only a version from a different writer is a real anti-dependency.
-      const b = writer(k, log.values[h + 1]!);
-      if (b >= 0 && b !== op && b !== writer(k, log.values[h]!)) e.add(op, b, RW, k, h + 1);
+      const b = writer(k, h + 1);
+      if (b >= 0 && b !== op && b !== writer(k, h)) e.add(op, b, RW, k, h + 1);
     }
   }
 }
