@@ -146,16 +146,21 @@ export function buildVersions(t: OpTable): Versions {
   const rank = (w: number) => 2 * RANK[t.type[t.wOp[w]!]!]! + (t.wOffset[w] === t.wOffset[w] ? 0 : 1);
   const writerOf = Array.from({ length: nKeys }, () => new IntMap());
   const recordedAt = Array.from({ length: nKeys }, () => new IntMap());
+  // Per key: values whose likeliest writers are two ops of the same rank (1), so `writerOf` is a guess.
+  const tied = Array.from({ length: nKeys }, () => new IntMap());
   for (let w = 0; w < nW; w++) {
     const m = writerOf[t.wKey[w]!]!;
     const seen = m.get(t.wValue[w]!);
-    if (seen === undefined || rank(w) < rank(seen)) m.set(t.wValue[w]!, w);
+    if (seen === undefined || rank(w) < rank(seen)) { m.set(t.wValue[w]!, w); if (seen !== undefined) tied[t.wKey[w]!]!.delete(t.wValue[w]!); }
+    else if (rank(w) === rank(seen) && t.wOp[w] !== t.wOp[seen]) tied[t.wKey[w]!]!.set(t.wValue[w]!, 1);
     const o = t.wOffset[w]!;
     if (o !== o) continue;
     const at = recordedAt[t.wKey[w]!]!, before = at.get(o);
     if (before === undefined || rank(w) < rank(before)) at.set(o, w);
   }
-  // Promote info ops whose writes were read by an ok op: by atomicity they committed.
+  // Promote info ops whose writes were read by an ok op: by atomicity they committed. A read that
+  // only a tie of `writerOf` attributes (no op recorded its offset, two ops as likely sent its value)
+  // promotes neither: a guess is no evidence of a commit.
   const committed = new Uint8Array(t.n);
   for (let i = 0; i < t.n; i++) if (t.type[i] === OK) committed[i] = 1;
   const readByOk = new Uint8Array(nW);
@@ -166,7 +171,9 @@ export function buildVersions(t: OpTable): Versions {
     readWriter[r] = w;
     if (w < 0 || t.type[t.rOp[r]!] !== OK) continue;
     readByOk[w] = 1;
-    if (t.type[t.wOp[w]!] === INFO) committed[t.wOp[w]!] = 1;
+    if (t.type[t.wOp[w]!] !== INFO) continue;
+    if (t.wOffset[w] !== t.rOffset[r] && tied[t.rKey[r]!]!.get(t.rValue[r]!) !== undefined) continue;
+    committed[t.wOp[w]!] = 1;
   }
   const builders = Array.from({ length: nKeys }, () => new LogBuilder());
   for (let w = 0; w < nW; w++) {

@@ -38,6 +38,16 @@ describe('a recorded offset outweighs a send without one', () => {
     }, [[0, 1], [3, 2], [4, 3]]);
     expect(verdictOf(h, { program })).toMatchObject({ valid: true, invalidTypes: [] });
   });
+
+  it('a read that two attempts as likely wrote (neither recorded its offset) promotes neither', () => {
+    // Copy 3 at offset 4 is the old attempt's or the new one's: taking the first would make the old
+    // one committed (a zombie-write, and its inputs consumed twice) on a guess.
+    const h = history((h) => {
+      txn(h, 1, 'info', [[1, 2], [2, 3]], [send(OUT, 2), send(OUT, 3)]);
+      txn(h, 2, 'info', [[1, 2], [2, 3]], [sent(OUT, 3, 2), send(OUT, 3)]);
+    }, [[0, 1], [3, 2], [4, 3]]);
+    expect(verdictOf(h, { program })).toMatchObject({ valid: true, invalidTypes: [] });
+  });
 });
 
 describe('real anomalies stay found', () => {
