@@ -15,7 +15,7 @@ for (const dir of dirs) {
   const expected = fs.existsSync(expectedFile) ? (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as { outcome: string }).outcome : null;
   const ok = expected === null || expected === r.outcome;
   if (!ok) mismatches++;
-  console.log(`${ok ? ' ' : '!'} ${path.basename(dir)}: ${r.outcome}${expected !== null && !ok ? ` (expected ${expected})` : ''}`
+  console.log(`${ok ? ' ' : '!'} ${args.length > 0 ? dir : path.basename(dir)}: ${r.outcome} (as ${r.modelled})${expected !== null && !ok ? ` (expected ${expected})` : ''}`
     + ` · check ${r.checkMs} ms · replay ${r.replayMs} ms${r.anomalyTypes.length > 0 ? ` · anomalies ${r.anomalyTypes.join(', ')}` : ''}`);
   for (const d of r.divergences) console.log(`    divergence ${d.kind}: ${d.explanation}`);
   for (const reason of r.inconclusive) console.log(`    inconclusive: ${reason}`);
