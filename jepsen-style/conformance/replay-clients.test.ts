@@ -99,6 +99,34 @@ describe('the replay as the Java client (and franz-go)', () => {
   });
 });
 
+describe('processes that never named their transactional id (kafkajs campaign seeds 42, 51, 56)', () => {
+  // Process 2 runs T with assignment [0, 1]; process 3, a later instance of T's worker, re-issues the
+  // worker's later assignment [0] and times out in its InitProducerId; process 4 runs T and is fenced.
+  const zombieOfLaterAssign = (workerInfo: ReplayOptions['workers']) => replayAgainstModel(history([
+    [1, 2, 'invoke', 'assign', [0, 1]], [1.1, 2, 'ok', 'assign', [0, 1]],
+    [2, 2, 'invoke', 'txn', [['send', 0, 1]], T], [2.1, 2, 'ok', 'txn', [['send', 0, [0, 1]]], T],
+    [3, 2, 'invoke', 'assign', [0]], [3.1, 2, 'ok', 'assign', [0]],
+    [4, 2, 'invoke', 'crash', null], [4, 2, 'info', 'crash', null, { error: 'crash' }],
+    [5, 3, 'invoke', 'assign', [0]], [15, 3, 'info', 'assign', [0], { error: 'timeout: assign took longer than 10000 ms' }],
+    [16, 4, 'invoke', 'assign', [0]], [16.1, 4, 'ok', 'assign', [0]],
+    [17, 4, 'invoke', 'txn', [['send', 0, 2]], T], [17.1, 4, 'ok', 'txn', [['send', 0, [1, 2]]], T],
+    [20, 4, 'invoke', 'txn', [['send', 0, 3]], T], [20.1, 4, 'fail', 'txn', [['send', 0, [null, 3]]], { ...T, error: 'INVALID_PRODUCER_EPOCH: fenced' }],
+  ]), { workers: workerInfo });
+
+  it('match a worker by any assignment it asks for, not only its first', () => {
+    const r = zombieOfLaterAssign([{ transactionalId: 'T', assign: [0, 1], assigns: [[0, 1], [0]] }]);
+    expect(r).toMatchObject({ conforms: true, inconclusive: [] });
+    expect(r.explanations).toEqual([expect.stringMatching(/^process 3's InitProducerId for T \(invoked at 5\.0 s, info\) landed after the start of op \d+ and fenced process 4$/)]);
+    // Matched by the first assignment only, nothing explains the fence: a proved (false) divergence.
+    expect(zombieOfLaterAssign([{ transactionalId: 'T', assign: [0, 1] }]).divergence).toMatchObject({ kind: 'error' });
+  });
+
+  it('may be any of the transactional ids whose workers asked for that assignment', () => {
+    const r = zombieOfLaterAssign([{ transactionalId: 'U', assigns: [[0]] }, { transactionalId: 'T', assign: [0, 1], assigns: [[0, 1], [0]] }]);
+    expect(r).toMatchObject({ conforms: true, inconclusive: [] });
+  });
+});
+
 describe('error classes of the clients\' spellings', () => {
   it.each([
     ['InvalidProducerEpochException: Producer attempted to produce with an old epoch.', 'fenced'],

@@ -53,8 +53,9 @@ export class ModelSide {
     if (ms > this.sim.now) this.sim.fault({ type: 'tick', ticks: Math.floor(ms - this.sim.now) });
   }
 
+  /** The model client of a process as a transactional id (a process whose id is a guess may be tried as several). */
   clientOf(process: number, transactionalId: string | undefined): string {
-    return transactionalId === undefined ? `p${process}` : `t${process}`;
+    return transactionalId === undefined ? `p${process}` : `t${process}:${transactionalId}`;
   }
 
   /** InitProducerId for a process, once (idempotent producers lazily, at their first send). */
