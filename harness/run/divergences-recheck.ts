@@ -8,7 +8,7 @@ import path from 'node:path';
 import { workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
-import { conformanceDivergences, readEvents } from './divergences.ts';
+import { type ConformanceOptions, conformanceDivergences, readEvents, replayProtocol } from './divergences.ts';
 import type { Divergence } from './verdict-file.ts';
 
 export type RecheckOutcome = 'valid' | 'anomalies' | 'model-divergence' | 'inconclusive';
@@ -16,6 +16,8 @@ export type RecheckOutcome = 'valid' | 'anomalies' | 'model-divergence' | 'incon
 export interface RecheckResult {
   dir: string;
   outcome: RecheckOutcome;
+  /** The modelled client and transaction version the history was held to. */
+  modelled: string;
   /** Invalid anomaly names the checker found, sorted. */
   anomalyTypes: string[];
   divergences: Divergence[];
@@ -27,12 +29,20 @@ export interface RecheckResult {
 
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-/** The transaction protocol the run's client spoke: kafkajs always 1; others the cluster's (program.json). */
-export function clientTxnVersion(dir: string): 1 | 2 {
-  const verdict = fs.existsSync(path.join(dir, 'verdict.json')) ? readJson(path.join(dir, 'verdict.json')) as { client?: string; txnVersion?: number } : {};
-  if (verdict.client === undefined || verdict.client.startsWith('kafkajs')) return 1;
-  const program = readJson(path.join(dir, 'program.json')) as { txnVersion?: number };
-  return (program.txnVersion ?? verdict.txnVersion) === 2 ? 2 : 1;
+/** What the run's verdict.json says about its client: the library (kafkajs when it does not say), the
+ *  transaction version its transactions ran under, and the cluster's (program.json). */
+export function runClient(dir: string): Pick<ConformanceOptions, 'client' | 'txnVersion' | 'clusterTxnVersion'> {
+  const verdict = fs.existsSync(path.join(dir, 'verdict.json'))
+    ? readJson(path.join(dir, 'verdict.json')) as { clientName?: string | null; client?: string; clientTxnVersion?: 1 | 2 | null; txnVersion?: number } : {};
+  const program = fs.existsSync(path.join(dir, 'program.json')) ? readJson(path.join(dir, 'program.json')) as { txnVersion?: number } : {};
+  // Runs recorded before the client boundary name only a label ("kafkajs 2.2.4 (fixed: ...)").
+  const client = verdict.clientName ?? verdict.client?.split(' ')[0] ?? 'kafkajs';
+  const cluster = program.txnVersion ?? verdict.txnVersion;
+  return {
+    client: client === 'java' || client === 'franz-go' ? client : 'kafkajs',
+    txnVersion: verdict.clientTxnVersion ?? null,
+    ...(cluster === 1 || cluster === 2 ? { clusterTxnVersion: cluster } : {}),
+  };
 }
 
 export async function recheckRunDir(dir: string): Promise<RecheckResult> {
@@ -45,14 +55,15 @@ export async function recheckRunDir(dir: string): Promise<RecheckResult> {
   const { verdict } = await checkHistoryFile(history, { program });
   const checkMs = Date.now() - t;
   t = Date.now();
-  const conformance = conformanceDivergences(readEvents(history), program, { workers, txnVersion: clientTxnVersion(dir) });
+  const client = runClient(dir);
+  const conformance = conformanceDivergences(readEvents(history), program, { workers, ...client });
   const replayMs = Date.now() - t;
   const anomalyTypes = [...verdict.invalidTypes].sort();
   const outcome: RecheckOutcome = anomalyTypes.length > 0 ? 'anomalies'
     : conformance.divergences.length > 0 ? 'model-divergence'
     : conformance.inconclusive.length > 0 ? 'inconclusive' : 'valid';
   return {
-    dir, outcome, anomalyTypes, divergences: conformance.divergences, inconclusive: conformance.inconclusive,
+    dir, outcome, modelled: `${replayProtocol(client).client} TV${replayProtocol(client).txnVersion}`, anomalyTypes, divergences: conformance.divergences, inconclusive: conformance.inconclusive,
     ...(conformance.note ? { note: conformance.note } : {}), checkMs, replayMs,
   };
 }

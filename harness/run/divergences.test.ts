@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../jepsen-style/history.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
-import { conformanceDivergences, readEvents } from './divergences.ts';
+import { conformanceDivergences, readEvents, replayProtocol } from './divergences.ts';
 
 // A real history: `kafka-eos run --seed 3 --target kafka --time-limit 20 --nemesis kill --nemesis-interval 3`.
 // Op 237 is a txn whose client gave up (info) while brokers were being killed; Kafka committed it, and
@@ -39,5 +39,15 @@ describe('conformance of a copier that wrote the same values again', () => {
 
   it('replays without divergence: a read at another offset does not prove the aborted copy committed', () => {
     expect(conformanceDivergences(readEvents(recopy), recopyProgram)).toMatchObject({ divergences: [], inconclusive: [] });
+  });
+});
+
+describe('the modelled client a run is held to', () => {
+  it('is the run\'s client, with the transaction version it ran (the cluster\'s when it never said)', () => {
+    expect(replayProtocol({})).toEqual({ client: 'kafkajs', txnVersion: 1 });
+    expect(replayProtocol({ client: 'kafkajs', txnVersion: null, clusterTxnVersion: 2 })).toEqual({ client: 'kafkajs', txnVersion: 1 });
+    expect(replayProtocol({ client: 'java', txnVersion: 1, clusterTxnVersion: 2 })).toEqual({ client: 'java', txnVersion: 1 });
+    expect(replayProtocol({ client: 'franz-go', txnVersion: null, clusterTxnVersion: 2 })).toEqual({ client: 'java', txnVersion: 2 });
+    expect(() => replayProtocol({ client: 'sarama' })).toThrow(/no modelled client for "sarama"/);
   });
 });

@@ -9,6 +9,8 @@ import { replayAgainstModel } from '../../jepsen-style/conformance/replay.ts';
 import type { HistoryEvent } from '../../jepsen-style/history.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
 import { parseHistoryText } from '../../jepsen-style/reader.ts';
+import type { ClientModel, TxnVersion } from '../../model/index.ts';
+import { modelledClient } from '../model-runner/runModel.ts';
 import type { Divergence } from './verdict-file.ts';
 
 /** Beyond this many events the replay would take minutes, so it is skipped (and said so). */
@@ -21,8 +23,21 @@ export function readEvents(path: string): HistoryEvent[] {
 export interface ConformanceOptions {
   /** program.json's workers (`workersOfProgram`): attribute processes that never named their transactional id. */
   workers?: readonly WorkerInfo[];
-  /** The client's transaction protocol version (kafkajs speaks 1 whatever the cluster runs: model/README.md). */
-  txnVersion?: 1 | 2;
+  /** The client library that ran (verdict.json `clientName`: kafkajs, java, franz-go; a `name@version` spec
+   *  is fine): the replay's producers are its modelled client (harness/model-runner modelledClient). */
+  client?: string;
+  /** The transaction version the client's transactions ran under (verdict.json `clientTxnVersion`); kafkajs
+   *  speaks 1 whatever the cluster runs (model/README.md). Unknown (null) for another client: the cluster's. */
+  txnVersion?: TxnVersion | null;
+  /** The cluster's transaction.version (program.json `txnVersion`): the client's when it never said. */
+  clusterTxnVersion?: TxnVersion;
+}
+
+/** The modelled client and the transaction version the replay holds a run's history to. */
+export function replayProtocol(options: Pick<ConformanceOptions, 'client' | 'txnVersion' | 'clusterTxnVersion'>): { client: ClientModel; txnVersion: TxnVersion } {
+  const client = modelledClient(options.client);
+  if (client === 'kafkajs') return { client, txnVersion: 1 };
+  return { client, txnVersion: options.txnVersion ?? options.clusterTxnVersion ?? 2 };
 }
 
 export interface ConformanceResult {
@@ -37,7 +52,7 @@ export function conformanceDivergences(kafka: HistoryEvent[], program: ProgramIn
   if (kafka.length > REPLAY_EVENT_LIMIT) {
     return { divergences: [], inconclusive: [], note: `model replay skipped: ${kafka.length} events exceed the replay limit of ${REPLAY_EVENT_LIMIT}` };
   }
-  const result = replayAgainstModel(kafka, { txnVersion: options.txnVersion ?? 1, program, ...(options.workers ? { workers: options.workers } : {}) });
+  const result = replayAgainstModel(kafka, { ...replayProtocol(options), program, ...(options.workers ? { workers: options.workers } : {}) });
   const notes = [
     ...(result.explanations.length > 0 ? [`model replay explained ${result.explanations.length} answer(s) by events the history cannot show: ${result.explanations.slice(0, 3).join('; ')}${result.explanations.length > 3 ? '; ...' : ''}`] : []),
     ...(result.unjudged > 0 ? [`${result.unjudged} answer(s) were not held to the model (lost connections, timeouts, and busy coordinators the model does not time yet)`] : []),

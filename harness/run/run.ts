@@ -111,7 +111,7 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       if (!abort.signal.aborted) {
         config.log('holding the Kafka history against the model');
         const kafkaEvents = readEvents(result.historyPath);
-        const conformance = conformanceDivergences(kafkaEvents, result.programInfo, { workers: workersOfProgram(program) });
+        const conformance = conformanceDivergences(kafkaEvents, result.programInfo, { workers: workersOfProgram(program), client: client.description.name, txnVersion: result.clientTxnVersion, clusterTxnVersion: program.txnVersion });
         if (conformance.note) {
           config.log(conformance.note);
           notes.push(conformance.note);

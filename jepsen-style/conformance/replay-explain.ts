@@ -13,6 +13,10 @@ import type { ReplayOrder } from './replay-order.ts';
 import type { Unit } from './replay-plan.ts';
 
 export interface Explainer {
+  /** The model coordinators' transaction timeout (ms). */
+  modelTimeoutMs: number;
+  /** Parked units whose transaction committed and whose commit has not landed yet. */
+  pendingCommits: Set<number>;
   units: readonly Unit[];
   runs: Array<{ next: number; done: boolean; endDemanded: boolean; fired: number; demandedBy: number }>;
   order: ReplayOrder;
@@ -141,6 +145,29 @@ export function endFloatingTxn(x: Explainer, i: number): boolean {
   if (stillOpen(x, i)) return false;
   x.explanations.push(`op ${u.index} (process ${u.process}, info txn) was aborted by its own client after the runner gave up on it, before ${seconds(by)}`);
   return true;
+}
+
+/**
+ * Before the model's time reaches `atMs`: the commit of a parked op whose transaction Kafka committed (its
+ * records were read) lands before its coordinator would have aborted it on timeout. Kafka committed it, so
+ * its EndTxn arrived while the transaction was still open: at the latest just before the timeout, however
+ * late the reader that needs it comes (a client whose commit timed out may still have been heard).
+ */
+export function landCommitsDue(x: Explainer, atMs: number): void {
+  for (const i of x.pendingCommits) {
+    const u = x.units[i]!, r = x.runs[i]!;
+    if (r.done || u.transactionalId === undefined) { x.pendingCommits.delete(i); continue; }
+    if (!stillOpen(x, i)) continue;
+    const due = x.model.coordinator(u.transactionalId)!.txnStartTick + x.modelTimeoutMs - 1;
+    if (due > atMs) continue;
+    x.model.advanceTo(due);
+    endFloatingTxn(x, i);
+    r.next = u.steps.length;
+    r.done = true;
+    x.onDone(i);
+    x.pendingCommits.delete(i);
+    x.explanations.push(`op ${u.index} (process ${u.process}, ${u.type} txn) committed before its transaction timed out (by ${seconds(due)}); its records were read later`);
+  }
 }
 
 /**

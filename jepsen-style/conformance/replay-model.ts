@@ -3,7 +3,7 @@
 // (ok with an offset, or an error with its class) and can be forked, so the replay can try an explanation
 // (a zombie's late InitProducerId, a transaction timeout) and keep it only if it makes the model agree.
 import { createSim } from '../../model/index.ts';
-import type { Sim, TxnVersion } from '../../model/index.ts';
+import type { ClientModel, Sim, TxnVersion } from '../../model/index.ts';
 import { type ErrorClass, errorClass } from './error-class.ts';
 import type { Step } from './replay-plan.ts';
 
@@ -13,6 +13,8 @@ export type ModelAnswer =
 
 export interface ModelConfig {
   txnVersion: TxnVersion;
+  /** The modelled client library of every producer (the run's client: kafkajs, or java for java and franz-go). */
+  client?: ClientModel;
   keys: number;
   /** Model ticks are milliseconds of the run; a transaction is aborted by its coordinator at the latest this long after it began. */
   transactionTimeoutMs: number;
@@ -36,7 +38,7 @@ export class ModelSide {
     // cluster could serve (Kafka already answered that).
     // Messages in flight are delivered at once, except the follow-ups of a transaction the replay holds (hold).
     return new ModelSide(createSim({
-      txnVersion: c.txnVersion, keys: c.keys, nodes: 3, minInSyncReplicas: 1, transactionTimeoutTicks: c.transactionTimeoutMs,
+      txnVersion: c.txnVersion, ...(c.client ? { client: c.client } : {}), keys: c.keys, nodes: 3, minInSyncReplicas: 1, transactionTimeoutTicks: c.transactionTimeoutMs,
       delivery: { kind: 'manual' },
     }));
   }
@@ -51,8 +53,9 @@ export class ModelSide {
     if (ms > this.sim.now) this.sim.fault({ type: 'tick', ticks: Math.floor(ms - this.sim.now) });
   }
 
+  /** The model client of a process as a transactional id (a process whose id is a guess may be tried as several). */
   clientOf(process: number, transactionalId: string | undefined): string {
-    return transactionalId === undefined ? `p${process}` : `t${process}`;
+    return transactionalId === undefined ? `p${process}` : `t${process}:${transactionalId}`;
   }
 
   /** InitProducerId for a process, once (idempotent producers lazily, at their first send). */

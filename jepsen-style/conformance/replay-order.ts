@@ -35,6 +35,7 @@ export function replayOrder(units: readonly Unit[]): ReplayOrder {
   const previous = units.map(() => -1);
   const byInvoke = units.map((_, i) => i).sort((a, b) => units[a]!.invokeIndex - units[b]!.invokeIndex || (units[a]!.kind === 'start' ? -1 : 1));
   for (const i of byInvoke) {
+    if (units[i]!.alternative) continue; // a guess at another transactional id: it does not order the process
     const p = units[i]!.process;
     previous[i] = last.get(p) ?? -1;
     last.set(p, i);

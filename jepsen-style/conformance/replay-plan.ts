@@ -39,6 +39,8 @@ export interface Unit {
   committed: boolean;
   /** A start whose InitProducerId may have happened (any time after its invoke) or not. */
   optional: boolean;
+  /** A start for another transactional id the process may have run as: outside its process's order. */
+  alternative?: boolean;
 }
 
 const OK: Answer = { kind: 'ok' };
@@ -57,6 +59,13 @@ export function planUnits(h: HistoryOps, attribution: ReadonlyMap<number, Attrib
       time: start.time, transactionalId: a.transactionalId, steps: [{ kind: 'init', answer: optional ? UNKNOWN : OK }],
       known: optional ? 0 : 1, committed: false, optional,
     });
+    for (const other of a.alternatives ?? []) {
+      units.push({
+        kind: 'start', index: start.index, invokeIndex: start.invokeIndex, process, type: start.type, invokeTime: start.invokeTime,
+        time: start.time, transactionalId: other, steps: [{ kind: 'init', answer: UNKNOWN }], known: 0, committed: false, optional: true,
+        alternative: true,
+      });
+    }
   }
   for (const op of h.ops) {
     const { steps, known } = stepsOf(op);

@@ -50,6 +50,25 @@ function stepReady(st: ReplayState, i: number, s: Step): boolean {
 const olderCommitted = (st: ReplayState, i: number): number[] =>
   (st.order.byTransactionalId.get(st.units[i]!.transactionalId!) ?? []).filter((j) => j < i && st.units[j]!.committed && st.parked(j));
 
+/** How many of unit j's steps Kafka answered ok (or need no answer) before its first error or silence. */
+function answeredOk(st: ReplayState, j: number): number {
+  const steps = st.units[j]!.steps;
+  const n = steps.findIndex((s) => 'answer' in s && s.answer.kind !== 'ok' && !(s.kind === 'send' && s.located));
+  return Math.min(n < 0 ? steps.length : n, st.units[j]!.known);
+}
+
+/**
+ * Ops of another instance of a start's transactional id, invoked before the start completed, with steps
+ * Kafka took still to replay and able to take one now. Kafka took them, so they came before this
+ * InitProducerId fenced their producer: the start waits for them (when they can move; else it goes on).
+ */
+const olderStillTaken = (st: ReplayState, i: number): boolean =>
+  (st.order.byTransactionalId.get(st.units[i]!.transactionalId!) ?? []).some((j) => {
+    const o = st.units[j]!, r = st.runs[j]!;
+    return o.kind === 'op' && o.process !== st.units[i]!.process && o.invokeIndex < st.units[i]!.index && !r.done
+      && r.next < answeredOk(st, j) && canStep(st, j);
+  });
+
 export function canStep(st: ReplayState, i: number): boolean {
   const r = st.runs[i]!, u = st.units[i]!;
   if (r.done) return false;
@@ -58,6 +77,7 @@ export function canStep(st: ReplayState, i: number): boolean {
     const p = st.order.previous[i]!;
     if (p >= 0 && !st.runs[p]!.done && !st.parked(p)) return false;
     if (u.kind === 'start' && !olderCommitted(st, i).every((j) => st.demandEnd(j, i))) return false;
+    if (u.kind === 'start' && olderStillTaken(st, i)) return false;
   }
   const s = u.steps[r.next];
   if (s === undefined) return true; // nothing to replay (a poll that read nothing): it only completes

@@ -21,6 +21,8 @@ export class ReplayState implements Explainer {
   readonly order: ReplayOrder;
   readonly runs: UnitRun[];
   readonly window: { timeoutMs: number; lateMs: number };
+  /** The model coordinators' transaction timeout (ms): the producers' plus the abort check's interval. */
+  readonly modelTimeoutMs: number;
   model: ModelSide;
   readonly ms = ms;
   readonly unitOfOp: Map<unknown, number>;
@@ -33,6 +35,8 @@ export class ReplayState implements Explainer {
   /** Parked units whose end something waits for, and parked units with located writes still to land. */
   readonly demanded = new Set<number>();
   readonly floatingUnits = new Set<number>();
+  /** Parked units whose transaction committed (its records were read) and whose commit has not landed yet. */
+  readonly pendingCommits = new Set<number>();
   newDemands = false;
   readonly explanations: string[] = [];
   readonly unjudgedOps: Record<string, number[]> = {};
@@ -47,9 +51,10 @@ export class ReplayState implements Explainer {
     this.order = replayOrder(this.units);
     const timeoutMs = options.transactionTimeoutMs ?? 30_000;
     this.window = { timeoutMs, lateMs: options.lateEffectMs ?? 60_000 };
+    this.modelTimeoutMs = timeoutMs + (options.abortCheckIntervalMs ?? 5_000) + 1_000;
     this.model = ModelSide.create({
-      txnVersion: options.txnVersion ?? 1, keys: this.h.maxKey + 1,
-      transactionTimeoutMs: timeoutMs + (options.abortCheckIntervalMs ?? 5_000) + 1_000,
+      txnVersion: options.txnVersion ?? 1, ...(options.client ? { client: options.client } : {}), keys: this.h.maxKey + 1,
+      transactionTimeoutMs: this.modelTimeoutMs,
     });
     this.runs = this.units.map((u) => ({ next: 0, done: u.optional, endDemanded: false, fired: 0, demandedBy: -Infinity, consumed: new Map() }));
     this.unitOfOp = new Map(this.units.flatMap((u, i) => (u.op ? [[u.op, i] as const] : [])));

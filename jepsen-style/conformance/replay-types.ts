@@ -1,5 +1,5 @@
 // The replay's public shapes: what it is asked (ReplayOptions) and what it answers (ReplayResult).
-import type { TxnVersion } from '../../model/index.ts';
+import type { ClientModel, TxnVersion } from '../../model/index.ts';
 import type { ProgramInfo } from '../program-info.ts';
 import type { WorkerInfo } from './attribution.ts';
 
@@ -33,8 +33,12 @@ export interface ReplayResult {
 }
 
 export interface ReplayOptions {
-  /** The client's transaction protocol (kafkajs: 1, whatever the cluster runs). */
+  /** The transaction protocol the client's transactions ran under (kafkajs: 1, whatever the cluster runs;
+   *  the Java client and franz-go: the cluster's, as the run's verdict records it in `clientTxnVersion`). */
   txnVersion?: TxnVersion;
+  /** The modelled client the history's producers are (model/sim.types.ts ClientModel): kafkajs, or java for
+   *  the Java client and franz-go. Default: the one that speaks `txnVersion` (kafkajs for 1, java for 2). */
+  client?: ClientModel;
   program?: ProgramInfo;
   /** program.json's workers: attribute processes that never named their transactional id. */
   workers?: readonly WorkerInfo[];

@@ -9,9 +9,9 @@
 // a reader passed it), and the events a run can hide (an abandoned process's InitProducerId landing late, a
 // transaction the coordinator aborted on timeout, a fence under way): fired only when an answer needs them.
 import type { HistoryEvent } from '../history.ts';
-import { isJudgedClass } from './error-class.ts';
+import { isJudgedError } from './error-class.ts';
 import { comparePoll, holdFor, judge } from './replay-answers.ts';
-import { endFloatingTxn } from './replay-explain.ts';
+import { endFloatingTxn, landCommitsDue } from './replay-explain.ts';
 import { canStep, waitingFor } from './replay-ready.ts';
 import { ReplayState, ms } from './replay-state.ts';
 import type { ReplayOptions, ReplayResult } from './replay-types.ts';
@@ -28,6 +28,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
   /** Takes unit i's next step against the model; a divergence if the model disagrees with Kafka. */
   const stepOnce = (i: number): ReplayResult | typeof BLOCKED | undefined => {
     const r = runs[i]!, u = units[i]!;
+    landCommitsDue(st, ms(u.invokeTime));
     st.model.advanceTo(ms(u.invokeTime));
     const s = u.steps[r.next];
     if (s === undefined) { r.done = true; st.onDone(i); return undefined; }
@@ -46,7 +47,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     else if (s.kind === 'poll') d = comparePoll(st, i, s, st.run(i, s));
     else if (s.kind === 'begin') st.run(i, s);
     else if (s.answer.kind === 'unknown' && s.kind !== 'end') { /* never heard of: the model leaves it out */ }
-    else if (s.answer.kind === 'error' && !isJudgedClass(s.answer.cls)) {
+    else if (s.answer.kind === 'error' && !isJudgedError(s.answer.error, s.answer.cls, st.options.client)) {
       st.notJudged(i, s.answer.cls);
       if (s.kind === 'end') st.run(i, { kind: 'end', commit: false, answer: s.answer }); // a definite failure: it aborted
     } else {
@@ -56,6 +57,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     if (r.next >= u.steps.length) { r.done = true; st.onDone(i); }
     // A unit past its known steps with more to do is looked at on every scan (the list scan has passed it).
     else if (st.parked(i) && u.steps[r.next]!.kind !== 'end') st.floatingUnits.add(i);
+    else if (st.parked(i) && u.committed) st.pendingCommits.add(i);
     return d;
   };
 

@@ -54,7 +54,7 @@ describe('driver boundary', () => {
     // A plain send says nothing of the client's transactions (KafkaProducer settles its version when one begins).
     expect(running!.transactionVersion()).toBeNull();
     await running!.close();
-    const txn = await runOne('good', { f: 'txn', value: [['send', 0, 10]] });
+    const txn = await runOne('good', { f: 'txn', value: [['send', 0, 10]], abort: false });
     expect(txn.result.type).toBe('ok');
     expect(running!.transactionVersion()).toBe(2);
   });
