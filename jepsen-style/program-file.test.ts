@@ -56,6 +56,10 @@ describe('readProgramInfoFile', () => {
     const withProgram = await check(history, '--json', '--program', programInfoJson);
     expect(withProgram.code).toBe(1);
     expect(JSON.parse(withProgram.stdout).invalidTypes).toContain('ctp-lost-input');
+    expect(withProgram.stderr).not.toMatch(/warning/);
+    // program.json predates the run: it cannot carry the committed offsets, and check says what that costs.
+    const fromProgramJson = await check(history, '--json', '--program', programJson);
+    expect(fromProgramJson.stderr).toMatch(/program\.json: warning: no committed group offsets, so ctp-offset-mismatch is not checked \(give the history's kafka\/program-info\.json/);
     const bad = await check(history, '--program', file('bad-info.json', '{"copiers": [{"group": "g"}]}'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/check: --program .*bad-info\.json: copiers\[0\]\.inputKeys must be an array of non-negative integer keys, got nothing \(the field is missing\)/);

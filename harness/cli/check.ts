@@ -23,8 +23,9 @@ async function check(path: string, json: boolean, programFile: string | undefine
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw usageError(`check: ${path}: no such file (give the path of a history.jsonl)`);
   let result;
+  let program;
   try {
-    const program = programFile === undefined ? undefined : readProgramInfoFile(programFile);
+    program = programFile === undefined ? undefined : readProgramInfoFile(programFile);
     result = await checkHistoryFile(path, { program });
   } catch (error) {
     if (error instanceof ProgramFileError) throw usageError(`check: --program ${error.message}`);
@@ -32,6 +33,10 @@ async function check(path: string, json: boolean, programFile: string | undefine
     throw error;
   }
   for (const w of result.warnings) console.error(`kafka-eos: check: ${path}: warning: ${w}`);
+  if (program !== undefined && program.groupOffsets === undefined) {
+    // program.json was written before the run, so it cannot know the groups' committed offsets.
+    console.error(`kafka-eos: check: ${programFile}: warning: no committed group offsets, so ctp-offset-mismatch is not checked (give the history's kafka/program-info.json for every check)`);
+  }
   const { verdict } = result;
   console.log(json ? JSON.stringify(verdict) : summary(path, verdict));
   return verdict.valid ? EXIT.valid : EXIT.invalid;
