@@ -248,6 +248,8 @@ describe('InitProducerId (prepareInitProducerIdTransit, KIP-360)', () => {
     // the previous producer id is accepted only when its epoch was exhausted (that is why it was rotated)
     expect(other(c, 6, EPOCH_EXHAUSTED)).toBe(false);
     expect(other(c, 6, EPOCH_EXHAUSTED - 1)).toBe(true);
+    // an exhausted epoch vouches only for this id's previous producer, not for any producer id
+    expect(other(c, 8, EPOCH_EXHAUSTED)).toBe(true);
     // no epoch yet (a fresh transactional id), or no expectation (a new client): nothing to compare with
     expect(other(coordinator({ epoch: -1 }), 8, 4)).toBe(false);
     expect(initFromOtherProducer(c, { type: 'txn.initProducerId', newProducerId: 42, now: 80 })).toBe(false);

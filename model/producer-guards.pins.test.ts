@@ -226,6 +226,18 @@ describe('Java producer: error classes (TransactionManager.maybeTransitionToErro
     expect(p.state()).toBe('"ready"');
   });
 
+  it('KIP-360: the epoch is bumped only once the abort succeeded; a retriable EndTxn answer is retried first', () => {
+    const p = transacting(1);
+    p.send({ type: 'producer.send', key: 0, value: 1 });
+    p.send({ type: 'producer.addPartitionsAnswer', error: 'NONE' });
+    p.send({ type: 'producer.produceAnswer', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', offset: null });
+    p.send({ type: 'producer.abort' });
+    p.send({ type: 'producer.endTxnAnswer', error: 'CONCURRENT_TRANSACTIONS', producerId: 7, producerEpoch: -1 });
+    expect(p.state()).toBe('"aborting"');
+    p.send({ type: 'producer.endTxnAnswer', error: 'NONE', producerId: 7, producerEpoch: 0 });
+    expect(p.state()).toBe('"bumpingEpoch"');
+  });
+
   it('an idempotent producer whose batch runs out of retries bumps its own epoch', () => {
     const p = client(javaProducerMachine, null);
     p.init();
