@@ -230,6 +230,11 @@ func (p *Proc) ensureProducer(ctx context.Context) error {
 		if !p.s.idempotent {
 			opts = append(opts, kgo.DisableIdempotentWrite())
 		}
+		if p.s.deliveryTimeoutMs > 0 {
+			// A bound on each record shorter than the op's deadline, as applications set it (the
+			// franz-go#1484 hunt: a batch failed by it after the broker may have appended it).
+			opts = append(opts, kgo.RecordDeliveryTimeout(time.Duration(p.s.deliveryTimeoutMs)*time.Millisecond))
+		}
 		if p.txnID != "" {
 			opts = append(opts, kgo.TransactionalID(p.txnID), kgo.TransactionTimeout(time.Duration(p.s.txnTimeoutMs)*time.Millisecond))
 		}
