@@ -43,7 +43,7 @@ func helper(s *Settings) (*kgo.Client, error) {
 // context every franz-go call gets (a produce included: the op's deadline is the record's).
 type Proc struct {
 	s       *Settings
-	process int64 // changes when the process carries on as another (continue); guarded by mu
+	process atomic.Int64 // changes when the process carries on as another (continue)
 	txnID   string
 	group   string
 
@@ -70,7 +70,9 @@ type pendingRollback struct {
 }
 
 func newProc(s *Settings, process int64, txnID, group string) *Proc {
-	return &Proc{s: s, process: process, txnID: txnID, group: group, assigned: map[int64]bool{}, epoch: -1}
+	proc := &Proc{s: s, txnID: txnID, group: group, assigned: map[int64]bool{}, epoch: -1}
+	proc.process.Store(process)
+	return proc
 }
 
 // op is an op in flight: its value, rewritten in place as mops complete (the timer reads it).
@@ -122,6 +124,11 @@ func (p *Proc) invoke(id int64, raw map[string]any, deadlineMs int64) {
 	go func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		if answered.Load() {
+			// Answered `info` by its timer while an earlier op held the client (a carried-on process
+			// behind a stuck produce): nobody waits for it any more, and `info` allows not running it.
+			return
+		}
 		// The op's own deadline comes a little before the timer's, so that an op cut off answers with
 		// its own classification (a txn whose commit was never attempted is a definite failure).
 		ctx, cancel := context.WithDeadline(context.Background(), o.deadline.Add(-opMargin(deadlineMs)))
@@ -145,11 +152,14 @@ func opMargin(deadlineMs int64) time.Duration {
 	return time.Duration(min(200, deadlineMs/10)) * time.Millisecond
 }
 
-// renumber makes the process go on as `next`, once its running op (if any) is over.
+// renumber makes the process go on as `next`, at once: the harness sends `continue` only after the
+// running op was answered (an `info` by its timer, if it still runs), so nothing of that op is sent
+// under the new number. Waiting for the op to end instead stalled a worker for a whole run: franz-go's
+// ProduceSync does not return at its context's end while an idempotent batch may be on the broker, so
+// `continue` went unanswered (168 `info` ops of one worker, franz-go v1.22.1+carry-on, seed 1). The
+// next op waits for the running one and is answered `info` by its own timer if the client stays stuck.
 func (p *Proc) renumber(next int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.process = next
+	p.process.Store(next)
 }
 
 // abandon lets go of the clients at once; a running op ends with them.
@@ -220,7 +230,7 @@ func (p *Proc) logger(kind string) kgo.Logger {
 	case "debug":
 		level = kgo.LogLevelDebug
 	}
-	prefix := fmt.Sprintf("[%s%d] ", kind, p.process)
+	prefix := fmt.Sprintf("[%s%d] ", kind, p.process.Load())
 	return kgo.BasicLogger(os.Stderr, level, func() string { return time.Now().Format("15:04:05.000 ") + prefix })
 }
 
@@ -231,7 +241,7 @@ func (p *Proc) ensureProducer(ctx context.Context) error {
 	if p.producer == nil {
 		opts := []kgo.Opt{
 			kgo.SeedBrokers(p.s.bootstrap...),
-			kgo.ClientID(fmt.Sprintf("kafka-eos-p%d", p.process)),
+			kgo.ClientID(fmt.Sprintf("kafka-eos-p%d", p.process.Load())),
 			kgo.RecordPartitioner(kgo.ManualPartitioner()),
 			kgo.RequiredAcks(kgo.AllISRAcks()),
 			kgo.ProducerLinger(0),
@@ -288,7 +298,7 @@ func (p *Proc) consumerClient(group bool, topics []string) (*kgo.Client, error) 
 	}
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(p.s.bootstrap...),
-		kgo.ClientID(fmt.Sprintf("kafka-eos-c%d", p.process)),
+		kgo.ClientID(fmt.Sprintf("kafka-eos-c%d", p.process.Load())),
 		kgo.FetchIsolationLevel(level),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.FetchMaxWait(time.Duration(p.s.pollMs) * time.Millisecond),
@@ -862,7 +872,7 @@ func (p *Proc) result(o *op, c outcome) map[string]any {
 }
 
 func (p *Proc) complete(o *op, outcome string, value any, errText string, end, fenced bool) map[string]any {
-	m := map[string]any{"type": "complete", "process": p.process, "outcome": outcome, "value": value, "end_process": end, "fenced": fenced}
+	m := map[string]any{"type": "complete", "process": p.process.Load(), "outcome": outcome, "value": value, "end_process": end, "fenced": fenced}
 	if errText != "" {
 		m["error"] = errText
 	}
