@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dockerode } from '../harness/docker/engine.ts';
 import { LABEL } from '../harness/docker/labels.ts';
-import { describeCpu, sampleCpu, type CpuSample } from './cpu-sampler.ts';
+import { describeCpu, describeThreads, sampleCpu, type CpuSample } from './cpu-sampler.ts';
 
 const { values } = parseArgs({
   options: {
@@ -62,6 +62,7 @@ async function bench(label: string, timeLimit: string, nemesis: string | null, c
   console.log(`  whole run: ${completions.length} completed ops, ${ok} ok, ${nemesisEvents} nemesis events applied; containers left: ${left}`);
   console.log(`  rate over time (ops/s per 5 s): ${[...buckets].sort((a, b) => a[0] - b[0]).map(([, n]) => (n / 5).toFixed(0)).join(' ')}`);
   if (!nemesis) console.log(`  CPU from 25 % to 90 % of the main phase: ${cpu ? describeCpu(cpu[0], cpu[1]) : 'not sampled (the run ended early)'}`);
+  if (!nemesis && cpu) console.log(`  harness CPU by thread (live threads): ${describeThreads(cpu[0], cpu[1])}`);
   if (!nemesis) {
     const [a, b] = cpu ?? [null, null];
     const ops = a && b ? Math.max(1, b.completedOps - a.completedOps) : 0;

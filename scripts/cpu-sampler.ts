@@ -18,6 +18,12 @@ export interface CpuSample {
    */
   processSeconds: number | null;
   completedOps: number;
+  /**
+   * The same tree's live threads by process and thread name, digits folded ("java/C2 CompilerThread#",
+   * "node/node", "driver/driver"), in seconds: where the harness' share went (JIT, the clients' network
+   * threads, GC, the protocol). Threads that ended between two samples are missing from the difference.
+   */
+  threads: Map<string, number>;
   /** Whole machine, in seconds summed over cores (/proc/stat), or null where it is not available. */
   machine: { busy: number; total: number; steal: number } | null;
 }
@@ -32,7 +38,7 @@ export async function sampleCpu(pid: number, completedOps: number): Promise<CpuS
     const stats = await docker.getContainer(n.Id).stats({ stream: false }) as { cpu_stats: { cpu_usage: { total_usage: number } } };
     broker += stats.cpu_stats.cpu_usage.total_usage / 1e9;
   }
-  return { at: Date.now(), brokerSeconds: broker, processSeconds: processTreeCpuSeconds(pid), completedOps, machine: machineCpuSeconds() };
+  return { at: Date.now(), brokerSeconds: broker, processSeconds: processTreeCpuSeconds(pid), completedOps, threads: threadsOfTree(pid), machine: machineCpuSeconds() };
 }
 
 function machineCpuSeconds(): CpuSample['machine'] {
@@ -80,6 +86,55 @@ function processTreeCpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+function treeOf(pid: number): number[] {
+  const procs = allProcesses();
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.pop()!;
+    out.push(p);
+    for (const [child, info] of procs) if (info.ppid === p) queue.push(child);
+  }
+  return out;
+}
+
+/** utime + stime of every live thread of the tree, summed by "process name/thread name" with digits folded to #. */
+export function threadsOfTree(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const p of treeOf(pid)) {
+      let procName = '?';
+      try {
+        procName = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      } catch {
+        continue;
+      }
+      for (const tid of readdirSync(`/proc/${p}/task`)) {
+        try {
+          const stat = readFileSync(`/proc/${p}/task/${tid}/stat`, 'utf8');
+          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, '#');
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          const key = `${procName}/${name}`;
+          out.set(key, (out.get(key) ?? 0) + (Number(f[11]) + Number(f[12])) / CLOCK_TICKS);
+        } catch {
+          // the thread ended while we looked
+        }
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
+/** "java/C2 CompilerThread# 31 %, java/kafka-producer-network-thread | kafka-eos-p# 20 %, ..." of the harness' CPU between a and b. */
+export function describeThreads(a: CpuSample, b: CpuSample, top = 8): string {
+  const diff = [...b.threads].map(([k, v]) => [k, v - (a.threads.get(k) ?? 0)] as const).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]);
+  const total = diff.reduce((sum, [, v]) => sum + v, 0);
+  if (total === 0) return 'n/a';
+  return diff.slice(0, top).map(([k, v]) => `${k} ${((100 * v) / total).toFixed(0)} %`).join(', ');
 }
 
 /**

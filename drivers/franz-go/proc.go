@@ -43,7 +43,7 @@ func helper(s *Settings) (*kgo.Client, error) {
 // context every franz-go call gets (a produce included: the op's deadline is the record's).
 type Proc struct {
 	s       *Settings
-	process int64 // changes when the process carries on as another (continue); guarded by mu
+	process atomic.Int64 // changes when the process carries on as another (continue)
 	txnID   string
 	group   string
 
@@ -56,12 +56,23 @@ type Proc struct {
 	epoch         int16 // the producer epoch after init or the last commit: a bump per commit is transaction version 2
 	txnVersion    int
 	rebalanced    atomic.Bool
-	abandoned     atomic.Bool
-	cancelOp      atomic.Pointer[context.CancelFunc]
+	// A rollback that could not be done (the group's committed offsets unreadable, mostly because the
+	// op's deadline had passed): done before the next op reads, so that a process that carries on
+	// (continue) never reads on from the position of a transaction that did not commit.
+	pendingRollback *pendingRollback
+	abandoned       atomic.Bool
+	cancelOp        atomic.Pointer[context.CancelFunc]
+}
+
+type pendingRollback struct {
+	firstRead   map[int64]int64
+	toCommitted bool
 }
 
 func newProc(s *Settings, process int64, txnID, group string) *Proc {
-	return &Proc{s: s, process: process, txnID: txnID, group: group, assigned: map[int64]bool{}, epoch: -1}
+	proc := &Proc{s: s, txnID: txnID, group: group, assigned: map[int64]bool{}, epoch: -1}
+	proc.process.Store(process)
+	return proc
 }
 
 // op is an op in flight: its value, rewritten in place as mops complete (the timer reads it).
@@ -113,6 +124,11 @@ func (p *Proc) invoke(id int64, raw map[string]any, deadlineMs int64) {
 	go func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		if answered.Load() {
+			// Answered `info` by its timer while an earlier op held the client (a carried-on process
+			// behind a stuck produce): nobody waits for it any more, and `info` allows not running it.
+			return
+		}
 		// The op's own deadline comes a little before the timer's, so that an op cut off answers with
 		// its own classification (a txn whose commit was never attempted is a definite failure).
 		ctx, cancel := context.WithDeadline(context.Background(), o.deadline.Add(-opMargin(deadlineMs)))
@@ -136,11 +152,14 @@ func opMargin(deadlineMs int64) time.Duration {
 	return time.Duration(min(200, deadlineMs/10)) * time.Millisecond
 }
 
-// renumber makes the process go on as `next`, once its running op (if any) is over.
+// renumber makes the process go on as `next`, at once: the harness sends `continue` only after the
+// running op was answered (an `info` by its timer, if it still runs), so nothing of that op is sent
+// under the new number. Waiting for the op to end instead stalled a worker for a whole run: franz-go's
+// ProduceSync does not return at its context's end while an idempotent batch may be on the broker, so
+// `continue` went unanswered (168 `info` ops of one worker, franz-go v1.22.1+carry-on, seed 1). The
+// next op waits for the running one and is answered `info` by its own timer if the client stays stuck.
 func (p *Proc) renumber(next int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.process = next
+	p.process.Store(next)
 }
 
 // abandon lets go of the clients at once; a running op ends with them.
@@ -167,6 +186,14 @@ func (p *Proc) run(ctx context.Context, o *op) map[string]any {
 		if err := p.ensureProducer(ctx); err != nil {
 			c := classify(err).prefixed("InitProducerID: ")
 			return p.result(o, c.as(c.typ, true))
+		}
+	}
+	if p.pendingRollback != nil && o.f != "crash" {
+		// Found in a carry-on run (franz-go v1.22.2, seed 1, kill,partition): a copy that timed out could
+		// not read the committed offsets with its expired context, and the next copy read on from the
+		// aborted one's position: inputs processed zero times (ctp-lost-input).
+		if !p.rollback(ctx, p.pendingRollback.firstRead, p.pendingRollback.toCommitted) {
+			return p.result(o, outcome{"fail", "could not move the consumer back to the group's committed offsets after a transaction that did not commit", true, false})
 		}
 	}
 	switch o.f {
@@ -203,7 +230,7 @@ func (p *Proc) logger(kind string) kgo.Logger {
 	case "debug":
 		level = kgo.LogLevelDebug
 	}
-	prefix := fmt.Sprintf("[%s%d] ", kind, p.process)
+	prefix := fmt.Sprintf("[%s%d] ", kind, p.process.Load())
 	return kgo.BasicLogger(os.Stderr, level, func() string { return time.Now().Format("15:04:05.000 ") + prefix })
 }
 
@@ -214,21 +241,28 @@ func (p *Proc) ensureProducer(ctx context.Context) error {
 	if p.producer == nil {
 		opts := []kgo.Opt{
 			kgo.SeedBrokers(p.s.bootstrap...),
-			kgo.ClientID(fmt.Sprintf("kafka-eos-p%d", p.process)),
+			kgo.ClientID(fmt.Sprintf("kafka-eos-p%d", p.process.Load())),
 			kgo.RecordPartitioner(kgo.ManualPartitioner()),
 			kgo.RequiredAcks(kgo.AllISRAcks()),
 			kgo.ProducerLinger(0),
 			// The broker's time to gather acks (acks=all) before it answers REQUEST_TIMED_OUT: 3 s, as the
 			// Java driver's request.timeout.ms (which Java sends as the same field) and Jepsen's client.
-			kgo.ProduceRequestTimeout(time.Duration(p.s.requestTimeoutMs)*time.Millisecond),
+			kgo.ProduceRequestTimeout(time.Duration(p.s.requestTimeoutMs) * time.Millisecond),
 			// Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the coordinator writes the
 			// previous markers (tens of ms): retry soon and often, as the runner's kafkajs is tuned
 			// (franz-go's default backoff waited seconds: 4.8 s for one copy on an idle cluster).
-			kgo.RetryBackoffFn(func(tries int) time.Duration { return min(time.Duration(20<<min(tries, 6))*time.Millisecond, time.Second) }),
+			kgo.RetryBackoffFn(func(tries int) time.Duration {
+				return min(time.Duration(20<<min(tries, 6))*time.Millisecond, time.Second)
+			}),
 			kgo.WithLogger(p.logger("p")),
 		}
 		if !p.s.idempotent {
 			opts = append(opts, kgo.DisableIdempotentWrite())
+		}
+		if p.s.deliveryTimeoutMs > 0 {
+			// A bound on each record shorter than the op's deadline, as applications set it (the
+			// franz-go#1484 hunt: a batch failed by it after the broker may have appended it).
+			opts = append(opts, kgo.RecordDeliveryTimeout(time.Duration(p.s.deliveryTimeoutMs)*time.Millisecond))
 		}
 		if p.txnID != "" {
 			opts = append(opts, kgo.TransactionalID(p.txnID), kgo.TransactionTimeout(time.Duration(p.s.txnTimeoutMs)*time.Millisecond))
@@ -264,7 +298,7 @@ func (p *Proc) consumerClient(group bool, topics []string) (*kgo.Client, error) 
 	}
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(p.s.bootstrap...),
-		kgo.ClientID(fmt.Sprintf("kafka-eos-c%d", p.process)),
+		kgo.ClientID(fmt.Sprintf("kafka-eos-c%d", p.process.Load())),
 		kgo.FetchIsolationLevel(level),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.FetchMaxWait(time.Duration(p.s.pollMs) * time.Millisecond),
@@ -789,6 +823,7 @@ func (p *Proc) rollback(ctx context.Context, firstRead map[int64]int64, toCommit
 		}
 		committed, err := p.committedOffsets(ctx, keys)
 		if err != nil {
+			p.pendingRollback = &pendingRollback{firstRead, toCommitted}
 			return false
 		}
 		target = map[int64]int64{}
@@ -807,6 +842,7 @@ func (p *Proc) rollback(ctx context.Context, firstRead map[int64]int64, toCommit
 	if len(seek) > 0 {
 		p.consumer.SetOffsets(seek)
 	}
+	p.pendingRollback = nil
 	return true
 }
 
@@ -836,7 +872,7 @@ func (p *Proc) result(o *op, c outcome) map[string]any {
 }
 
 func (p *Proc) complete(o *op, outcome string, value any, errText string, end, fenced bool) map[string]any {
-	m := map[string]any{"type": "complete", "process": p.process, "outcome": outcome, "value": value, "end_process": end, "fenced": fenced}
+	m := map[string]any{"type": "complete", "process": p.process.Load(), "outcome": outcome, "value": value, "end_process": end, "fenced": fenced}
 	if errText != "" {
 		m["error"] = errText
 	}

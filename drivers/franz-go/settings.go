@@ -21,9 +21,11 @@ type Settings struct {
 	offsetsOutsideTxn bool
 	pollMs            int64
 	copyBatchMax      int
-	// From KAFKA_EOS_CLIENT_CONFIG (experiments): request.timeout.ms, transaction.timeout.ms.
-	requestTimeoutMs int64
-	txnTimeoutMs     int64
+	// From KAFKA_EOS_CLIENT_CONFIG (experiments): request.timeout.ms, transaction.timeout.ms, and
+	// delivery.timeout.ms (kgo.RecordDeliveryTimeout, 0: none, the records' bound is the op's deadline).
+	requestTimeoutMs  int64
+	txnTimeoutMs      int64
+	deliveryTimeoutMs int64
 	// Protocol 2's `security` (--client-config) as kgo options every client gets, or why it could not be read.
 	connOpts    []kgo.Opt
 	securityErr error
@@ -71,6 +73,8 @@ func newSettings(m map[string]any) *Settings {
 			s.requestTimeoutMs = n
 		case "producer.transaction.timeout.ms":
 			s.txnTimeoutMs = n
+		case "producer.delivery.timeout.ms":
+			s.deliveryTimeoutMs = n
 		}
 	}
 	return s

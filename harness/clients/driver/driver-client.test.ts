@@ -103,6 +103,19 @@ describe('driver boundary', () => {
     expect((error as CliError).message).toMatch(/not a JSON line: "SLF4J: No logger found" \(stdout is for protocol messages only; logs go to stderr\)/);
   });
 
+  it('slots that share a driver: one driver process serves them all, and one restart replaces it for all', async () => {
+    running = await driverClient({
+      description: { name: 'java', version: '0.0.1', label: 'fake shared' }, slotsPerDriver: 3,
+      prepare: async () => undefined, command: () => ({ command: process.execPath, args: [FAKE, 'exit-mid-op'] }),
+    }).start(setup(), 3);
+    // Both ops meet the same driver, which exits mid-op: both are info, both name the one driver of slots 0,1,2.
+    const [a, b] = await Promise.all([0, 2].map((slot) => running!.open(slot, { process: 10 + slot, transactionalId: null, groupId: 'g' }).execute(send, send.value)));
+    for (const r of [a!, b!]) expect(r).toMatchObject({ type: 'info', endProcess: true, error: expect.stringMatching(/driver \(slots 0,1,2\) exited with code 3/) });
+    // The slots' next processes share one fresh driver: restart 1 for both, not restart 1 and 2.
+    const again = await Promise.all([0, 1].map((slot) => running!.open(slot, { process: 20 + slot, transactionalId: null, groupId: 'g' }).execute(send, send.value)));
+    for (const r of again) expect(r.error).toMatch(/slots 0,1,2, restart 1\)/);
+  });
+
   it('a client that carries on: the next process goes on in the same driver, with no open', async () => {
     running = await driverClient({
       description: { name: 'fake', version: '0', label: 'fake carrying on' }, carryOn: true,

@@ -1,8 +1,8 @@
-// An out-of-process client behind the client boundary: one long-lived driver per worker slot (a JVM,
-// a Go binary) speaking docs/client-drivers.md. A process is opened on its slot's driver and lives as
-// long as that driver does; a driver that dies, breaks the protocol or misses a deadline is killed, its
-// op recorded `info` (the harness cannot know what it did), and the slot gets a fresh driver for its
-// next process. Nothing waits longer than an op's deadline plus a grace.
+// An out-of-process client behind the client boundary: long-lived drivers (a JVM, a Go binary) speaking
+// docs/client-drivers.md, one per worker slot or one shared by several slots (DriverSpec.slotsPerDriver).
+// A process is opened on its slot's driver and lives as long as that driver does; a driver that dies,
+// breaks the protocol or misses a deadline is killed, its ops recorded `info` (the harness cannot know
+// what it did), and its slots get a fresh driver for their next processes. Nothing waits longer than an op's deadline plus a grace.
 import type { ClientEvent } from '../../../jepsen-style/history.ts';
 import { harnessError } from '../../cli/exit-codes.ts';
 import { COPY_BATCH_MAX } from '../../workload/txnReads.ts';
@@ -28,6 +28,13 @@ export interface DriverSpec {
   prepare(log: (line: string) => void): Promise<void>;
   /** The command line of one driver process, after prepare. */
   command(): DriverCommand;
+  /**
+   * How many worker slots share one driver process (default 1: a driver per slot). A driver serves any
+   * number of processes; sharing pays a runtime's start-up and warm-up once instead of once per slot
+   * (the JVM's class loading and JIT: fourteen JVMs cost more CPU than the Kafka work they drove). The
+   * price: a driver that dies or misses a deadline ends the processes of every slot it serves.
+   */
+  slotsPerDriver?: number;
 }
 
 export function driverClient(spec: DriverSpec): ClientKind {
@@ -47,24 +54,37 @@ function initOf(setup: ClientSetup): Init {
 
 async function startDrivers(spec: DriverSpec, setup: ClientSetup, slotCount: number): Promise<RunClients> {
   const init = initOf(setup);
-  const label = (slot: number, n: number) => `${spec.description.name} driver (slot ${slot}${n > 0 ? `, restart ${n}` : ''})`;
-  const launch = (slot: number, n: number) => DriverProcess.start(spec.command(), init, { label: label(slot, n), log: setup.log, timeoutMs: START_TIMEOUT_MS });
-  const settled = await Promise.allSettled(Array.from({ length: slotCount }, (_, slot) => launch(slot, 0)));
+  const perDriver = Math.max(1, Math.floor(spec.slotsPerDriver ?? 1));
+  const driverCount = Math.max(1, Math.ceil(slotCount / perDriver));
+  /** Slot `slot` runs on driver `slot % driverCount`: neighbouring slots (workers of one kind) spread out. */
+  const servedBy = (d: number) => Array.from({ length: slotCount }, (_, slot) => slot).filter((slot) => slot % driverCount === d);
+  const label = (d: number, n: number) => {
+    const served = servedBy(d);
+    const which = served.length === 1 ? `slot ${served[0]}` : `slots ${served.join(',')}`;
+    return `${spec.description.name} driver (${which}${n > 0 ? `, restart ${n}` : ''})`;
+  };
+  const launch = (d: number, n: number) => DriverProcess.start(spec.command(), init, { label: label(d, n), log: setup.log, timeoutMs: START_TIMEOUT_MS });
+  const settled = await Promise.allSettled(Array.from({ length: driverCount }, (_, d) => launch(d, 0)));
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) {
     await Promise.allSettled(settled.map((s) => (s.status === 'fulfilled' ? s.value.shutdown() : undefined)));
     throw harnessError(`the ${spec.description.label} driver did not start: ${(failed.reason as Error).message}`);
   }
-  const slots = settled.map((s) => ({ driver: Promise.resolve((s as PromiseFulfilledResult<DriverProcess>).value), restarts: 0 }));
+  const drivers = settled.map((s) => ({ driver: Promise.resolve((s as PromiseFulfilledResult<DriverProcess>).value), restarts: 0, replaced: null as DriverProcess | null }));
   const versions = new Set<1 | 2>();
   const driverOf = (slot: number): Promise<DriverProcess> => {
-    const s = slots[slot];
-    if (s === undefined) throw new Error(`no driver slot ${slot} (started ${slotCount})`);
-    return s.driver.then((d) => {
-      if (d.alive) return d;
-      // The slot's driver is gone: its processes ended with it; a fresh one takes the next process.
-      s.driver = launch(slot, ++s.restarts);
-      s.driver.catch(() => undefined);
+    if (!Number.isInteger(slot) || slot < 0 || slot >= slotCount) throw new Error(`no driver slot ${slot} (started ${slotCount})`);
+    const d = slot % driverCount;
+    const s = drivers[d]!;
+    return s.driver.then((driver) => {
+      if (driver.alive) return driver;
+      // The driver is gone: its processes ended with it; a fresh one takes the next process. Slots that
+      // share it saw the same death: the first to ask replaces it, the others get the replacement.
+      if (s.replaced !== driver) {
+        s.replaced = driver;
+        s.driver = launch(d, ++s.restarts);
+        s.driver.catch(() => undefined);
+      }
       return s.driver;
     });
   };
@@ -74,7 +94,7 @@ async function startDrivers(spec: DriverSpec, setup: ClientSetup, slotCount: num
     open: (slot, processSpec) => new DriverClientProcess(processSpec, driverOf(slot), setup, (v) => versions.add(v)),
     transactionVersion: () => (versions.size === 0 ? null : versions.has(1) ? 1 : 2),
     close: async () => {
-      await Promise.allSettled(slots.map((s) => s.driver.then((d) => d.shutdown())));
+      await Promise.allSettled(drivers.map((s) => s.driver.then((d) => d.shutdown())));
     },
   };
 }
