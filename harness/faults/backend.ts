@@ -30,6 +30,12 @@ export interface FaultBackend {
   /** One line for people: what is broken now, or `none`. */
   describe(): string;
   state(): FaultState;
+  /**
+   * The run is ending (Ctrl-C, or its target closing): no fault starts after this, and it returns once the
+   * one under way is made, so a `heal` after it heals everything. Without it, a pause the nemesis began
+   * just before the heal landed after it, and the node stayed frozen (an ssh node, found by a test).
+   */
+  seal(): Promise<void>;
   /** Lets go of what the backend holds (connections, firewall chains); the faults must be healed first. */
   close(): Promise<void>;
 }

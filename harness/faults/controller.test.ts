@@ -50,6 +50,23 @@ describe('the fault controller', () => {
     expect(calls.at(-1)).toBe('close');
   });
 
+  it('sealed at the end of a run: the pause under way lands before the heal, and no fault starts after it', async () => {
+    const { hands, calls } = recordingHands();
+    let land!: () => void;
+    hands.pause = (n) => new Promise<void>((resolve) => { land = () => { calls.push(`pause ${n}`); resolve(); }; });
+    const f = new FaultController(hands);
+    const pausing = f.inject({ f: 'pause', value: { nodes: [2] } });
+    const sealed = f.seal().then(() => f.heal());
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toEqual([]); // the heal waits for the pause the nemesis began
+    land();
+    await Promise.all([pausing, sealed]);
+    expect(calls).toEqual(['pause 2', 'resume 2']);
+    expect(f.state().paused).toEqual([]);
+    await expect(f.inject({ f: 'kill', value: { nodes: [1] } })).rejects.toThrow(/no new faults: the run is ending/);
+    expect(calls).toEqual(['pause 2', 'resume 2']);
+  });
+
   it('refuses a node it does not know', async () => {
     const f = new FaultController(recordingHands().hands);
     await expect(f.inject({ f: 'kill', value: { nodes: [4] } })).rejects.toThrow(/no node 4 \(nodes 1,2,3\)/);

@@ -33,6 +33,8 @@ export class FaultController implements FaultBackend {
   private readonly clientIsolated = new Set<NodeId>();
   private readonly killed = new Set<NodeId>();
   private readonly paused = new Set<NodeId>();
+  private sealed = false;
+  private underWay: Promise<void> = Promise.resolve();
 
   constructor(private readonly hands: NodeHands) {}
 
@@ -58,6 +60,18 @@ export class FaultController implements FaultBackend {
   }
 
   async inject(op: NemesisOp): Promise<void> {
+    if (this.sealed) throw new Error(`no new faults: the run is ending and its faults are being healed (asked for ${op.f})`);
+    const made = this.make(op);
+    this.underWay = made.catch(() => undefined);
+    return made;
+  }
+
+  async seal(): Promise<void> {
+    this.sealed = true;
+    await this.underWay;
+  }
+
+  private async make(op: NemesisOp): Promise<void> {
     switch (op.f) {
       case 'start-partition': {
         const g = op.value;

@@ -13,6 +13,7 @@ export function noFaults(nodeIds: NodeId[]): FaultBackend {
       throw new Error(`the 'none' fault backend makes no faults (asked for ${op.f}); use --faults docker or ssh`);
     },
     heal: async () => undefined,
+    seal: async () => undefined,
     describe: () => 'none (faults backend none)',
     state: () => NO_FAULTS,
     close: async () => undefined,

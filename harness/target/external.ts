@@ -45,6 +45,7 @@ export async function openExternal(t: TargetSettings, program: Program, o: Exter
   const close = () => closing ??= (async () => {
     forget();
     if (faults) {
+      await faults.seal();
       await faults.heal().catch((e: unknown) => o.log(`could not heal every fault: ${(e as Error).message}`));
       await faults.close().catch((e: unknown) => o.log(`could not remove the fault backend's rules: ${(e as Error).message}`));
     }
