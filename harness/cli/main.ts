@@ -4,6 +4,7 @@ import { CliError, EXIT } from './exit-codes.ts';
 import { invoke } from './command.ts';
 import { buildProgram } from './program.ts';
 import { installClientFixes } from '../kafka-runner/client-fixes.ts';
+import { interrupting } from '../cluster/interrupts.ts';
 
 // Before any command loads kafkajs: `--client-fix` can only swap what is in place before kafkajs loads.
 installClientFixes();
@@ -31,4 +32,6 @@ try {
 // Clients abandoned mid-request (a timed-out op's kafkajs producer, say) may keep retrying against a
 // cluster that is gone; the verdict is written, so end the process instead of waiting on them.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-process.exit(process.exitCode ?? 0);
+// After Ctrl-C the command can finish (its run was aborted) while the cleanups still heal faults and
+// remove what the run created: the signal handler ends the process, with 130, once they are done.
+if (!interrupting()) process.exit(process.exitCode ?? 0);

@@ -16,6 +16,11 @@ export function onInterrupt(cleanup: Cleanup): () => void {
   return () => cleanups.delete(cleanup);
 }
 
+/** True once a signal began the cleanups: the process then ends with 128 + signal, whatever else finishes. */
+export function interrupting(): boolean {
+  return exiting;
+}
+
 export async function runCleanups(): Promise<void> {
   const pending = [...cleanups].reverse();
   cleanups.clear();

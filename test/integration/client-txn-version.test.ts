@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { startCluster } from '../../harness/cluster/cluster.ts';
-import { kafkajsKafka } from '../../harness/clients/kafkajs/admin.ts';
+import { createTopic } from './support.ts';
 import { clientKindOf } from '../../harness/clients/registry.ts';
 import type { OpResult } from '../../harness/clients/client.ts';
 import type { TxnState } from '../../harness/clients/driver/protocol.ts';
@@ -15,10 +15,9 @@ async function epochsOverCommits(kafkaVersion: string, clientVersion: string): P
   const cluster = await startCluster({ nodes: 3, kafkaVersion, log: () => {} });
   try {
     const log = new PassThrough().resume();
-    const admin = kafkajsKafka(cluster.brokers, log).admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'tv', numPartitions: 1, replicationFactor: 3 }] });
-    await admin.disconnect();
+    // Through support's helper: a broker the new topic's metadata has not reached yet answers
+    // UNKNOWN_TOPIC_OR_PARTITION for a moment, which kafkajs' own waitForLeaders does not retry.
+    await createTopic(cluster, 'tv', 1);
     const kind = clientKindOf({ name: 'java', version: clientVersion });
     await kind.prepare(() => {});
     const clients = await kind.start({

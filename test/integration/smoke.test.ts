@@ -2,7 +2,7 @@
 // abort across partitions, and a read_committed consumer that sees exactly the committed records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type KafkaCluster } from '../../harness/cluster/cluster.ts';
-import { createTopic, kafkaClient } from './support.ts';
+import { createTopic, eventually, kafkaClient } from './support.ts';
 
 let cluster: KafkaCluster;
 
@@ -24,10 +24,11 @@ describe('a fresh 3-node cluster', () => {
       expect(brokers.map((b) => b.nodeId).sort()).toEqual([1, 2, 3]);
       const { topics } = await admin.fetchTopicMetadata({ topics: ['smoke'] });
       expect(topics[0]?.partitions.map((p) => p.replicas.length)).toEqual([3, 3]);
-      const configs = await admin.describeConfigs({
+      // Any broker may answer, and one the topic's metadata has not reached yet says UNKNOWN_TOPIC_OR_PARTITION.
+      const configs = await eventually('the topic configs of smoke', () => admin.describeConfigs({
         includeSynonyms: false,
         resources: [{ type: 2 /* TOPIC */, name: 'smoke', configNames: ['min.insync.replicas', 'unclean.leader.election.enable'] }],
-      });
+      }), () => true, 30_000);
       const entries = Object.fromEntries(configs.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
       expect(entries).toEqual({ 'min.insync.replicas': '2', 'unclean.leader.election.enable': 'false' });
       await expect(admin.fetchTopicMetadata({ topics: ['no-such-topic'] })).rejects.toThrow(/does not host this topic-partition|UNKNOWN_TOPIC/i);
