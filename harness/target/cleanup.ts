@@ -27,18 +27,29 @@ export async function deleteNamespace(admin: Admin, ns: string): Promise<Cleanup
 }
 
 async function deleteGroups(admin: Admin, ns: string, result: CleanupResult): Promise<void> {
-  try {
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(ns));
-    if (groups.length === 0) return;
-    const answers = await admin.deleteGroups(groups).catch((error: { groups?: Array<{ groupId: string; errorCode: number; error?: Error }> }) => {
-      if (!error.groups) throw error;
-      return error.groups;
-    });
-    for (const a of answers) {
-      if (a.errorCode === 0) result.groups++;
-      else result.problems.push(`group ${a.groupId}: ${a.error?.message ?? `error code ${a.errorCode}`}`);
+  // Right after a heal, restarted brokers reset connections for a few seconds (ECONNRESET): try again
+  // before giving up, or the namespace's groups outlive the run (seen after Ctrl-C mid-fault).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(ns));
+      if (groups.length === 0) return;
+      const answers = await admin.deleteGroups(groups).catch((error: { groups?: Array<{ groupId: string; errorCode: number; error?: Error }> }) => {
+        if (!error.groups) throw error;
+        return error.groups;
+      });
+      for (const a of answers) {
+        if (a.errorCode === 0) result.groups++;
+        else result.problems.push(`group ${a.groupId}: ${a.error?.message ?? `error code ${a.errorCode}`}`);
+      }
+      return;
+    } catch (error) {
+      if (attempt >= GROUP_ATTEMPTS) {
+        result.problems.push(`listing or deleting the namespace's groups: ${(error as Error).message}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
     }
-  } catch (error) {
-    result.problems.push(`listing or deleting the namespace's groups: ${(error as Error).message}`);
   }
 }
+
+const GROUP_ATTEMPTS = 5;

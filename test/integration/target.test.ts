@@ -146,6 +146,7 @@ describe('kafka-eos run --bootstrap against a cluster of `cluster up`', () => {
     expect(verdictOf(out)['complete']).toBe(false);
     for (const host of bed.nodes) expect(onNode(host, "ps -o stat= -p $(pgrep -f '[k]afka\\.Kafka')")).toMatch(/^[^T]+$/);
     expect((await userTopics()).filter((t) => t.startsWith('kafka-eos-3-'))).toEqual([]);
+    expect((await userGroups()).filter((g) => g.startsWith('kafka-eos-3-'))).toEqual([]);
   });
 
   it('three runs at once on one cluster do not see each other nor a neighbour in the same prefix; --keep-topics keeps one namespace, and only it', async () => {
