@@ -9,10 +9,10 @@ export interface CleanupResult {
   problems: string[];
 }
 
-export async function deleteNamespace(admin: Admin, ns: string): Promise<CleanupResult> {
+export async function deleteNamespace(admin: Admin, ns: string, retryPauseMs = 2_000): Promise<CleanupResult> {
   const result: CleanupResult = { topics: 0, groups: 0, problems: [] };
   if (ns.length < 4) throw new Error(`refusing to delete by the prefix '${ns}'`); // never "everything"
-  await deleteGroups(admin, ns, result);
+  await deleteGroups(admin, ns, result, retryPauseMs);
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(ns));
     if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
@@ -22,11 +22,11 @@ export async function deleteNamespace(admin: Admin, ns: string): Promise<Cleanup
   }
   // Once more: a process the runner abandoned (kafkajs retries on after the runner stops waiting) can land
   // a late TxnOffsetCommit, and that creates its group again after the first pass (seen with 3 parallel runs).
-  await deleteGroups(admin, ns, result);
+  await deleteGroups(admin, ns, result, retryPauseMs);
   return result;
 }
 
-async function deleteGroups(admin: Admin, ns: string, result: CleanupResult): Promise<void> {
+async function deleteGroups(admin: Admin, ns: string, result: CleanupResult, retryPauseMs: number): Promise<void> {
   // Right after a heal, restarted brokers reset connections for a few seconds (ECONNRESET): try again
   // before giving up, or the namespace's groups outlive the run (seen after Ctrl-C mid-fault).
   for (let attempt = 1; ; attempt++) {
@@ -47,7 +47,7 @@ async function deleteGroups(admin: Admin, ns: string, result: CleanupResult): Pr
         result.problems.push(`listing or deleting the namespace's groups: ${(error as Error).message}`);
         return;
       }
-      await new Promise((r) => setTimeout(r, 2_000));
+      await new Promise((r) => setTimeout(r, retryPauseMs));
     }
   }
 }
