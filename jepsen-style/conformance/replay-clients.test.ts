@@ -99,6 +99,35 @@ describe('the replay as the Java client (and franz-go)', () => {
   });
 });
 
+describe('a newer instance\'s InitProducerId fences an older one\'s offsets commit (franz-go campaign seed 2)', () => {
+  // Process 2 runs T, reads value 5 of key 1 and writes it to key 0, and Kafka answers its offsets commit
+  // fenced. Process 3, the next instance of T, is invoked while that op runs: its InitProducerId (under
+  // its assign) completes at `newerOkAt`. TV2 has no AddOffsetsToTxn: the group coordinator's verification
+  // meets the newer epoch (PRODUCER_FENCED, answered INVALID_PRODUCER_EPOCH) though the group never saw it.
+  const fencedOffsets = (newerInvokedAt: number, newerOkAt: number) => history([
+    [0.5, 9, 'invoke', 'send', [['send', 1, 5]]], [0.6, 9, 'ok', 'send', [['send', 1, [0, 5]]]],
+    [1, 2, 'invoke', 'assign', [0]], [1.1, 2, 'ok', 'assign', [0]],
+    [2, 2, 'invoke', 'txn', [['poll']], T],
+    [newerInvokedAt, 3, 'invoke', 'assign', [0]], [newerOkAt, 3, 'ok', 'assign', [0]],
+    [2.5, 2, 'fail', 'txn', [['poll', { 1: [[0, 5]] }], ['send', 0, [0, 5]]], { ...T, error: `sendOffsets: ${FRANZ_FENCED}` }],
+  ]);
+
+  for (const [name, options] of [['TV2', JAVA_TV2], ['TV1', JAVA_TV1]] as const) {
+    it(`explains it by that init when it completed before the commit was answered (Java client, ${name})`, () => {
+      const r = replayAgainstModel(fencedOffsets(2.1, 2.2), options);
+      expect(r).toMatchObject({ conforms: true, inconclusive: [] });
+      expect(r.explanations).toEqual([expect.stringMatching(/^process 3's InitProducerId for T \(invoked at 2\.1 s, ok\) landed after the start of op \d+ and fenced process 2$/)]);
+    });
+  }
+
+  it('still proves a divergence when no init can have come between (the newer instance starts after the answer)', () => {
+    const r = replayAgainstModel(fencedOffsets(3, 3.1), JAVA_TV2);
+    expect(r.inconclusive).toEqual([]);
+    expect(r.divergence).toMatchObject({ process: 2, kind: 'error' });
+    expect(r.divergence!.explanation).toMatch(/\(fenced\) to the offsets commit, but the model accepts it: nothing it can replay fenced T there/);
+  });
+});
+
 describe('processes that never named their transactional id (kafkajs campaign seeds 42, 51, 56)', () => {
   // Process 2 runs T with assignment [0, 1]; process 3, a later instance of T's worker, re-issues the
   // worker's later assignment [0] and times out in its InitProducerId; process 4 runs T and is fenced.
