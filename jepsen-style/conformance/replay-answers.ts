@@ -4,6 +4,7 @@
 // transaction's follow-ups the model keeps in flight, so its coordinator is busy where Kafka's was.
 import { withoutStage } from './error-class.ts';
 import { explainConcurrent, explainFenced } from './replay-explain.ts';
+import { explainOrphanedProduce } from './replay-orphans.ts';
 import type { ModelAnswer, ModelSide } from './replay-model.ts';
 import type { Answer, Step } from './replay-plan.ts';
 import type { ReplayState } from './replay-state.ts';
@@ -38,6 +39,16 @@ export function judge(st: ReplayState, i: number, s: Step & { answer: Answer }, 
     st.model = before;
     st.notJudged(i, a.cls);
     return undefined;
+  }
+  if (a.cls === 'out-of-order' && before !== null && s.kind === 'send' && st.options.client === 'java' && (st.options.txnVersion ?? 1) === 1) {
+    // A stale copy of an earlier produce left a verification entry (replay-orphans.ts): Kafka refused the
+    // batch, so it had no effect; the transaction aborts.
+    const why = explainOrphanedProduce(st, i, s, st.options.requestTimeoutMs);
+    if (why !== null) {
+      st.model = before;
+      st.explanations.push(why);
+      return undefined;
+    }
   }
   const said = got.kind === 'ok' ? 'accepts it' : `answers ${got.error} (${got.cls})`;
   return st.diverge(i, 'error', `${said}${u.transactionalId ? `: nothing it can replay fenced ${u.transactionalId} there` : ''}`,

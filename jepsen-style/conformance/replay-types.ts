@@ -48,4 +48,6 @@ export interface ReplayOptions {
   abortCheckIntervalMs?: number;
   /** How long after its invoke an abandoned process's InitProducerId may still land (default 60 s). */
   lateEffectMs?: number;
+  /** The Java producers' request.timeout.ms, or a lower bound of it (default 1 s, replay-orphans.ts). */
+  requestTimeoutMs?: number;
 }

@@ -1,0 +1,66 @@
+// An OutOfOrderSequenceException answered to a TV1 Java transactional send is accepted only where an orphaned
+// produce of the same producer can explain it (replay-orphans.ts): an earlier op of that process sent to the
+// same key, outlasted a request timeout, and no out-of-order answer (an epoch bump) came in between. Hand-made
+// histories on both sides of each condition; test/fixtures/runs/java391-endtxn-race-seed-{2,3}/ are the runs.
+import { describe, expect, it } from 'vitest';
+import type { ClientEvent, HistoryEvent } from '../history.ts';
+import { replayAgainstModel } from './replay.ts';
+import type { ReplayOptions } from './replay-types.ts';
+
+type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
+function history(rows: Row[]): HistoryEvent[] {
+  return [...rows].sort((a, b) => a[0] - b[0])
+    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
+}
+const T = { txnId: 'T' };
+const OOSE = 'OutOfOrderSequenceException: The broker received an out of order sequence number.';
+const workers = [{ transactionalId: 'T', assign: [0] }];
+const JAVA_TV1: ReplayOptions = { client: 'java', txnVersion: 1, workers };
+
+/** Process 2 (T) sends value 1 to `earlierKey` in an op from 12 s lasting `lasted` s (aborted on purpose), then
+ *  Kafka answers its send of value 2 to key 0 at 30 s out-of-order; `more` rows follow. */
+const orphanThenOutOfOrder = (lasted: number, earlierKey = 0, more: Row[] = []) => history([
+  [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+  [12, 2, 'invoke', 'txn', [['send', earlierKey, 1]], T],
+  [12 + lasted, 2, 'fail', 'txn', [['send', earlierKey, [0, 1]]], { ...T, error: 'aborted on purpose' }],
+  [30, 2, 'invoke', 'txn', [['send', 0, 2]], T], [30.09, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: OOSE }],
+  ...more,
+]);
+
+describe('an out-of-order answer explained by an orphaned produce (Java client, TV1)', () => {
+  it('is accepted after an op of the same producer to that key that outlasted the request timeout', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9), JAVA_TV1);
+    expect(r.divergence).toBeUndefined();
+    expect(r.conforms).toBe(true);
+    expect(r.explanations.join('\n')).toMatch(/op 5 \(process 2, T\): Kafka answered out-of-order to the send of value 2 to key 0; op 3 of the same producer sent to key 0 and ran 9\.0 s/);
+  });
+
+  it('is still a divergence when the earlier op was quicker than any request timeout', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(0.2), JAVA_TV1);
+    expect(r.divergence).toMatchObject({ index: 5, process: 2, kind: 'error', key: 0 });
+    expect(r.divergence!.explanation).toMatch(/OutOfOrderSequenceException.*\(out-of-order\) to the send of value 2 to key 0, but the model accepts it/);
+  });
+
+  it('is still a divergence when the producer set a longer request timeout than the op took', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9), { ...JAVA_TV1, requestTimeoutMs: 10_000 });
+    expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
+  });
+
+  it('is still a divergence when the long op sent to another key', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9, 1), JAVA_TV1);
+    expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
+  });
+
+  it('is still a divergence under TV2 (the epoch bumps at every transaction end)', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9), { ...JAVA_TV1, txnVersion: 2 });
+    expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
+  });
+
+  it('is still a divergence after an out-of-order answer in between (the client bumped its epoch, KIP-360)', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9, 0, [
+      [31, 2, 'invoke', 'txn', [['send', 0, 3]], T], [31.09, 2, 'fail', 'txn', [['send', 0, [null, 3]]], { ...T, error: OOSE }],
+    ]), JAVA_TV1);
+    expect(r.explanations.join('\n')).toMatch(/op 5 \(process 2, T\)/);
+    expect(r.divergence).toMatchObject({ index: 7, kind: 'error', key: 0 });
+  });
+});
