@@ -1,0 +1,51 @@
+// The `leader-move` fault family: leaders that move while clients write, without a crash. Kill, pause and
+// partitions lose a leader abruptly; what they rarely make is the ordinary move of a healthy cluster: a
+// rolling restart (a controlled shutdown hands the node's leaderships to followers first) and the
+// preferred-leader election that moves them back afterwards. At each move the old leader answers every
+// produce waiting in its purgatory for acks=all with NOT_LEADER_OR_FOLLOWER, although the followers,
+// which fetch within milliseconds, may already hold the batch and the new leader keeps it: "maybe
+// written" behind a retriable error, at every move under load. That is the state in which franz-go
+// v1.22.1 (twmb/franz-go#1484) fails a batch by its record deadline and gives its sequence to the next
+// record (docs/bug-finding.md). So one fault is two moves:
+// - `start-leader-move` n: a graceful stop of broker n (SIGTERM, the broker's controlled shutdown, then
+//   the process ends; SIGKILL only after a long grace period);
+// - `stop-leader-move` n: start n again, then a preferred-leader election over every partition, retried
+//   until n is back in the ISRs it leads by preference (an election needs the preferred replica in sync).
+// The node comes from the seed's schedule like every other fault's (a program is fixed before the run);
+// it is not chosen as "the current leader of a run partition": that would make the schedule depend on
+// the cluster. With three nodes and every partition replicated three ways each node leads about a third
+// of the run's partitions and of the coordinators' partitions, so every shutdown moves some of them.
+
+/** How long a broker may take for its controlled shutdown before docker sends SIGKILL. */
+export const SHUTDOWN_GRACE_SECONDS = 60;
+
+/** Tries of the preferred-leader election, and the pause between them, while the restarted node catches up. */
+export const ELECTION_TRIES = 8;
+export const ELECTION_PAUSE_SECONDS = 3;
+
+/**
+ * The shell script, run in a live broker's container, that elects every partition's preferred leader,
+ * again and again until no partition is left whose preferred replica could not be elected. Kafka's own
+ * tool exits 0 when every election succeeded or was not needed, and 1 when some preferred replica was not
+ * in sync yet (the node that just started is still catching up): then it tries again.
+ */
+export function preferredElectionScript(bootstrap: string, tries = ELECTION_TRIES, pauseSeconds = ELECTION_PAUSE_SECONDS): string {
+  const tool = 'KAFKA_HEAP_OPTS=-Xmx128m KAFKA_LOG_OPTS=-Dorg.slf4j.simpleLogger.defaultLogLevel=warn '
+    + `/opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.LeaderElectionCommand --bootstrap-server ${bootstrap} `
+    + '--election-type PREFERRED --all-topic-partitions';
+  return [
+    `i=0; while [ $i -lt ${tries} ]; do`,
+    '  i=$((i+1))',
+    `  if out=$(${tool} 2>&1); then echo "elected on try $i"; echo "$out" | tail -n 3; exit 0; fi`,
+    `  sleep ${pauseSeconds}`,
+    'done',
+    `echo "no full preferred-leader election in ${tries} tries; the last said:"; echo "$out" | tail -n 5; exit 1`,
+  ].join('\n');
+}
+
+/** The nodes an election may run on: live, not frozen, and not the ones just started (prefer the settled). */
+export function electionCandidates(nodeIds: readonly number[], down: ReadonlySet<number>, justStarted: readonly number[]): number[] {
+  const live = nodeIds.filter((n) => !down.has(n));
+  const settled = live.filter((n) => !justStarted.includes(n));
+  return settled.length > 0 ? settled : live;
+}
