@@ -30,7 +30,7 @@ export interface NodeHands {
    * Elects every partition's preferred leader, run through live node `via`; retries while a preferred
    * replica is not back in sync; throws when it never fully succeeded. Resolves to what the tool said.
    */
-  electPreferredLeaders(via: NodeId): Promise<string>;
+  electPreferredLeaders(via: NodeId, started: NodeId[]): Promise<string>;
   /** Starts the broker again (its storage survives: it rejoins as the same node); a running one is left alone. */
   start(node: NodeId): Promise<void>;
   /** SIGSTOP / SIGCONT of the broker. */
@@ -166,7 +166,7 @@ export class FaultController implements FaultBackend {
     await this.applyAll();
     const [via] = electionCandidates(this.nodeIds, new Set([...this.killed, ...this.paused, ...this.stopped]), started);
     if (via === undefined) throw new Error(`no live node to run the preferred-leader election on (${this.describe()}); node(s) ${started.join(',')} started`);
-    await this.hands.electPreferredLeaders(via);
+    await this.hands.electPreferredLeaders(via, started);
   }
 
   /** Pausing a killed or shut-down node does nothing: it has no process to freeze, and its start brings it back running. */

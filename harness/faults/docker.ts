@@ -5,7 +5,7 @@
 // live node's container. A killed container loses its namespace and with it the
 // rules; the controller puts them back when the node restarts.
 import { dockerode } from '../docker/engine.ts';
-import { EXTERNAL_PORT, INTERNAL_PORT } from '../cluster/node-config.ts';
+import { EXTERNAL_PORT, INTERNAL_PORT, nodeAlias } from '../cluster/node-config.ts';
 import type { KafkaCluster } from '../cluster/cluster.ts';
 import type { NodeId } from '../workload/program.ts';
 import { FaultController, type NodeHands } from './controller.ts';
@@ -53,8 +53,9 @@ function dockerHands(cluster: Pick<KafkaCluster, 'id' | 'nodes'>): NodeHands {
       // Returns once the container has exited: its leaderships have moved (or the grace ran out: SIGKILL).
       await c.stop({ t: SHUTDOWN_GRACE_SECONDS }).catch(ignoreNotRunning);
     },
-    electPreferredLeaders: async (via) => {
-      const { output, exitCode } = await node(via).container.exec(['sh', '-c', preferredElectionScript(`localhost:${INTERNAL_PORT}`)]);
+    electPreferredLeaders: async (via, started) => {
+      const script = preferredElectionScript(`localhost:${INTERNAL_PORT}`, started.map((n) => `${nodeAlias(n)}:${INTERNAL_PORT}`));
+      const { output, exitCode } = await node(via).container.exec(['sh', '-c', script]);
       const said = output.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
       if (exitCode !== 0) throw new Error(`preferred-leader election on node ${via} failed (exit ${exitCode}): ${said.slice(-400)}`);
       return said;

@@ -14,7 +14,7 @@ function runWithFakeTool(failures: number, tries: number): { code: number; outpu
   const tool = path.join(dir, 'kafka-run-class.sh');
   fs.writeFileSync(tool, `#!/bin/sh\nn=$(($(cat ${counter})+1)); echo $n > ${counter}\necho "args: $*"\n[ $n -gt ${failures} ] || { echo "1 replica(s) could not be elected"; exit 1; }\necho "Successfully completed leader election (PREFERRED)"\n`);
   fs.chmodSync(tool, 0o755);
-  const script = preferredElectionScript('localhost:9092', tries, 0).replaceAll('/opt/kafka/bin/kafka-run-class.sh', tool);
+  const script = preferredElectionScript('localhost:9092', [], tries, 0).replaceAll('/opt/kafka/bin/kafka-run-class.sh', tool);
   let code = 0;
   let output: string;
   try {
@@ -41,6 +41,10 @@ describe('the preferred-leader election script', () => {
     expect(r).toMatchObject({ code: 1, calls: 3 });
     expect(r.output).toMatch(/no full preferred-leader election in 3 tries; the last said:\n.*\n1 replica\(s\) could not be elected/);
   });
+});
+
+it('waits for the started nodes\' listeners first', () => {
+  expect(preferredElectionScript('localhost:9092', ['kafka-2:9092'])).toMatch(/^i=0; until bash -c '<\/dev\/tcp\/kafka-2\/9092'/);
 });
 
 describe('where the election runs', () => {

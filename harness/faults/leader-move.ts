@@ -27,13 +27,20 @@ export const ELECTION_PAUSE_SECONDS = 3;
  * The shell script, run in a live broker's container, that elects every partition's preferred leader,
  * again and again until no partition is left whose preferred replica could not be elected. Kafka's own
  * tool exits 0 when every election succeeded or was not needed, and 1 when some preferred replica was not
- * in sync yet (the node that just started is still catching up): then it tries again.
+ * in sync yet (the node that just started is still catching up): then it tries again. It first waits (up
+ * to 60 s) for the listeners `waitFor` (host:port of the nodes just started) to accept connections: a try
+ * before a node listens cannot succeed and costs a JVM start on a machine the brokers keep busy.
  */
-export function preferredElectionScript(bootstrap: string, tries = ELECTION_TRIES, pauseSeconds = ELECTION_PAUSE_SECONDS): string {
+export function preferredElectionScript(bootstrap: string, waitFor: readonly string[] = [], tries = ELECTION_TRIES, pauseSeconds = ELECTION_PAUSE_SECONDS): string {
   const tool = 'KAFKA_HEAP_OPTS=-Xmx128m KAFKA_LOG_OPTS=-Dorg.slf4j.simpleLogger.defaultLogLevel=warn '
     + `/opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.LeaderElectionCommand --bootstrap-server ${bootstrap} `
     + '--election-type PREFERRED --all-topic-partitions';
+  const listening = waitFor.map((hostPort) => {
+    const [host, port] = hostPort.split(':');
+    return `i=0; until bash -c '</dev/tcp/${host}/${port}' 2>/dev/null || [ $i -ge 120 ]; do i=$((i+1)); sleep 0.5; done`;
+  });
   return [
+    ...listening,
     `i=0; while [ $i -lt ${tries} ]; do`,
     '  i=$((i+1))',
     `  if out=$(${tool} 2>&1); then echo "elected on try $i"; echo "$out" | tail -n 3; exit 0; fi`,

@@ -159,3 +159,26 @@ describe('pause and resume', () => {
     await eventually('the restarted node registered', () => registeredBrokers([]), (b) => b.length === 3);
   });
 });
+
+describe('leader-move', () => {
+  it('a controlled shutdown hands the leadership over before the broker exits; the rejoin\'s preferred election hands it back', async () => {
+    const container = async (id: number) => (await dockerode()).getContainer(cluster.node(id).container.getId()).inspect();
+    const admin = kafkaClient(cluster).admin();
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['faults'] }).finally(() => admin.disconnect());
+    const preferred = topics[0]!.partitions[0]!.replicas[0]!;
+    await eventually('the preferred replica leading', () => stateSeenBy('faults', []), (s) => s.leader === preferred);
+
+    await cluster.faults.inject({ f: 'start-leader-move', value: { nodes: [preferred] } });
+    expect((await container(preferred)).State).toMatchObject({ Running: false });
+    expect((await container(preferred)).State.ExitCode).not.toBe(137); // SIGTERM ended it, not the grace period's SIGKILL
+    // Moved by the shutdown itself: a killed leader is replaced only after the 9 s broker session timeout.
+    await eventually('a new leader', () => stateSeenBy('faults', [preferred]), (s) => s.leader > 0 && s.leader !== preferred, 3_000);
+    expect(cluster.faults.state().stopped).toEqual([preferred]);
+
+    await cluster.faults.inject({ f: 'stop-leader-move', value: { nodes: [preferred] } });
+    expect((await container(preferred)).State).toMatchObject({ Running: true });
+    // The election ran once the node was back in sync (it retries until then): no waiting here.
+    await eventually('the preferred replica leading again', () => stateSeenBy('faults', []), (s) => s.leader === preferred && s.isr.length === 3, 5_000);
+  });
+});
