@@ -43,8 +43,10 @@ describe('the preferred-leader election script', () => {
   });
 });
 
-it('waits for the started nodes\' listeners first', () => {
-  expect(preferredElectionScript('localhost:9092', ['kafka-2:9092'])).toMatch(/^i=0; until bash -c '<\/dev\/tcp\/kafka-2\/9092'/);
+it('waits for the started nodes\' listeners first, and bounds every try', () => {
+  const script = preferredElectionScript('localhost:9092', ['kafka-2:9092']);
+  expect(script).toMatch(/^i=0; until bash -c '<\/dev\/tcp\/kafka-2\/9092'/);
+  expect(script).toContain('timeout 20 /opt/kafka/bin/kafka-run-class.sh');
 });
 
 describe('where the election runs', () => {
