@@ -9,7 +9,7 @@ import { grudgeFor, describeSpec, type Grudge, type PartitionSpec } from '../clu
 import type { NemesisOp, NodeId } from '../workload/program.ts';
 import { describeState, type FaultBackend, type FaultBackendName, type FaultState } from './backend.ts';
 import { HEALED, type FirewallRules } from './iptables.ts';
-import { electionCandidates } from './leader-move.ts';
+import { electionCandidates, ELECTION_TRIES } from './leader-move.ts';
 
 /** One backend's primitives on a single node; each must be idempotent (the final heal repeats them). */
 export interface NodeHands {
@@ -27,10 +27,11 @@ export interface NodeHands {
    */
   stop(node: NodeId, paused: boolean): Promise<void>;
   /**
-   * Elects every partition's preferred leader, run through live node `via`; retries while a preferred
-   * replica is not back in sync; throws when it never fully succeeded. Resolves to what the tool said.
+   * Elects every partition's preferred leader, run through live node `via`, once the `started` nodes
+   * listen; up to `tries` times while a preferred replica is not back in sync; throws when it never fully
+   * succeeded. Resolves to what the tool said.
    */
-  electPreferredLeaders(via: NodeId, started: NodeId[]): Promise<string>;
+  electPreferredLeaders(via: NodeId, started: NodeId[], tries: number): Promise<string>;
   /** Starts the broker again (its storage survives: it rejoins as the same node); a running one is left alone. */
   start(node: NodeId): Promise<void>;
   /** SIGSTOP / SIGCONT of the broker. */
@@ -164,9 +165,11 @@ export class FaultController implements FaultBackend {
     }
     if (started.length === 0) return;
     await this.applyAll();
-    const [via] = electionCandidates(this.nodeIds, new Set([...this.killed, ...this.paused, ...this.stopped]), started);
+    const down = new Set([...this.killed, ...this.paused, ...this.stopped]);
+    const [via] = electionCandidates(this.nodeIds, down, started);
     if (via === undefined) throw new Error(`no live node to run the preferred-leader election on (${this.describe()}); node(s) ${started.join(',')} started`);
-    await this.hands.electPreferredLeaders(via, started);
+    // With another node down, the partitions it prefers cannot be elected, so every try fails: one is enough.
+    await this.hands.electPreferredLeaders(via, started, down.size > 0 ? 1 : ELECTION_TRIES);
   }
 
   /** Pausing a killed or shut-down node does nothing: it has no process to freeze, and its start brings it back running. */

@@ -53,8 +53,8 @@ function dockerHands(cluster: Pick<KafkaCluster, 'id' | 'nodes'>): NodeHands {
       // Returns once the container has exited: its leaderships have moved (or the grace ran out: SIGKILL).
       await c.stop({ t: SHUTDOWN_GRACE_SECONDS }).catch(ignoreNotRunning);
     },
-    electPreferredLeaders: async (via, started) => {
-      const script = preferredElectionScript(`localhost:${INTERNAL_PORT}`, started.map((n) => `${nodeAlias(n)}:${INTERNAL_PORT}`));
+    electPreferredLeaders: async (via, started, tries) => {
+      const script = preferredElectionScript(`localhost:${INTERNAL_PORT}`, started.map((n) => `${nodeAlias(n)}:${INTERNAL_PORT}`), tries);
       const { output, exitCode } = await node(via).container.exec(['sh', '-c', script]);
       const said = output.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
       if (exitCode !== 0) throw new Error(`preferred-leader election on node ${via} failed (exit ${exitCode}): ${said.slice(-400)}`);
