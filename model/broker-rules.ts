@@ -21,6 +21,7 @@ export const BROKER_RULES = {
   'verify.tv2ImplicitAdd': 'TV2: the partition is added to the transaction by the leader (implicit AddPartitionsToTxn) and its log append awaited',
   'offsets.unavailable': 'a TxnOffsetCommit while the cluster lacks a quorum: COORDINATOR_NOT_AVAILABLE',
   'offsets.verifyConcurrent': 'TxnOffsetCommit verification answered CONCURRENT_TRANSACTIONS: retriable, the group is not asked',
+  'offsets.verifyFenced': 'TxnOffsetCommit verification answered PRODUCER_FENCED: INVALID_PRODUCER_EPOCH (AddPartitionsToTxnManager), also where the group never saw the newer epoch (nothing is appended)',
   'logAppend.coordinatorMoved': 'a transit\'s log append whose coordinator failed over (or whose transit is gone) never becomes durable',
   'logAppend.failed': 'a transit\'s log append that lands without a quorum fails (logAppendFailed)',
   'marker.unavailable': 'a marker that lands without a quorum is answered NOT_ENOUGH_REPLICAS (retried)',

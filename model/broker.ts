@@ -106,8 +106,10 @@ export function handleRequest(b: Broker, req: ClientRequest, p: Protocol, reques
       if (!b.available()) { b.rule?.('offsets.unavailable'); return { kind: 'answer', answer: unavailable('COORDINATOR_NOT_AVAILABLE') }; }
       const verdict = verifyOrAdd(b, req.transactionalId, req.producerId, req.producerEpoch, groupPartition(req.groupId), p);
       if (verdict === 'CONCURRENT_TRANSACTIONS') { b.rule?.('offsets.verifyConcurrent'); return { kind: 'answer', answer: unavailable(verdict) }; }
+      if (verdict === 'PRODUCER_FENCED') b.rule?.('offsets.verifyFenced');
       const error = b.stepGroup(req.groupId, {
         type: 'group.txnOffsetCommit', producerId: req.producerId, producerEpoch: req.producerEpoch, offsets: req.offsets, verified: verdict === 'NONE',
+        fenced: verdict === 'PRODUCER_FENCED',
       });
       return { kind: 'answer', answer: unavailable(error) };
     }

@@ -24,7 +24,9 @@ export interface GroupContext {
 export type GroupEvent =
   | { type: 'group.offsetCommit'; offsets: Readonly<Record<Key, Offset>> }
   | { type: 'group.txnOffsetCommit'; producerId: number; producerEpoch: number; offsets: Readonly<Record<Key, Offset>>;
-      /** the transaction coordinator vouched for (TV1 verify) or added (TV2) this group's partition */ verified: boolean }
+      /** the transaction coordinator vouched for (TV1 verify) or added (TV2) this group's partition */ verified: boolean;
+      /** the coordinator's verification answered PRODUCER_FENCED: a newer epoch exists, whether or not this group saw it */
+      fenced?: boolean }
   | { type: 'group.writeTxnMarker'; producerId: number; producerEpoch: number; commit: boolean };
 
 type Ev<T extends GroupEvent['type']> = Extract<GroupEvent, { type: T }>;
@@ -35,9 +37,13 @@ const stamp = (offsets: Readonly<Record<Key, Offset>>, position: number): Record
 export const groupMachine = setup({
   types: { context: {} as GroupContext, events: {} as GroupEvent, input: {} as { groupId: string } },
   guards: {
+    /** An epoch older than the group has seen (the log's epoch check), or one the transaction coordinator's
+     *  verification found fenced: that fails the append before the group writes anything, answered as
+     *  AddPartitionsToTxnManager maps PRODUCER_FENCED (INVALID_PRODUCER_EPOCH). The group may not know the
+     *  newer epoch yet: the fence's abort marker reaches it only if the transaction had offsets here. */
     isStaleProducerEpoch: ({ context, event }) => {
       const e = event as Ev<'group.txnOffsetCommit'> | Ev<'group.writeTxnMarker'>;
-      return e.producerEpoch < (context.producerEpochs[e.producerId] ?? -1);
+      return ('fenced' in e && e.fenced === true) || e.producerEpoch < (context.producerEpochs[e.producerId] ?? -1);
     },
     /** The transactional-write guard of a COORDINATOR-origin append: not part of an ongoing transaction. */
     isTxnWriteOutsideTxn: ({ context, event }) => {

@@ -159,6 +159,15 @@ describe('group coordinator: transactional offsets', () => {
     expect(g.marker(7, 0, false)).toBe('INVALID_PRODUCER_EPOCH');
   });
 
+  it('a TxnOffsetCommit its verification found fenced is INVALID_PRODUCER_EPOCH, though the group never saw the newer epoch', () => {
+    // The fence aborted a transaction that had no offsets here: no marker told the group. Without the
+    // verification's answer the group would say INVALID_TXN_STATE (Kafka: INVALID_PRODUCER_EPOCH).
+    const g = group();
+    expect(g.send({ type: 'group.txnOffsetCommit', producerId: 7, producerEpoch: 3, offsets: { 0: 5 }, verified: false, fenced: true })).toBe('INVALID_PRODUCER_EPOCH');
+    expect(g.get().context.pendingTxnOffsets).toEqual({});
+    expect(g.txnCommit(7, 3, { 0: 5 }, false)).toBe('INVALID_TXN_STATE');
+  });
+
   it('another producer\'s epochs do not fence this one', () => {
     const g = group();
     g.txnCommit(8, 5, { 0: 1 });

@@ -103,7 +103,7 @@ function table(dirs: string[]): void {
     const s = v.histories.kafka?.verdict.stats;
     const events = existsSync(path.join(dir, 'kafka', 'history.jsonl')) ? kafkaEvents(dir) : [];
     const completed = events.filter((e) => e.process !== 'nemesis' && e.type !== 'invoke' && e.time <= v.timeLimitSeconds * 1e9).length;
-    rows.push(`| ${path.basename(dir)} | ${v.kafkaVersion} | ${v.client} | ${v.complete ? (v.valid ? 'valid' : 'INVALID') : 'incomplete'} | ${v.anomalyTypes.join(', ') || '—'} | ` +
+    rows.push(`| ${path.basename(dir)} | ${v.kafkaVersion} | ${v.client} | ${!v.complete ? 'incomplete' : v.valid ? 'valid' : v.outcome === 'model-divergence' ? 'model divergence' : v.outcome === 'inconclusive' ? 'inconclusive' : 'INVALID'} | ${v.anomalyTypes.join(', ') || '—'} | ` +
       `${s?.ops ?? '—'} | ${s?.ok ?? '—'} | ${s ? `${((100 * s.info) / Math.max(1, s.ops)).toFixed(0)} %` : '—'} | ${(completed / v.timeLimitSeconds).toFixed(0)} |`);
     summary.push({ valid: v.complete && v.valid, rate: Math.round(completed / v.timeLimitSeconds), info: s?.info ?? 0, ops: s?.ops ?? 0 });
   }

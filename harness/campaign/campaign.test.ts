@@ -10,7 +10,7 @@ import { runCampaign } from './campaign.ts';
 import { renderCampaignIndex } from './index-page.ts';
 import { renderJunit, xml } from './junit.ts';
 import { eta, progressLine } from './progress.ts';
-import { campaignExitCode, type CampaignResult, type SeedResult } from './result.ts';
+import { campaignExitCode, tally, tallyWords, type CampaignResult, type SeedResult } from './result.ts';
 import { parseSeedRange } from './seeds.ts';
 import { parseXml, type XmlElement } from './testing/xml.ts';
 
@@ -33,6 +33,15 @@ const campaign = (runs: SeedResult[], complete = true): CampaignResult => ({
 });
 
 const all = (el: XmlElement, name: string): XmlElement[] => [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => all(c, name))];
+
+describe('the tally every summary prints', () => {
+  it('counts a model divergence apart from anomalies: the replay disagreeing is not the history breaking a rule', () => {
+    const runs = [seed(1, 'valid'), seed(2, 'invalid'), seed(3, 'invalid', { anomalyTypes: [], outcome: 'model-divergence', divergences: 2 }),
+      seed(4, 'inconclusive'), seed(5, 'error')];
+    expect(tallyWords(tally(campaign(runs)))).toBe('valid 1 · anomalies 1 · model divergence 1 · inconclusive 1 · could not run 1');
+    expect(tallyWords(tally(campaign(runs.slice(0, 2))), ', ')).toBe('valid 1, anomalies 1, inconclusive 0, could not run 0');
+  });
+});
 
 describe('--seeds', () => {
   it.each([['1..3', [1, 2, 3]], ['7', [7]], [' 0..0 ', [0]], ['4294967294..4294967295', [4294967294, 4294967295]],

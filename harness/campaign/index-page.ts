@@ -7,7 +7,7 @@
 import { anomalyMatrix } from '../../reports/campaign-matrix.ts';
 import { h, type SafeHtml } from '../../reports/escape.ts';
 import type { CampaignResult, SeedResult } from './result.ts';
-import { tally } from './result.ts';
+import { tally, tallyWords } from './result.ts';
 import { formatSeeds, formatShard } from './seeds.ts';
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}
@@ -80,7 +80,7 @@ export function renderCampaignIndex(c: CampaignResult, sections: readonly IndexS
 <html lang="en"><head><meta charset="utf-8"><title>kafka-eos campaign, ${title}</title><style>${STYLE}</style></head>
 <body><h1>kafka-eos campaign: ${title}</h1>
 <p class="summary">${headline(c)} <span>${c.runs.length} of ${c.seeds.length} seeds run${c.complete ? '' : ' (stopped early)'}</span>
-<span>valid ${t.valid} · anomalies ${t.invalid} · inconclusive ${t.inconclusive} · could not run ${t.error}</span><span class="timing">${formatDuration(c.durationSeconds)}</span></p>
+<span>${tallyWords(t)}</span><span class="timing">${formatDuration(c.durationSeconds)}</span></p>
 <p>target ${c.target}; started <span class="timing">${c.startedAt}</span>; arguments: <code>${c.args.join(' ')}</code>${c.harness ? h`; harness ${c.harness.version} (commit ${c.harness.commit.slice(0, 12)})` : ''}</p>
 ${provenance(c)}
 ${sections.map((section) => section(c))}

@@ -89,7 +89,9 @@ export function campaignExitCode(c: CampaignResult): number {
 
 export interface Tally {
   valid: number;
+  /** Seeds with anomalies or a model divergence (status `invalid`); `divergent` of them had no anomaly. */
   invalid: number;
+  divergent: number;
   inconclusive: number;
   error: number;
   anomalyTypes: string[];
@@ -99,6 +101,19 @@ export function tally(c: CampaignResult): Tally {
   const count = (s: SeedStatus) => c.runs.filter((r) => r.status === s).length;
   return {
     valid: count('valid'), invalid: count('invalid'), inconclusive: count('inconclusive'), error: count('error'),
+    divergent: c.runs.filter((r) => r.status === 'invalid' && r.anomalyTypes.length === 0).length,
     anomalyTypes: [...new Set(c.runs.flatMap((r) => r.anomalyTypes))].sort(),
   };
+}
+
+/**
+ * The seeds per status, as every summary prints them: `valid 8 · anomalies 1 · model divergence 1 ·
+ * inconclusive 0 · could not run 0`. A divergence is counted apart from anomalies: one is the real
+ * run's history breaking a rule, the other the harness' replay disagreeing with it.
+ */
+export function tallyWords(t: Tally, separator = ' · '): string {
+  const parts = [`valid ${t.valid}`, `anomalies ${t.invalid - t.divergent}`];
+  if (t.divergent > 0) parts.push(`model divergence ${t.divergent}`);
+  parts.push(`inconclusive ${t.inconclusive}`, `could not run ${t.error}`);
+  return parts.join(separator);
 }

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { runCampaign } from '../campaign/campaign.ts';
 import { progressLine } from '../campaign/progress.ts';
-import { campaignExitCode, tally } from '../campaign/result.ts';
+import { campaignExitCode, tally, tallyWords } from '../campaign/result.ts';
 import { formatDuration } from '../campaign/index-page.ts';
 import { formatSeeds, type Shard } from '../campaign/seeds.ts';
 import { ensureDockerEngine } from '../docker/provision.ts';
@@ -34,7 +34,7 @@ export async function campaignCommand(seeds: number[], run: RunSettings, shard: 
   });
   progress.done();
   const t = tally(result);
-  console.log(`campaign: ${result.runs.length} seeds in ${formatDuration(result.durationSeconds)}: valid ${t.valid}, anomalies ${t.invalid}, inconclusive ${t.inconclusive}, could not run ${t.error}` +
+  console.log(`campaign: ${result.runs.length} seeds in ${formatDuration(result.durationSeconds)}: ${tallyWords(t, ', ')}` +
     (t.anomalyTypes.length > 0 ? ` (${t.anomalyTypes.join(', ')})` : ''));
   for (const r of result.runs.filter((x) => x.status !== 'valid')) {
     const what = r.status === 'invalid' ? r.anomalyTypes.join(', ') || 'model divergence'

@@ -13,12 +13,12 @@ export function define(): Command {
     .addOption(new Option('--out <dir>', 'where the merged campaign goes; must not exist or be empty (default: campaigns/merged-<time>)'));
   return act(command, async (dirs: string[]) => {
     const outDir = claimOutDir('merge', command.opts()['out'] as string | undefined, () => `campaigns/merged-${timestamp()}`);
-    const [{ mergeShardDirs }, { campaignExitCode, tally }, { formatDuration }] = await Promise.all([
+    const [{ mergeShardDirs }, { campaignExitCode, tally, tallyWords }, { formatDuration }] = await Promise.all([
       import('../campaign/merge-dirs.ts'), import('../campaign/result.ts'), import('../campaign/index-page.ts')]);
     const merged = mergeShardDirs({ dirs, outDir, log: (line) => process.stderr.write(`${line}\n`) });
     const t = tally(merged);
     console.log(`merge: ${merged.shards!.length} shard(s), ${merged.runs.length} of ${merged.seeds.length} seeds in ${formatDuration(merged.durationSeconds)}: ` +
-      `valid ${t.valid}, anomalies ${t.invalid}, inconclusive ${t.inconclusive}, could not run ${t.error}` + (t.anomalyTypes.length > 0 ? ` (${t.anomalyTypes.join(', ')})` : ''));
+      tallyWords(t, ', ') + (t.anomalyTypes.length > 0 ? ` (${t.anomalyTypes.join(', ')})` : ''));
     console.log(`  index:  ${outDir}/index.html`);
     console.log(`  junit:  ${outDir}/junit.xml`);
     return campaignExitCode(merged);

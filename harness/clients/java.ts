@@ -40,8 +40,16 @@ export function javaDriverCommand(version: string): DriverCommand {
   const dir = cacheDir(version);
   return {
     command: javaBinary(),
-    args: [...JVM_FLAGS, '-cp', `${path.join(dir, 'classes')}:${fs.readFileSync(path.join(dir, 'classpath.txt'), 'utf8').trim()}`, 'kafkaeos.Driver'],
+    args: [...JVM_FLAGS, ...extraJvmFlags(), '-cp', `${path.join(dir, 'classes')}:${fs.readFileSync(path.join(dir, 'classpath.txt'), 'utf8').trim()}`, 'kafkaeos.Driver'],
   };
+}
+
+/**
+ * KAFKA_EOS_JAVA_OPTS="-XX:TieredStopAtLevel=1 ...": JVM flags for experiments (docs/client-drivers.md),
+ * after the driver's own, so that HotSpot lets them win.
+ */
+export function extraJvmFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env['KAFKA_EOS_JAVA_OPTS'] ?? '').split(/\s+/).filter((flag) => flag !== '');
 }
 
 function javaBinary(): string {

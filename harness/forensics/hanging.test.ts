@@ -54,6 +54,25 @@ describe('OpenTransactionTracker', () => {
     expect(tracker.hanging()).toEqual([expect.objectContaining({ kind: 'orphaned', startOffset: 5, openMs: 6_000 })]);
   });
 
+  it('an orphaned transaction a later poll saw closed was not hanging: its marker came late (a cut-off leader answered)', () => {
+    const tracker = new OpenTransactionTracker(settings);
+    const ended = [txn('tx-7', 7, 'CompleteAbort', { producerEpoch: 2 })];
+    poll(tracker, 0, 9_000, (t) => at(t, [open(5)], { transactions: ended, faultFree: false }));
+    expect(tracker.hanging().map((h) => h.kind)).toEqual(['orphaned']); // still open: hanging for all we know
+    tracker.observe(at(12_000, [], { transactions: ended }));
+    expect(tracker.hanging()).toEqual([]);
+    expect(tracker.closedAfterOrphaned()).toEqual([expect.objectContaining({ kind: 'orphaned', startOffset: 5, lastSeenMs: 9_000 })]);
+  });
+
+  it('an orphaned transaction open at the last poll stays hanging, and an overdue one stays so even if it ended later', () => {
+    const tracker = new OpenTransactionTracker(settings);
+    const ended = [txn('tx-7', 7, 'CompleteAbort', { producerEpoch: 2 })];
+    poll(tracker, 0, 60_000, (t) => at(t, [open(5, 7, 2, 0), open(9, 8, 1, 1)], { transactions: [...ended, txn('tx-8', 8, 'Ongoing', { producerEpoch: 1, partitions: ['t0-1'] })] }));
+    tracker.observe(at(63_000, [open(5)], { transactions: ended })); // t0-1's overdue transaction ended, late
+    expect(tracker.hanging().map((h) => `${h.kind} ${h.topic}-${h.partition}`)).toEqual(['orphaned t0-0', 'overdue t0-1']);
+    expect(tracker.closedAfterOrphaned()).toEqual([]);
+  });
+
   it('orphaned also when no broker lists it open, but only if every broker answered', () => {
     const tracker = new OpenTransactionTracker(settings);
     poll(tracker, 0, 30_000, (t) => at(t, [open(5)], { transactions: [], allCoordinatorsListed: false }));

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../jepsen-style/history.ts';
 import { DEFAULT_HANGING_SETTINGS } from './hanging.ts';
 import { judgeRecorded, replayDetector } from './recorded.ts';
+import type { ClusterSnapshot } from './snapshot.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -32,5 +33,23 @@ describe('recorded runs', () => {
     // Counting wall-clock time instead (no fault ever seen) finds both: the rule's fault clock is what keeps it quiet.
     const wallClock = replayDetector(`${dir}/open-transactions.jsonl`, [], runStartMs, DEFAULT_HANGING_SETTINGS, 3, null);
     expect(wallClock.map((h) => `${h.kind} ${h.topic}-${h.partition}`).sort()).toEqual(['overdue t0-copy-0', 'overdue t2-1']);
+  });
+
+  const replayFixture = (name: string) => {
+    const dir = fixture(name);
+    const snapshot = fs.existsSync(`${dir}/snapshot.json`) ? JSON.parse(fs.readFileSync(`${dir}/snapshot.json`, 'utf8')) as ClusterSnapshot : null;
+    const nemesis = fs.readFileSync(`${dir}/nemesis.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+    const { runStartMs } = JSON.parse(fs.readFileSync(`${dir}/run.json`, 'utf8')) as { runStartMs: number };
+    return replayDetector(`${dir}/open-transactions.jsonl`, nemesis, runStartMs, DEFAULT_HANGING_SETTINGS, 3, snapshot);
+  };
+
+  it.each(['late-markers-franz-go-v1.21.5', 'late-markers-franz-go-v1.21.6'])(
+    '%s: transactions found orphaned while a node was cut off, and closed after, are not hanging', (name) => {
+      expect(replayFixture(name)).toEqual([]);
+    });
+
+  it('java seed 5: the commit marker dropped on __consumer_offsets-3 leaves it open to the final snapshot: hanging', () => {
+    expect(replayFixture('java-seed-5-dropped-commit-marker').map((h) => `${h.kind} ${h.topic}-${h.partition} ${h.producerId}/${h.producerEpoch}`))
+      .toEqual(['orphaned __consumer_offsets-3 2000/33']);
   });
 });

@@ -10,6 +10,7 @@ import type { Workload } from './choices.ts';
 import { targetFlags, type TargetSettings } from '../target/settings.ts';
 import { formatClientSpec, isDefaultClients, type ClientSpec } from '../clients/spec.ts';
 import type { ForensicsMode } from '../forensics/modes.ts';
+import { experimentEnvAssignments } from './experiment-env.ts';
 
 export { MUTATIONS, TARGETS, WORKLOADS, type Workload } from './choices.ts';
 
@@ -38,8 +39,8 @@ export interface RunSettings {
 }
 
 /** The one-line command that runs the same program again. */
-export function reproCommand(p: RunSettings): string {
-  return ['npx kafka-eos run', `--seed ${p.seed}`, ...runFlags(p)].join(' ');
+export function reproCommand(p: RunSettings, env: NodeJS.ProcessEnv = process.env): string {
+  return [...experimentEnvAssignments(env), 'npx kafka-eos run', `--seed ${p.seed}`, ...runFlags(p)].join(' ');
 }
 
 /** The flags (but the seed) that give these settings back, in a fixed order: a campaign records them. */

@@ -99,6 +99,60 @@ describe('the replay as the Java client (and franz-go)', () => {
   });
 });
 
+describe('a newer instance\'s InitProducerId fences an older one\'s offsets commit (franz-go campaign seed 2)', () => {
+  // Process 2 runs T, reads value 5 of key 1 and writes it to key 0, and Kafka answers its offsets commit
+  // fenced. Process 3, the next instance of T, is invoked while that op runs: its InitProducerId (under
+  // its assign) completes at `newerOkAt`. TV2 has no AddOffsetsToTxn: the group coordinator's verification
+  // meets the newer epoch (PRODUCER_FENCED, answered INVALID_PRODUCER_EPOCH) though the group never saw it.
+  const fencedOffsets = (newerInvokedAt: number, newerOkAt: number) => history([
+    [0.5, 9, 'invoke', 'send', [['send', 1, 5]]], [0.6, 9, 'ok', 'send', [['send', 1, [0, 5]]]],
+    [1, 2, 'invoke', 'assign', [0]], [1.1, 2, 'ok', 'assign', [0]],
+    [2, 2, 'invoke', 'txn', [['poll']], T],
+    [newerInvokedAt, 3, 'invoke', 'assign', [0]], [newerOkAt, 3, 'ok', 'assign', [0]],
+    [2.5, 2, 'fail', 'txn', [['poll', { 1: [[0, 5]] }], ['send', 0, [0, 5]]], { ...T, error: `sendOffsets: ${FRANZ_FENCED}` }],
+  ]);
+
+  for (const [name, options] of [['TV2', JAVA_TV2], ['TV1', JAVA_TV1]] as const) {
+    it(`explains it by that init when it completed before the commit was answered (Java client, ${name})`, () => {
+      const r = replayAgainstModel(fencedOffsets(2.1, 2.2), options);
+      expect(r).toMatchObject({ conforms: true, inconclusive: [] });
+      expect(r.explanations).toEqual([expect.stringMatching(/^process 3's InitProducerId for T \(invoked at 2\.1 s, ok\) landed after the start of op \d+ and fenced process 2$/)]);
+    });
+  }
+
+  it('still proves a divergence when no init can have come between (the newer instance starts after the answer)', () => {
+    const r = replayAgainstModel(fencedOffsets(3, 3.1), JAVA_TV2);
+    expect(r.inconclusive).toEqual([]);
+    expect(r.divergence).toMatchObject({ process: 2, kind: 'error' });
+    expect(r.divergence!.explanation).toMatch(/\(fenced\) to the offsets commit, but the model accepts it: nothing it can replay fenced T there/);
+  });
+});
+
+describe('a newer instance\'s InitProducerId waits for older ops Kafka took that wait for something else (franz-go campaign seed 7)', () => {
+  // Process 3's InitProducerId for T is invoked at 2 s and completes at 10 s. Process 2's op invoked at 3 s
+  // wrote offset 1 of key 1, after process 5's write at offset 0, whose send was never answered (a poll
+  // found it; its op completes last, as info). Process 2's write waits for that one; the init must not go
+  // ahead of it meanwhile (then the model fences a write Kafka took), only of what cannot move at all.
+  const olderWaits = (olderInvokedAt: number) => history([
+    [1, 2, 'invoke', 'assign', [0]], [1.1, 2, 'ok', 'assign', [0]],
+    [1.5, 5, 'invoke', 'send', [['send', 1, 7]]], [20, 5, 'info', 'send', [['send', 1, 7]], { error: 'timeout: send took longer than 10000 ms' }],
+    [2, 3, 'invoke', 'assign', [0]], [10, 3, 'ok', 'assign', [0]],
+    [olderInvokedAt, 2, 'invoke', 'txn', [['send', 1, 8]], T], [olderInvokedAt + 0.1, 2, 'ok', 'txn', [['send', 1, [1, 8]]], T],
+    [4, 6, 'invoke', 'poll', [['poll']]], [4.1, 6, 'ok', 'poll', [['poll', { 1: [[0, 7]] }]]],
+    [12, 2, 'invoke', 'txn', [['send', 0, 9]], T], [12.1, 2, 'fail', 'txn', [['send', 0, [null, 9]]], { ...T, error: FRANZ_FENCED }],
+  ]);
+
+  it('replays the older op\'s write first; the init then fences the op invoked after it completed', () => {
+    expect(replayAgainstModel(olderWaits(3), JAVA_TV2)).toMatchObject({ conforms: true, inconclusive: [], explanations: [] });
+  });
+
+  it('still proves a divergence when Kafka took the older instance\'s write after the init completed', () => {
+    const r = replayAgainstModel(olderWaits(11), JAVA_TV2);
+    expect(r.inconclusive).toEqual([]);
+    expect(r.divergence).toMatchObject({ process: 2, kind: 'refused', key: 1 });
+  });
+});
+
 describe('processes that never named their transactional id (kafkajs campaign seeds 42, 51, 56)', () => {
   // Process 2 runs T with assignment [0, 1]; process 3, a later instance of T's worker, re-issues the
   // worker's later assignment [0] and times out in its InitProducerId; process 4 runs T and is fenced.

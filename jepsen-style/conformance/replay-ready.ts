@@ -59,14 +59,16 @@ function answeredOk(st: ReplayState, j: number): number {
 
 /**
  * Ops of another instance of a start's transactional id, invoked before the start completed, with steps
- * Kafka took still to replay and able to take one now. Kafka took them, so they came before this
- * InitProducerId fenced their producer: the start waits for them (when they can move; else it goes on).
+ * Kafka took still to replay. Kafka took them, so they came before this InitProducerId fenced their
+ * producer: the start waits for them. While they wait for something else (a write earlier in their key's
+ * log, an op that completed before they were invoked), it waits too, as long as anything else can move:
+ * only when nothing does (st.lastResort) does it go ahead of those that cannot move.
  */
 const olderStillTaken = (st: ReplayState, i: number): boolean =>
   (st.order.byTransactionalId.get(st.units[i]!.transactionalId!) ?? []).some((j) => {
     const o = st.units[j]!, r = st.runs[j]!;
     return o.kind === 'op' && o.process !== st.units[i]!.process && o.invokeIndex < st.units[i]!.index && !r.done
-      && r.next < answeredOk(st, j) && canStep(st, j);
+      && r.next < answeredOk(st, j) && (!st.lastResort || canStep(st, j));
   });
 
 export function canStep(st: ReplayState, i: number): boolean {

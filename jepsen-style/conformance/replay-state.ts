@@ -38,6 +38,9 @@ export class ReplayState implements Explainer {
   /** Parked units whose transaction committed (its records were read) and whose commit has not landed yet. */
   readonly pendingCommits = new Set<number>();
   newDemands = false;
+  /** Nothing else could move in this pass: a newer instance's InitProducerId may now go ahead of an older
+   *  instance's ops Kafka took that still wait for something else (replay-ready.ts olderStillTaken). */
+  lastResort = false;
   readonly explanations: string[] = [];
   readonly unjudgedOps: Record<string, number[]> = {};
   unjudged = 0;

@@ -86,10 +86,17 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
       if (typeof d !== 'boolean') return d;
       progressed ||= d;
     }
-    for (let i = st.first; i < units.length && !progressed; i++) {
-      const d = advance(i);
-      if (typeof d !== 'boolean') return d;
-      progressed ||= d;
+    // In history order, the first unit that can move; failing that, the same as a last resort, where a newer
+    // instance's InitProducerId may fence older ops Kafka took that wait for something else.
+    for (const lastResort of [false, true]) {
+      if (progressed || (lastResort && st.newDemands)) break;
+      st.lastResort = lastResort;
+      for (let i = st.first; i < units.length && !progressed; i++) {
+        const d = advance(i);
+        if (typeof d !== 'boolean') return d;
+        progressed ||= d;
+      }
+      st.lastResort = false;
     }
     while (st.first < units.length && (runs[st.first]!.done || st.parked(st.first))) {
       const next = units[st.first]!.steps[runs[st.first]!.next];

@@ -4,7 +4,7 @@
 // break the table or turn into markup.
 import { versionLine } from '../../meta/version.ts';
 import { formatDuration, verdictLabel } from '../index-page.ts';
-import { tally, type CampaignResult, type SeedResult } from '../result.ts';
+import { tally, tallyWords, type CampaignResult, type SeedResult } from '../result.ts';
 import { formatSeeds } from '../seeds.ts';
 import type { StateChange } from './nightly-state.ts';
 
@@ -44,8 +44,7 @@ export function renderLegSummary(leg: string, c: CampaignResult | null): string 
   return [
     `## ${cell(leg)}: ${headline(c)}`,
     '',
-    `${c.runs.length} of ${c.seeds.length} seeds run · valid ${t.valid} · anomalies ${t.invalid} · inconclusive ${t.inconclusive} · ` +
-      `could not run ${t.error} · ${formatDuration(c.durationSeconds)}${missing}`,
+    `${c.runs.length} of ${c.seeds.length} seeds run · ${tallyWords(t)} · ${formatDuration(c.durationSeconds)}${missing}`,
     '',
     `seeds ${code(formatSeeds(c.seeds))} · target ${cell(c.target)} · harness ${cell(c.harness ? versionLine(c.harness) : 'unknown')} · flags ${code(c.args.join(' '))}`,
     '',
