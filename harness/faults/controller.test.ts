@@ -111,6 +111,20 @@ describe('the fault controller', () => {
     expect(f.state()).toMatchObject({ killed: [2], stopped: [] }); // started all the same
   });
 
+  it('leader-move with a lagging follower (an experiment\'s knob): the next live node is frozen before the shutdown and thawed after', async () => {
+    const { hands, calls } = recordingHands();
+    const f = new FaultController(hands, { lagMs: 5 });
+    await f.inject({ f: 'kill', value: { nodes: [1] } });
+    await f.inject({ f: 'start-leader-move', value: { nodes: [3] } }); // after 3 comes 1 (dead), then 2
+    expect(calls).toEqual(['kill 1', 'pause 2', 'stop 3', 'resume 2']);
+    expect(f.state()).toMatchObject({ paused: [], stopped: [3] });
+    await f.inject({ f: 'start-leader-move', value: { nodes: [2] } }); // no live node left to freeze
+    expect(calls.slice(4)).toEqual(['stop 2']);
+    const g = new FaultController({ ...hands, stop: async () => { throw new Error('docker stop failed'); } }, { lagMs: 5 });
+    await expect(g.inject({ f: 'start-leader-move', value: { nodes: [1] } })).rejects.toThrow(/docker stop failed/);
+    expect(calls.slice(5)).toEqual(['pause 2', 'resume 2']); // thawed all the same
+  });
+
   it('refuses a node it does not know', async () => {
     const f = new FaultController(recordingHands().hands);
     await expect(f.inject({ f: 'kill', value: { nodes: [4] } })).rejects.toThrow(/no node 4 \(nodes 1,2,3\)/);

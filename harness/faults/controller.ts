@@ -9,7 +9,7 @@ import { grudgeFor, describeSpec, type Grudge, type PartitionSpec } from '../clu
 import type { NemesisOp, NodeId } from '../workload/program.ts';
 import { describeState, type FaultBackend, type FaultBackendName, type FaultState } from './backend.ts';
 import { HEALED, type FirewallRules } from './iptables.ts';
-import { electionCandidates, ELECTION_TRIES } from './leader-move.ts';
+import { electionCandidates, ELECTION_TRIES, laggingFollower } from './leader-move.ts';
 
 /** One backend's primitives on a single node; each must be idempotent (the final heal repeats them). */
 export interface NodeHands {
@@ -52,7 +52,8 @@ export class FaultController implements FaultBackend {
   private sealed = false;
   private underWay: Promise<void> = Promise.resolve();
 
-  constructor(private readonly hands: NodeHands) {}
+  /** `lagMs`: freeze a follower this long before each controlled shutdown (./leader-move.ts, laggingFollowerMs). */
+  constructor(private readonly hands: NodeHands, private readonly options: { lagMs?: number } = {}) {}
 
   get name(): FaultBackendName {
     return this.hands.name;
@@ -147,9 +148,19 @@ export class FaultController implements FaultBackend {
   /** A controlled shutdown; a killed or already stopped node has nothing to shut down. */
   async shutdown(nodeId: NodeId): Promise<void> {
     if (this.killed.has(this.known(nodeId)) || this.stopped.has(nodeId)) return;
-    await this.hands.stop(nodeId, this.paused.has(nodeId));
-    this.paused.delete(nodeId);
-    this.stopped.add(nodeId);
+    const lagMs = this.options.lagMs ?? 0;
+    const follower = lagMs > 0 ? laggingFollower(this.nodeIds, nodeId, new Set([...this.killed, ...this.paused, ...this.stopped])) : undefined;
+    if (follower !== undefined) {
+      await this.hands.pause(follower);
+      await new Promise((resolve) => setTimeout(resolve, lagMs));
+    }
+    try {
+      await this.hands.stop(nodeId, this.paused.has(nodeId));
+      this.paused.delete(nodeId);
+      this.stopped.add(nodeId);
+    } finally {
+      if (follower !== undefined) await this.hands.resume(follower);
+    }
   }
 
   /**

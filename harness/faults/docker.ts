@@ -11,11 +11,11 @@ import type { NodeId } from '../workload/program.ts';
 import { FaultController, type NodeHands } from './controller.ts';
 import { runInNetworkNamespace } from './docker-netns.ts';
 import { firewallScript } from './iptables.ts';
-import { preferredElectionScript, SHUTDOWN_GRACE_SECONDS } from './leader-move.ts';
+import { laggingFollowerMs, preferredElectionScript, SHUTDOWN_GRACE_SECONDS } from './leader-move.ts';
 
 /** The faults of a cluster the harness started; the docker hands see the cluster's containers. */
 export function dockerFaults(cluster: Pick<KafkaCluster, 'id' | 'nodes'>): FaultController {
-  return new FaultController(dockerHands(cluster));
+  return new FaultController(dockerHands(cluster), { lagMs: laggingFollowerMs() });
 }
 
 function dockerHands(cluster: Pick<KafkaCluster, 'id' | 'nodes'>): NodeHands {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { electionCandidates, preferredElectionScript } from './leader-move.ts';
+import { electionCandidates, laggingFollower, laggingFollowerMs, preferredElectionScript } from './leader-move.ts';
 
 /** Runs the script with a fake Kafka tool that fails `failures` times, then succeeds. */
 function runWithFakeTool(failures: number, tries: number): { code: number; output: string; calls: number } {
@@ -54,5 +54,20 @@ describe('where the election runs', () => {
     expect(electionCandidates([1, 2, 3], new Set([2]), [1])).toEqual([3]);
     expect(electionCandidates([1, 2, 3], new Set([2, 3]), [1])).toEqual([1]);
     expect(electionCandidates([1, 2, 3], new Set([1, 2, 3]), [])).toEqual([]);
+  });
+});
+
+describe('the lagging follower knob', () => {
+  it('is off unless set, and refuses what would get the follower fenced', () => {
+    expect(laggingFollowerMs({})).toBe(0);
+    expect(laggingFollowerMs({ KAFKA_EOS_LEADER_MOVE_LAG_MS: '1500' })).toBe(1500);
+    expect(() => laggingFollowerMs({ KAFKA_EOS_LEADER_MOVE_LAG_MS: '9000' })).toThrow(/0 to 8000 \(a follower frozen 9 s is fenced\), got '9000'/);
+    expect(() => laggingFollowerMs({ KAFKA_EOS_LEADER_MOVE_LAG_MS: 'soon' })).toThrow(/got 'soon'/);
+  });
+
+  it('is the next live node after the one shut down', () => {
+    expect(laggingFollower([1, 2, 3], 3, new Set())).toBe(1);
+    expect(laggingFollower([1, 2, 3], 1, new Set([2]))).toBe(3);
+    expect(laggingFollower([1, 2, 3], 1, new Set([2, 3]))).toBeUndefined();
   });
 });

@@ -63,3 +63,27 @@ export function electionCandidates(nodeIds: readonly number[], down: ReadonlySet
   const settled = live.filter((n) => !justStarted.includes(n));
   return settled.length > 0 ? settled : live;
 }
+
+/**
+ * An experiment's knob (docs/bug-finding.md, franz-go#1484), off by default: KAFKA_EOS_LEADER_MOVE_LAG_MS=N
+ * freezes a follower for N ms before each controlled shutdown, and thaws it once the shutdown is done.
+ * Produces to the node being shut down then wait in its purgatory for the frozen follower (still in the
+ * ISR) and are answered NOT_LEADER_OR_FOLLOWER seconds old when the leadership moves: old enough for a
+ * client's record timeout (franz-go's is at least 1 s), which a move in a healthy ISR never is. The
+ * frozen node is the shut-down one's successor among the live nodes, so the schedule alone still decides.
+ */
+export function laggingFollowerMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['KAFKA_EOS_LEADER_MOVE_LAG_MS'];
+  const ms = Number(raw ?? 0);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 8_000) {
+    throw new Error(`KAFKA_EOS_LEADER_MOVE_LAG_MS must be whole milliseconds from 0 to 8000 (a follower frozen 9 s is fenced), got '${raw}'`);
+  }
+  return ms;
+}
+
+/** The live node after `node` in id order (wrapping), not `node` itself; undefined when there is none. */
+export function laggingFollower(nodeIds: readonly number[], node: number, down: ReadonlySet<number>): number | undefined {
+  const sorted = [...nodeIds].sort((a, b) => a - b);
+  const at = sorted.indexOf(node);
+  return [...sorted.slice(at + 1), ...sorted.slice(0, at)].find((n) => !down.has(n));
+}
