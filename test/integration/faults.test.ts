@@ -171,7 +171,10 @@ describe('leader-move', () => {
 
     await cluster.faults.inject({ f: 'start-leader-move', value: { nodes: [preferred] } });
     expect((await container(preferred)).State).toMatchObject({ Running: false });
-    expect((await container(preferred)).State.ExitCode).not.toBe(137); // SIGTERM ended it, not the grace period's SIGKILL
+    // SIGTERM ended it, not the grace period's SIGKILL (once, in the full file under a load average of 24, the
+    // shutdown outlasted the 60 s grace: the broker's last words then say where it waited).
+    const exit = (await container(preferred)).State.ExitCode;
+    expect(exit, exit === 137 ? await cluster.logs(preferred, 30) : '').not.toBe(137);
     // Moved by the shutdown itself: a killed leader is replaced only after the 9 s broker session timeout.
     await eventually('a new leader', () => stateSeenBy('faults', [preferred]), (s) => s.leader > 0 && s.leader !== preferred, 3_000);
     expect(cluster.faults.state().stopped).toEqual([preferred]);
