@@ -15,9 +15,11 @@ export interface FaultState {
   clientIsolated: NodeId[];
   killed: NodeId[];
   paused: NodeId[];
+  /** Shut down gracefully by leader-move, not yet started again. */
+  stopped: NodeId[];
 }
 
-export const NO_FAULTS: FaultState = { partition: null, clientIsolated: [], killed: [], paused: [] };
+export const NO_FAULTS: FaultState = { partition: null, clientIsolated: [], killed: [], paused: [], stopped: [] };
 
 export interface FaultBackend {
   readonly name: FaultBackendName;
@@ -25,7 +27,7 @@ export interface FaultBackend {
   readonly nodeIds: NodeId[];
   /** Applies one nemesis op; throws when the fault could not be made (the runner records the error). */
   inject(op: NemesisOp): Promise<void>;
-  /** Everything back to normal: partitions healed, paused nodes resumed, killed nodes restarted. */
+  /** Everything back to normal: partitions healed, paused nodes resumed, killed and shut-down nodes started. */
   heal(): Promise<void>;
   /** One line for people: what is broken now, or `none`. */
   describe(): string;
@@ -46,6 +48,7 @@ export function describeState(s: FaultState): string {
     s.clientIsolated.length ? `client cut from ${s.clientIsolated.join(',')}` : '',
     s.killed.length ? `killed ${s.killed.join(',')}` : '',
     s.paused.length ? `paused ${s.paused.join(',')}` : '',
+    s.stopped.length ? `shut down ${s.stopped.join(',')}` : '',
   ].filter(Boolean);
   return parts.length ? parts.join('; ') : 'none';
 }

@@ -16,6 +16,8 @@ function recordingHands() {
     start: async (n) => { calls.push(`start ${n}`); },
     pause: async (n) => { calls.push(`pause ${n}`); },
     resume: async (n) => { calls.push(`resume ${n}`); },
+    stop: async (n, paused) => { calls.push(`stop ${n}${paused ? ' (paused)' : ''}`); },
+    electPreferredLeaders: async (via, _started, tries) => { calls.push(`elect via ${via}${tries === 1 ? ' (1 try)' : ''}`); return 'elected'; },
     close: async () => { calls.push('close'); },
   };
   return { hands, calls, rules };
@@ -40,7 +42,7 @@ describe('the fault controller', () => {
     await f.inject({ f: 'kill', value: { nodes: [2] } });
     await f.inject({ f: 'pause', value: { nodes: [2] } });
     await f.isolateClient([1]);
-    expect(f.state()).toEqual({ partition: null, clientIsolated: [1], killed: [2], paused: [] });
+    expect(f.state()).toEqual({ partition: null, clientIsolated: [1], killed: [2], paused: [], stopped: [] });
     expect(rules.has(2)).toBe(false); // a dead node gets no rules...
     await f.heal();
     expect(calls).toEqual(['pause 2', 'kill 2 (paused)', 'start 2']);
@@ -65,6 +67,62 @@ describe('the fault controller', () => {
     expect(f.state().paused).toEqual([]);
     await expect(f.inject({ f: 'kill', value: { nodes: [1] } })).rejects.toThrow(/no new faults: the run is ending/);
     expect(calls).toEqual(['pause 2', 'resume 2']);
+  });
+
+  it('leader-move: a graceful stop, then the start and a preferred election run on a node that was up all along', async () => {
+    const { hands, calls, rules } = recordingHands();
+    const f = new FaultController(hands);
+    await f.inject({ f: 'start-leader-move', value: { nodes: [1] } });
+    expect(f.state().stopped).toEqual([1]);
+    expect(f.describe()).toBe('shut down 1');
+    await f.inject({ f: 'start-partition', value: { kind: 'one', isolated: [3], grudge: { 1: [3], 2: [3], 3: [1, 2] } } });
+    expect(rules.has(1)).toBe(false); // a stopped node has no namespace to put rules in...
+    await f.inject({ f: 'pause', value: { nodes: [1] } }); // ...nor a process to freeze
+    await f.inject({ f: 'stop-leader-move', value: { nodes: [1] } });
+    expect(rules.get(1)).toEqual({ dropFrom: ['10.0.0.3'], isolateClient: false }); // back with the partition's rules
+    expect(calls).toEqual(['stop 1', 'start 1', 'elect via 2']);
+    expect(f.state().stopped).toEqual([]);
+  });
+
+  it('leader-move: thaws a paused node to shut it down, elects nothing when nothing was stopped, and the heal starts a stopped node', async () => {
+    const { hands, calls } = recordingHands();
+    const f = new FaultController(hands);
+    await f.inject({ f: 'pause', value: { nodes: [2] } });
+    await f.inject({ f: 'start-leader-move', value: { nodes: [2] } });
+    expect(f.state()).toMatchObject({ paused: [], stopped: [2] });
+    await f.inject({ f: 'stop-leader-move', value: { nodes: [1, 3] } }); // the final heal's op names every node
+    await f.inject({ f: 'kill', value: { nodes: [3] } });
+    await f.inject({ f: 'start-leader-move', value: { nodes: [3] } }); // a dead node has nothing to shut down
+    await f.heal();
+    expect(calls).toEqual(['pause 2', 'stop 2 (paused)', 'kill 3', 'start 3', 'start 2']);
+    expect(f.describe()).toBe('none');
+  });
+
+  it('leader-move: the election runs on the one live node, or the op fails saying why', async () => {
+    const { hands, calls } = recordingHands();
+    const f = new FaultController(hands);
+    await f.inject({ f: 'kill', value: { nodes: [2] } });
+    await f.inject({ f: 'start-leader-move', value: { nodes: [3] } });
+    await f.inject({ f: 'stop-leader-move', value: { nodes: [3] } });
+    expect(calls.at(-1)).toBe('elect via 1 (1 try)'); // node 2 is down: its partitions cannot be elected, retries would only wait
+    hands.electPreferredLeaders = async () => { throw new Error('3 replica(s) could not be elected'); };
+    await f.inject({ f: 'start-leader-move', value: { nodes: [1] } });
+    await expect(f.inject({ f: 'stop-leader-move', value: { nodes: [1] } })).rejects.toThrow(/could not be elected/);
+    expect(f.state()).toMatchObject({ killed: [2], stopped: [] }); // started all the same
+  });
+
+  it('leader-move with a lagging follower (an experiment\'s knob): the next live node is frozen before the shutdown and thawed after', async () => {
+    const { hands, calls } = recordingHands();
+    const f = new FaultController(hands, { lagMs: 5 });
+    await f.inject({ f: 'kill', value: { nodes: [1] } });
+    await f.inject({ f: 'start-leader-move', value: { nodes: [3] } }); // after 3 comes 1 (dead), then 2
+    expect(calls).toEqual(['kill 1', 'pause 2', 'stop 3', 'resume 2']);
+    expect(f.state()).toMatchObject({ paused: [], stopped: [3] });
+    await f.inject({ f: 'start-leader-move', value: { nodes: [2] } }); // no live node left to freeze
+    expect(calls.slice(4)).toEqual(['stop 2']);
+    const g = new FaultController({ ...hands, stop: async () => { throw new Error('docker stop failed'); } }, { lagMs: 5 });
+    await expect(g.inject({ f: 'start-leader-move', value: { nodes: [1] } })).rejects.toThrow(/docker stop failed/);
+    expect(calls.slice(5)).toEqual(['pause 2', 'resume 2']); // thawed all the same
   });
 
   it('refuses a node it does not know', async () => {

@@ -1,12 +1,15 @@
 // What the nemesis has broken, and how to get from there to what it asks for next. The state (a grudge
 // between nodes, client isolation, killed and paused nodes) and the rules that tie it together are the
 // same whichever hands do the work: a partition is a set of firewall rules on every live node; a
-// killed node cannot be paused; a restarted node gets its rules again (a container restart brings a
-// fresh network namespace). The backends (./docker.ts, ./ssh/) only say how to touch one node.
+// killed or shut-down node cannot be paused; a restarted node gets its rules again (a container restart
+// brings a fresh network namespace). The backends (./docker.ts, ./ssh/) only say how to touch one node.
+// The leader-move family (why it exists: ./leader-move.ts) is a graceful stop, then a start and a
+// preferred-leader election.
 import { grudgeFor, describeSpec, type Grudge, type PartitionSpec } from '../cluster/grudge.ts';
 import type { NemesisOp, NodeId } from '../workload/program.ts';
 import { describeState, type FaultBackend, type FaultBackendName, type FaultState } from './backend.ts';
 import { HEALED, type FirewallRules } from './iptables.ts';
+import { electionCandidates, ELECTION_TRIES, laggingFollower } from './leader-move.ts';
 
 /** One backend's primitives on a single node; each must be idempotent (the final heal repeats them). */
 export interface NodeHands {
@@ -18,6 +21,17 @@ export interface NodeHands {
   setFirewall(node: NodeId, rules: FirewallRules): Promise<void>;
   /** SIGKILL of the broker. `paused`: the node is frozen (SIGSTOP) right now. */
   kill(node: NodeId, paused: boolean): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM: the broker's controlled shutdown moves its leaderships away), returning once
+   * the process has ended. `paused`: the node is frozen right now (it must be thawed to shut down).
+   */
+  stop(node: NodeId, paused: boolean): Promise<void>;
+  /**
+   * Elects every partition's preferred leader, run through live node `via`, once the `started` nodes
+   * listen; up to `tries` times while a preferred replica is not back in sync; throws when it never fully
+   * succeeded. Resolves to what the tool said.
+   */
+  electPreferredLeaders(via: NodeId, started: NodeId[], tries: number): Promise<string>;
   /** Starts the broker again (its storage survives: it rejoins as the same node); a running one is left alone. */
   start(node: NodeId): Promise<void>;
   /** SIGSTOP / SIGCONT of the broker. */
@@ -33,10 +47,13 @@ export class FaultController implements FaultBackend {
   private readonly clientIsolated = new Set<NodeId>();
   private readonly killed = new Set<NodeId>();
   private readonly paused = new Set<NodeId>();
+  /** Shut down gracefully by leader-move, not yet started again. */
+  private readonly stopped = new Set<NodeId>();
   private sealed = false;
   private underWay: Promise<void> = Promise.resolve();
 
-  constructor(private readonly hands: NodeHands) {}
+  /** `lagMs`: freeze a follower this long before each controlled shutdown (./leader-move.ts, laggingFollowerMs). */
+  constructor(private readonly hands: NodeHands, private readonly options: { lagMs?: number } = {}) {}
 
   get name(): FaultBackendName {
     return this.hands.name;
@@ -52,6 +69,7 @@ export class FaultController implements FaultBackend {
       clientIsolated: [...this.clientIsolated].sort(),
       killed: [...this.killed].sort(),
       paused: [...this.paused].sort(),
+      stopped: [...this.stopped].sort(),
     };
   }
 
@@ -86,6 +104,8 @@ export class FaultController implements FaultBackend {
       case 'restart': for (const n of op.value.nodes) await this.restart(n); return;
       case 'pause': for (const n of op.value.nodes) await this.pause(n); return;
       case 'resume': for (const n of op.value.nodes) await this.resume(n); return;
+      case 'start-leader-move': for (const n of op.value.nodes) await this.shutdown(n); return;
+      case 'stop-leader-move': return this.rejoin(op.value.nodes);
     }
   }
 
@@ -121,12 +141,51 @@ export class FaultController implements FaultBackend {
   async restart(nodeId: NodeId): Promise<void> {
     await this.hands.start(this.known(nodeId));
     this.killed.delete(nodeId);
+    this.stopped.delete(nodeId);
     await this.applyAll();
   }
 
-  /** Pausing a killed node does nothing: it has no process to freeze, and its restart brings it back running. */
+  /** A controlled shutdown; a killed or already stopped node has nothing to shut down. */
+  async shutdown(nodeId: NodeId): Promise<void> {
+    if (this.killed.has(this.known(nodeId)) || this.stopped.has(nodeId)) return;
+    const lagMs = this.options.lagMs ?? 0;
+    const follower = lagMs > 0 ? laggingFollower(this.nodeIds, nodeId, new Set([...this.killed, ...this.paused, ...this.stopped])) : undefined;
+    if (follower !== undefined) {
+      await this.hands.pause(follower);
+      await new Promise((resolve) => setTimeout(resolve, lagMs));
+    }
+    try {
+      await this.hands.stop(nodeId, this.paused.has(nodeId));
+      this.paused.delete(nodeId);
+      this.stopped.add(nodeId);
+    } finally {
+      if (follower !== undefined) await this.hands.resume(follower);
+    }
+  }
+
+  /**
+   * Starts the shut-down nodes among `nodeIds`, then moves the leaderships back by a preferred-leader
+   * election through a live node (one that was not just started, if there is one). Nothing to start:
+   * nothing to elect (the final heal names every node).
+   */
+  async rejoin(nodeIds: NodeId[]): Promise<void> {
+    const started = nodeIds.filter((n) => this.stopped.has(this.known(n)));
+    for (const n of started) {
+      await this.hands.start(n);
+      this.stopped.delete(n);
+    }
+    if (started.length === 0) return;
+    await this.applyAll();
+    const down = new Set([...this.killed, ...this.paused, ...this.stopped]);
+    const [via] = electionCandidates(this.nodeIds, down, started);
+    if (via === undefined) throw new Error(`no live node to run the preferred-leader election on (${this.describe()}); node(s) ${started.join(',')} started`);
+    // With another node down, the partitions it prefers cannot be elected, so every try fails: one is enough.
+    await this.hands.electPreferredLeaders(via, started, down.size > 0 ? 1 : ELECTION_TRIES);
+  }
+
+  /** Pausing a killed or shut-down node does nothing: it has no process to freeze, and its start brings it back running. */
   async pause(nodeId: NodeId): Promise<void> {
-    if (this.killed.has(this.known(nodeId))) return;
+    if (this.killed.has(this.known(nodeId)) || this.stopped.has(nodeId)) return;
     await this.hands.pause(nodeId);
     this.paused.add(nodeId);
   }
@@ -136,10 +195,10 @@ export class FaultController implements FaultBackend {
     this.paused.delete(nodeId);
   }
 
-  /** Everything back to normal: resume, restart, heal the network. */
+  /** Everything back to normal: resume, restart, heal the network (no election: every broker running is enough). */
   async heal(): Promise<void> {
     for (const id of [...this.paused]) await this.resume(id);
-    for (const id of [...this.killed]) await this.restart(id);
+    for (const id of [...this.killed, ...this.stopped]) await this.restart(id);
     await this.healNetwork();
   }
 
@@ -166,7 +225,7 @@ export class FaultController implements FaultBackend {
   private async applyAll(): Promise<void> {
     const addresses = await this.hands.addresses();
     await Promise.all(this.nodeIds
-      .filter((id) => !this.killed.has(id))
+      .filter((id) => !this.killed.has(id) && !this.stopped.has(id))
       .map((id) => this.hands.setFirewall(id, this.rulesFor(id, addresses))));
   }
 }

@@ -79,6 +79,8 @@ export function faultTimeline(events: readonly HistoryEvent[], runStartMs: numbe
       if (e.f === 'kill' || e.f === 'pause') down.add(`${e.f}:${n}`);
       if (e.f === 'restart') down.delete(`kill:${n}`);
       if (e.f === 'resume') down.delete(`pause:${n}`);
+      if (e.f === 'start-leader-move') down.add(`leader-move:${n}`);
+      if (e.f === 'stop-leader-move') down.delete(`leader-move:${n}`);
     }
     changes.push({ atMs: runStartMs + e.time / 1e6, faultFree: !partitioned && down.size === 0 });
   }

@@ -22,7 +22,7 @@ export function minorityNodes(g: PartitionGrouping, nodes: NodeId[]): NodeId[] {
 }
 
 export class FaultMapper {
-  /** Node → the faults holding it down ('kill', 'pause', 'partition'). */
+  /** Node → the faults holding it down ('kill', 'pause', 'partition', 'leader-move'). */
   private readonly down = new Map<NodeId, Set<string>>();
 
   constructor(private readonly sim: Sim, private readonly nodes: NodeId[], private readonly transactionalIds: () => string[]) {}
@@ -43,6 +43,19 @@ export class FaultMapper {
       case 'restart':
       case 'resume':
         for (const n of op.value.nodes) this.release(n, op.f === 'restart' ? 'kill' : 'pause', emit);
+        break;
+      // A controlled shutdown: the node is down (its leaderships move away, the clients it served are answered
+      // NOT_LEADER_OR_FOLLOWER after the broker may have appended: a lost response). Its return and the
+      // preferred-leader election move the leaderships back: a leader change for every key.
+      case 'start-leader-move':
+        for (const n of op.value.nodes) {
+          this.hold(n, 'leader-move', emit);
+          for (const c of attached(n)) emit({ type: 'responseLost', clientId: c.producer });
+        }
+        break;
+      case 'stop-leader-move':
+        for (const n of op.value.nodes) this.release(n, 'leader-move', emit);
+        for (let key = 0; key < this.sim.config.keys; key++) emit({ type: 'leaderChange', key });
         break;
       case 'start-partition': {
         const g = op.value;

@@ -210,9 +210,10 @@ class ModelRun {
     if (op.f === 'start-partition') this.activeFaults.add(`partition ${op.value.kind}`);
     else if (op.f === 'stop-partition') [...this.activeFaults].filter((f) => f.startsWith('partition')).forEach((f) => this.activeFaults.delete(f));
     else {
-      const family = op.f === 'kill' || op.f === 'restart' ? 'kill' : 'pause';
+      const family = op.f === 'kill' || op.f === 'restart' ? 'kill' : op.f.endsWith('leader-move') ? 'leader-move' : 'pause';
+      const starts = op.f === family || op.f === 'start-leader-move';
       for (const n of op.value.nodes) {
-        if (op.f === family) this.activeFaults.add(`${family} ${n}`);
+        if (starts) this.activeFaults.add(`${family} ${n}`);
         else this.activeFaults.delete(`${family} ${n}`);
       }
     }

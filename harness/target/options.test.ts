@@ -39,6 +39,9 @@ describe('existing-cluster flags', () => {
     expect(() => parse('--bootstrap', 'k:9092', '--client-config', path.join(dir, 'nope'))).toThrow(usage(/cannot read it \(ENOENT\)/));
     expect(() => parse('--bootstrap', 'k:9092', '--faults', 'ssh', '--nodes-file', config)).toThrow(usage(/--nodes-file .*: not JSON/));
     expect(() => parse('--faults', 'none', '--nemesis', 'pause')).toThrow(usage(/--nemesis needs faults, and the fault backend is none: add/));
+    expect(() => parse('--faults', 'none', '--nemesis', 'leader-move')).toThrow(usage(/--nemesis needs faults, and the fault backend is none: add/));
+    expect(() => parse('--bootstrap', 'k:9092', '--faults', 'ssh', '--nodes-file', nodes, '--nemesis', 'leader-move'))
+      .toThrow(usage(/--nemesis leader-move needs a preferred-leader election on the ssh nodes, and .* has no commands.electLeaders: add e.g. "electLeaders"/));
   });
 
   it('give the ssh backend\'s node count to the program', () => {

@@ -53,7 +53,11 @@ export function targetSettingsFrom(command: Command, name: string): TargetSettin
   const clientConfig = (o['clientConfig'] as string | undefined) ?? null;
   if (clientConfig) loadClientConfig(clientConfig); // fail now, not at the first seed; loaded again when a run starts
   const nodesFile = (o['nodesFile'] as string | undefined) ?? null;
-  const nodeCount = nodesFile ? readNodesFile(nodesFile).nodes.length : null;
+  const nodes = nodesFile ? readNodesFile(nodesFile) : null;
+  const nodeCount = nodes ? nodes.nodes.length : null;
+  if (nodes && nemesis.includes('leader-move') && nodes.commands.electLeaders === null) {
+    refuse('--nemesis leader-move', `needs a preferred-leader election on the ssh nodes, and ${nodesFile} has no commands.electLeaders: add e.g. "electLeaders": "/opt/kafka/bin/kafka-leader-election.sh --bootstrap-server localhost:9092 --election-type PREFERRED --all-topic-partitions" (docs/beyond-one-machine.md), or drop leader-move`);
+  }
   return {
     bootstrap, clientConfig, faults, nodesFile, nodeCount,
     keepTopics: o['keepTopics'] === true,

@@ -73,8 +73,9 @@ function workerProblems(p: Program): string[] {
   return out;
 }
 
-const STOP_OF: Record<string, string> = { 'start-partition': 'stop-partition', kill: 'restart', pause: 'resume' };
-const familyKey = (e: NemesisEntry) => (e.op.f.endsWith('partition') ? 'partition' : ['kill', 'restart'].includes(e.op.f) ? 'kill' : 'pause');
+const STOP_OF: Record<string, string> = { 'start-partition': 'stop-partition', kill: 'restart', pause: 'resume', 'start-leader-move': 'stop-leader-move' };
+const familyKey = (e: NemesisEntry) => (e.op.f.endsWith('partition') ? 'partition' : e.op.f.endsWith('leader-move') ? 'leader-move'
+  : ['kill', 'restart'].includes(e.op.f) ? 'kill' : 'pause');
 
 function nemesisProblems(p: Program): string[] {
   const out: string[] = [];

@@ -62,7 +62,8 @@ function faultArb(o: ResolvedOptions, family: NemesisFamily, nodes: NodeId[]): f
       stop: { f: 'stop-partition', value: null },
     }));
   }
-  const [startF, stopF] = family === 'kill' ? (['kill', 'restart'] as const) : (['pause', 'resume'] as const);
+  const [startF, stopF] = family === 'kill' ? (['kill', 'restart'] as const)
+    : family === 'leader-move' ? (['start-leader-move', 'stop-leader-move'] as const) : (['pause', 'resume'] as const);
   return fc.constantFrom(...nodes).map((n) => ({
     start: { f: startF, value: { nodes: [n] } },
     stop: { f: stopF, value: { nodes: [n] } },
@@ -91,7 +92,7 @@ function familyScheduleArb(o: ResolvedOptions, family: NemesisFamily, nodes: Nod
   });
 }
 
-const isStop = (e: NemesisEntry) => ['stop-partition', 'restart', 'resume'].includes(e.op.f);
+const isStop = (e: NemesisEntry) => ['stop-partition', 'restart', 'resume', 'stop-leader-move'].includes(e.op.f);
 
 /** All families merged in time order; at equal times stops go first, so a node is healed before it is hit again. */
 export function nemesisScheduleArb(o: ResolvedOptions, nodes: NodeId[]): fc.Arbitrary<NemesisEntry[]> {
@@ -113,5 +114,6 @@ export function finalHeal(o: ResolvedOptions, nodes: NodeId[]): NemesisEntry[] {
   if (o.nemesis.includes('partition')) ops.push({ f: 'stop-partition', value: null });
   if (o.nemesis.includes('pause')) ops.push({ f: 'resume', value: all });
   if (o.nemesis.includes('kill')) ops.push({ f: 'restart', value: all });
+  if (o.nemesis.includes('leader-move')) ops.push({ f: 'stop-leader-move', value: all });
   return ops.map((op) => ({ atMs, op }));
 }

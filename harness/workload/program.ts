@@ -64,7 +64,7 @@ export interface Worker {
   ops: ProgramOp[];
 }
 
-export type NemesisFamily = 'partition' | 'kill' | 'pause';
+export type NemesisFamily = 'partition' | 'kill' | 'pause' | 'leader-move';
 export type PartitionKind = 'one' | 'majority-minority' | 'majorities-ring' | 'client-isolation';
 
 /**
@@ -81,7 +81,10 @@ export type PartitionGrouping =
 export type NemesisOp =
   | { f: 'start-partition'; value: PartitionGrouping }
   | { f: 'stop-partition'; value: null }
-  | { f: 'kill' | 'restart' | 'pause' | 'resume'; value: { nodes: NodeId[] } };
+  | { f: 'kill' | 'restart' | 'pause' | 'resume'; value: { nodes: NodeId[] } }
+  // leader-move (harness/faults/leader-move.ts): a controlled shutdown of the nodes (their leaderships move
+  // away), then their start and a preferred-leader election (the leaderships move back).
+  | { f: 'start-leader-move' | 'stop-leader-move'; value: { nodes: NodeId[] } };
 
 export interface NemesisEntry {
   /** Milliseconds after the start of the main phase. */

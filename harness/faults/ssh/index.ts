@@ -1,6 +1,7 @@
 // The `ssh` fault backend: the nodes of a cluster the harness did not start, driven only through SSH.
 // Partitions are iptables rules in chains of our own on each node (removed again at close: the node
-// outlives the run); kill, start, pause and resume run the nodes file's command templates. Before a run,
+// outlives the run); kill, start, pause, resume, stop and electLeaders (leader-move) run the nodes file's
+// command templates. Before a run,
 // every node must answer over SSH and have iptables, or the run stops with exit 3 naming the node.
 import { harnessError } from '../../cli/exit-codes.ts';
 import type { NodeId } from '../../workload/program.ts';
@@ -37,8 +38,8 @@ function sshHands(config: SshNodesFile, sessions: SshSessions): NodeHands {
     if (!n) throw new Error(`no node ${id} in ${config.file}`);
     return n;
   };
-  const template = async (id: NodeId, name: keyof SshNodesFile['commands']) => {
-    await sessions.must(node(id), fillTemplate(config.commands[name], node(id)), `commands.${name}`);
+  const template = async (id: NodeId, name: Exclude<keyof SshNodesFile['commands'], 'electLeaders'>, timeoutMs?: number) => {
+    await sessions.must(node(id), fillTemplate(config.commands[name], node(id)), `commands.${name}`, timeoutMs);
   };
   return {
     name: 'ssh',
@@ -51,6 +52,13 @@ function sshHands(config: SshNodesFile, sessions: SshSessions): NodeHands {
     start: (id) => template(id, 'start'),
     pause: (id) => template(id, 'pause'),
     resume: (id) => template(id, 'resume'),
+    // The default stop template waits up to 120 s for the broker to end; the session allows a little more.
+    stop: (id) => template(id, 'stop', 150_000),
+    electPreferredLeaders: async (via) => {
+      const elect = config.commands.electLeaders;
+      if (elect === null) throw new Error(`${config.file} has no commands.electLeaders: the preferred-leader election of leader-move cannot run`);
+      return (await sessions.must(node(via), fillTemplate(elect, node(via)), 'commands.electLeaders', 150_000)).trim().split('\n').slice(-3).join(' / ');
+    },
     close: async () => {
       await Promise.all(config.nodes.map((n) => sessions.run(n, firewallRemovalScript(), 20_000)));
       await sessions.close(config.nodes);

@@ -13,6 +13,9 @@ describe('the ssh nodes file', () => {
     expect(f.identityFile).toBe('/etc/kafka-eos/key');
     expect(f.clientPorts).toEqual([9092]);
     expect(f.commands.kill).toBe(DEFAULT_COMMANDS.kill);
+    expect(f.commands.stop).toBe(DEFAULT_COMMANDS.stop);
+    expect(f.commands.electLeaders).toBeNull();
+    expect(parse({ commands: { start: 's', electLeaders: 'elect' }, nodes: ['a'] }).commands.electLeaders).toBe('elect');
     expect(fillTemplate('echo {node} {host} {address}', f.nodes[1]!)).toBe('echo 2 b.example 10.0.0.2');
   });
 
@@ -24,7 +27,8 @@ describe('the ssh nodes file', () => {
     expect(() => parse({ ...ok, nodes: ['a', { host: 'b', address: 'a' }] })).toThrow(/two nodes have the address a/);
     expect(() => parse({ ...ok, nodes: ['-oProxyCommand=x'] })).toThrow(/is not a host name/);
     expect(() => parse({ ...ok, nodes: [{ host: 'a', address: '1.2.3.4; rm -rf /' }] })).toThrow(/not an address iptables can match/);
-    expect(() => parse({ ...ok, commands: { start: 's', reboot: 'x' } })).toThrow(/unknown template\(s\) reboot/);
+    expect(() => parse({ ...ok, commands: { start: 's', reboot: 'x' } })).toThrow(/unknown template\(s\) reboot; known: kill, start, pause, resume, stop, electLeaders/);
+    expect(() => parse({ ...ok, commands: { start: 's', electLeaders: '' } })).toThrow(/"commands.electLeaders" must be a non-empty string/);
     expect(() => parse({ ...ok, clientPorts: [0] })).toThrow(/clientPorts\[0\]/);
     expect(() => parse({ ...ok, hosts: [] })).toThrow(/unknown field\(s\) hosts/);
   });

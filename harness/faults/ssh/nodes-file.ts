@@ -20,7 +20,18 @@ export interface SshCommands {
   start: string;
   pause: string;
   resume: string;
+  /** Graceful stop (leader-move): the broker's controlled shutdown, returning once it has exited. */
+  stop: string;
+  /**
+   * Preferred-leader election over every partition (leader-move), run on a live node; it must fail while
+   * some preferred replica is not in sync (Kafka's kafka-leader-election.sh does). null: not given, and
+   * --nemesis leader-move is refused (the command line says how to add it).
+   */
+  electLeaders: string | null;
 }
+
+/** The templates a nodes file may give; `start` is required, `electLeaders` only for leader-move. */
+export const COMMAND_NAMES = ['kill', 'start', 'pause', 'resume', 'stop', 'electLeaders'] as const;
 
 export interface SshNodesFile {
   file: string;
@@ -41,10 +52,12 @@ export interface SshNodesFile {
  * keeps the pattern from matching a shell whose command line holds it. kill waits for the process to be
  * gone, so that a start right after it does not find it still running.
  */
-export const DEFAULT_COMMANDS: Omit<SshCommands, 'start'> = {
+export const DEFAULT_COMMANDS: Omit<SshCommands, 'start' | 'electLeaders'> = {
   kill: "pkill -KILL -f '[k]afka\\.Kafka'; for i in $(seq 100); do pgrep -f '[k]afka\\.Kafka' >/dev/null || exit 0; sleep 0.1; done; echo 'the broker survived SIGKILL for 10 s' >&2; exit 1",
   pause: "pkill -STOP -f '[k]afka\\.Kafka' || true",
   resume: "pkill -CONT -f '[k]afka\\.Kafka' || true",
+  // SIGCONT first: a frozen broker cannot run its shutdown. Its controlled shutdown may take a while.
+  stop: "pkill -CONT -f '[k]afka\\.Kafka'; pkill -TERM -f '[k]afka\\.Kafka' || exit 0; for i in $(seq 1200); do pgrep -f '[k]afka\\.Kafka' >/dev/null || exit 0; sleep 0.1; done; echo 'the broker did not shut down within 120 s of SIGTERM' >&2; exit 1",
 };
 
 export const TEMPLATE_FIELDS = ['{node}', '{host}', '{address}'];
@@ -99,10 +112,11 @@ export function parseNodesFile(file: string, text: string): SshNodesFile {
   const commands = o['commands'] === undefined ? {} : o['commands'];
   if (typeof commands !== 'object' || commands === null || Array.isArray(commands)) throw bad('"commands" must be an object of command templates');
   const c = commands as Record<string, unknown>;
-  const extraCommands = Object.keys(c).filter((k) => !['kill', 'start', 'pause', 'resume'].includes(k));
-  if (extraCommands.length > 0) throw bad(`commands: unknown template(s) ${extraCommands.join(', ')}; known: kill, start, pause, resume`);
+  const extraCommands = Object.keys(c).filter((k) => !(COMMAND_NAMES as readonly string[]).includes(k));
+  if (extraCommands.length > 0) throw bad(`commands: unknown template(s) ${extraCommands.join(', ')}; known: ${COMMAND_NAMES.join(', ')}`);
   if (c['start'] === undefined) throw bad('commands.start is required: how to start the broker again after a kill (e.g. "systemctl start kafka"); it must do nothing when the broker runs');
-  const template = (name: keyof SshCommands): string => (c[name] === undefined ? DEFAULT_COMMANDS[name as Exclude<keyof SshCommands, 'start'>] : str(c[name], `commands.${name}`));
+  const template = (name: Exclude<keyof SshCommands, 'electLeaders'>): string =>
+    (c[name] === undefined ? DEFAULT_COMMANDS[name as Exclude<keyof SshCommands, 'start' | 'electLeaders'>] : str(c[name], `commands.${name}`));
   const options = o['sshOptions'] === undefined ? [] : o['sshOptions'];
   if (!Array.isArray(options) || !options.every((x) => typeof x === 'string' && /^\w+=\S*$/.test(x))) throw bad('"sshOptions" must be a list like ["StrictHostKeyChecking=accept-new"]');
   const clientPorts = o['clientPorts'] === undefined ? [9092] : o['clientPorts'];
@@ -116,7 +130,10 @@ export function parseNodesFile(file: string, text: string): SshNodesFile {
     sshOptions: options as string[],
     clientPorts: clientPorts as number[],
     sudo: o['sudo'] === true,
-    commands: { kill: template('kill'), start: template('start'), pause: template('pause'), resume: template('resume') },
+    commands: {
+      kill: template('kill'), start: template('start'), pause: template('pause'), resume: template('resume'), stop: template('stop'),
+      electLeaders: c['electLeaders'] === undefined ? null : str(c['electLeaders'], 'commands.electLeaders'),
+    },
   };
 }
 
