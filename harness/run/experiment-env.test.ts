@@ -18,6 +18,7 @@ describe('the repro line carries the drivers\' experiment settings', () => {
     expect(reproCommand(settings, env)).toBe('KAFKA_EOS_CLIENT_CONFIG=producer.delivery.timeout.ms=2000 '
       + 'KAFKA_EOS_JAVA_OPTS=-XX:TieredStopAtLevel=1 npx kafka-eos run --seed 7 --target kafka --time-limit 60 --nemesis partition');
     expect(experimentEnvAssignments({ KAFKA_EOS_CLIENT_CONFIG: '  ' })).toEqual([]);
+    expect(experimentEnvAssignments({ KAFKA_EOS_LEADER_MOVE_LAG_MS: '1500' })).toEqual(['KAFKA_EOS_LEADER_MOVE_LAG_MS=1500']);
   });
 
   it('quotes a value a shell would split or expand', () => {
