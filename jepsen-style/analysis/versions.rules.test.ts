@@ -248,3 +248,17 @@ describe('attempts that sent the same value', () => {
     ]);
   });
 });
+
+describe('an attempt that sent one value twice', () => {
+  it('is still its only writer: a read of it proves the attempt committed (a copier copying a duplicated input twice)', () => {
+    // The info attempt lists copy 5 twice, never acknowledged, and recorded 7 at offset 0 of y. A read
+    // of 5 is its read whatever the offset, so it committed, and 7, below what a reader reached, is lost.
+    const h = new HistoryBuilder();
+    const attempt = h.op(1, 'info', 'txn', [send(x, 5), send(x, 5), send(y, 7)], [send(x, 5), send(x, 5), sent(y, 0, 7)]);
+    h.op(2, 'ok', 'send', [send(y, 8)], [sent(y, 1, 8)]);
+    const reader = h.op(9, 'ok', 'poll', [poll()], [polled({ [x]: [[3, 5]], [y]: [[1, 8]] })]);
+    expect(anomaliesOf(h, 'lost-write')).toEqual([
+      { type: 'lost-write', allowed: false, key: y, values: [7], offsets: [0], ops: [attempt, reader], delta: 1 },
+    ]);
+  });
+});
