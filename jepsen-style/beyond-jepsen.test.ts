@@ -19,6 +19,9 @@ describe('realtime cycles', () => {
       ],
     }]);
     expect(verdictOf(h)).toMatchObject({ valid: false, invalidTypes: ['G1c-realtime'] });
+    expect(verdictOf(h).anomalies['G1c-realtime']![0]!.explanation).toBe(
+      `G1c-realtime cycle of 2 ops (invalid: no ww edge is needed, so this is a read-committed violation): `
+      + `op ${reader} completed before op ${writer} was invoked (realtime); op ${reader} read value 1 of key 0 written by op ${writer} (wr)`);
   });
 
   it('G0-realtime is allowed: a later send landed before an earlier one', () => {
@@ -51,6 +54,9 @@ describe('anti-dependency cycles', () => {
       ],
     }]);
     expect(verdictOf(h).valid).toBe(true);
+    expect(verdictOf(h).anomalies['G-single']![0]!.explanation).toBe(
+      `G-single cycle of 2 ops (allowed: Kafka does not promise this isolation): op ${reader} read value 3 of key 1 written by op ${writer} (wr); `
+      + `op ${reader} read key 0 only up to value 1, missing value 2 that op ${writer} wrote next (rw)`);
   });
 
   it('G2: write skew, each txn missed the other\'s write (allowed)', () => {

@@ -9,12 +9,12 @@ export const CHECKER = ['jepsen-style/**/*.ts', 'jepsen-style/**/*.mjs', '!jepse
 
 /**
  * CI's share: the checker's analyses whose every mutant has a result in stryker/incremental.json and
- * that score >= 90 % (docs/testing.md). versions, read-cases and order-cases join once their last
- * mutants after the merge are measured (they were at 93.6, 90.3 and 94.9 % of those measured); the
- * rest of the verdict logic (checker.ts, rules.ts, graph/, zombie-cases, ops, columns, int-map) once
+ * that score >= 90 % (docs/testing.md). order-cases stays out at 89.3 %: its 33 survivors are all
+ * listed equivalents (docs/testing.md), so it reaches 90 % only if the code is reshaped. The rest of
+ * the verdict logic (checker.ts, rules.ts, graph/, zombie-cases, ops, columns, int-map) joins once
  * measured and its survivors killed.
  */
-export const CHECKER_CORE = ['log-cases', 'ctp-cases', 'copiers'].map((name) => `jepsen-style/analysis/${name}.ts`);
+export const CHECKER_CORE = ['log-cases', 'ctp-cases', 'copiers', 'read-cases', 'versions'].map((name) => `jepsen-style/analysis/${name}.ts`);
 
 /** The whole verdict logic (what decides valid or invalid, without the file reading and threads). */
 export const VERDICT_LOGIC = ['jepsen-style/checker.ts', 'jepsen-style/rules.ts', 'jepsen-style/anomaly.ts',

@@ -164,3 +164,49 @@ describe('unseen: acknowledged sends no ok op polled by the end of the history (
     expect(unseen).toMatchObject({ count: 40, values: ops.slice(0, 32).map((_, i) => i), ops: ops.slice(0, 32) });
   });
 });
+
+describe('garbage-read: a poll returned a value no op of the history sent to that key (Jepsen: no-writer-of-value)', () => {
+  it('reports one anomaly per key and value, in key then value order, with every offset it was polled at', () => {
+    const h = new HistoryBuilder();
+    h.op(0, 'ok', 'send', [send(x, 1)], [sent(x, 0, 1)]);
+    // Found in the order y:5, x:9, x:8; reported as x:8, x:9, y:5. Value 9 is polled at offsets 1 and
+    // 3 (twice by one op, again by another at offset 1).
+    const a = h.op(1, 'ok', 'poll', [poll()], [polled({ [y]: [[0, 5]] })]);
+    const b = h.op(1, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 1], [1, 9], [3, 9]] })]);
+    const c = h.op(2, 'ok', 'poll', [poll()], [polled({ [x]: [[1, 9], [2, 8]] })]);
+    expect(anomaliesOf(h, 'garbage-read')).toEqual([
+      { type: 'garbage-read', allowed: false, key: x, values: [8], offsets: [2], ops: [c] },
+      { type: 'garbage-read', allowed: false, key: x, values: [9], offsets: [1, 3], ops: [b, c] },
+      { type: 'garbage-read', allowed: false, key: y, values: [5], offsets: [0], ops: [a] },
+    ]);
+  });
+
+  it('keeps the same value on different keys apart: a value belongs to the key it was sent to', () => {
+    const h = new HistoryBuilder();
+    h.op(0, 'ok', 'send', [send(x, 4)], [sent(x, 0, 4)]);
+    const reader = h.op(1, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 4]], [y]: [[0, 4]] })]);
+    expect(anomaliesOf(h, 'garbage-read')).toEqual([
+      { type: 'garbage-read', allowed: false, key: y, values: [4], offsets: [0], ops: [reader] },
+    ]);
+  });
+
+  it('names at most 32 of the ops that polled it', () => {
+    const h = new HistoryBuilder();
+    const readers = Array.from({ length: 34 }, (_, i) => h.op(i, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 7]] })]));
+    const [garbage] = anomaliesOf(h, 'garbage-read');
+    expect(garbage).toMatchObject({ values: [7], offsets: [0], ops: readers.slice(0, 32) });
+  });
+});
+
+describe('precommitted-read in a large transaction: only its own sends count', () => {
+  it('does not flag a value that the next op sent, even when the transaction sends more than sixteen', () => {
+    const h = new HistoryBuilder();
+    h.op(0, 'ok', 'send', [send(y, 50)], [sent(y, 0, 50)]);
+    const sends = Array.from({ length: 20 }, (_, i) => sent(x, i, 100 + i));
+    // Another process's send, concurrent with the transaction, which the transaction polls.
+    h.invoke(1, 'send', [send(y, 51)]);
+    h.op(0, 'ok', 'txn', [...sends.map(() => send(x, 100)), poll()], [...sends, polled({ [y]: [[1, 51]] })]);
+    h.complete(1, 'ok', [sent(y, 1, 51)]);
+    expect(anomaliesOf(h, 'precommitted-read')).toEqual([]);
+  });
+});

@@ -152,3 +152,113 @@ describe('the writer of a value sent more than once (a copier\'s aborted attempt
     expect(anomaliesOf(build(5), 'lost-write')).toEqual([]);
   });
 });
+
+describe('an offset seen again', () => {
+  it('reading 1048576, 1048577 and 1048578 in one poll, after 1048577 was seen first, keeps them in order', () => {
+    // 1048577 is kept apart from the array (first seen while the log was small); the array then grows
+    // past it. It must stay one position, between its neighbours, not be stored a second time.
+    const h = new HistoryBuilder();
+    h.op(2, 'ok', 'send', [send(y, 4), send(y, 5), send(y, 6)], [sent(y, null, 4), sent(y, null, 5), sent(y, null, 6)]);
+    h.op(0, 'ok', 'poll', [poll()], [polled({ [y]: [[1048577, 5]] })]);
+    h.op(1, 'ok', 'poll', [poll()], [polled({ [y]: [[1048576, 4], [1048577, 5], [1048578, 6]] })]);
+    const t = buildOpTable(h.events), log = buildVersions(t).logs[0]!;
+    expect(Array.from(log.offsets)).toEqual([1048576, 1048577, 1048578]);
+    expect(Array.from(log.values)).toEqual([4, 5, 6]);
+    expect([1048576, 1048577, 1048578].map((o) => indexOfOffset(log, o))).toEqual([0, 1, 2]);
+    expect(verdictOf(h)).toMatchObject({ valid: true, anomalyTypes: [] });
+  });
+
+  it('a poll across offset 1024 (where the log first grows) is in order, and an offset just past the log is not observed', () => {
+    const h = new HistoryBuilder();
+    h.op(2, 'ok', 'send', [send(x, 1), send(x, 2), send(x, 3)], [sent(x, null, 1), sent(x, null, 2), sent(x, null, 3)]);
+    h.op(0, 'ok', 'poll', [poll()], [polled({ [x]: [[1022, 1], [1023, 2], [1024, 3]] })]);
+    const t = buildOpTable(h.events), log = buildVersions(t).logs[0]!;
+    expect(Array.from(log.offsets)).toEqual([1022, 1023, 1024]);
+    expect(indexOfOffset(log, log.denseOf.length)).toBe(-1);
+    expect(verdictOf(h)).toMatchObject({ valid: true, anomalyTypes: [] });
+  });
+
+  it('with a value seen there before lists each conflicting value and each duplicate offset once', () => {
+    // Offset 0 holds 1, then 2 twice; offset 3 holds 6, then 1 twice: value 1 is at offsets 0 and 3.
+    const h = new HistoryBuilder();
+    for (const pairs of [[[0, 1]], [[0, 2]], [[0, 2]], [[3, 6]], [[3, 1]], [[3, 1]]] as [number, number][][]) {
+      h.op(0, 'ok', 'poll', [poll()], [polled({ [x]: pairs })]);
+    }
+    const log = buildVersions(buildOpTable(h.events)).logs[0]!;
+    expect(log.conflicts).toEqual(new Map([[0, [1, 2]], [3, [6, 1]]]));
+    expect(log.dupOffsets).toEqual(new Map([[1, [0, 3]]]));
+  });
+});
+
+describe('where a write sits', () => {
+  it('at the offset its ack named, not at an earlier copy of its value (int-send-skip, kafka.clj)', () => {
+    // Op 0 sent 1 and 2, acknowledged at offsets 0 and 5; a copy of 2 also lies at offset 3 (nobody
+    // recorded it). Between the op's offsets lies that copy: the sends skipped over it.
+    const h = new HistoryBuilder();
+    const op = h.op(0, 'ok', 'send', [send(x, 1), send(x, 2)], [sent(x, 0, 1), sent(x, 5, 2)]);
+    h.op(1, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 1], [3, 2], [5, 2]] })]);
+    const t = buildOpTable(h.events);
+    expect(Array.from(buildVersions(t).wIdx)).toEqual([0, 2]);
+    expect(anomaliesOf(h, 'int-send-skip')).toEqual([
+      { type: 'int-send-skip', allowed: true, key: x, ops: [op], delta: 2, values: [1, 2], offsets: [0, 5], skipped: [2] },
+    ]);
+  });
+});
+
+describe('attempts that sent the same value', () => {
+  // Three attempts of one copier sent value 5 of key x: two only intended to (no offset), one recorded
+  // offset 0. A read of 5 at offset 3, which nobody recorded, is the recorded attempt's (the likeliest
+  // writer): it committed, so its record at offset 0 is visible too, a second copy (duplicate).
+  const attempts = {
+    recorded: (h: HistoryBuilder) => h.op(1, 'info', 'txn', [send(x, 5)], [sent(x, 0, 5)]),
+    intendedA: (h: HistoryBuilder) => h.op(2, 'info', 'txn', [send(x, 5)]),
+    intendedB: (h: HistoryBuilder) => h.op(3, 'info', 'txn', [send(x, 5)]),
+  };
+  it.each([['recorded', 'intendedA', 'intendedB'], ['intendedA', 'intendedB', 'recorded'], ['intendedA', 'recorded', 'intendedB']] as const)(
+    'a read at an offset nobody recorded is the one that recorded an offset (order %s, %s, %s)', (...order) => {
+      const h = new HistoryBuilder();
+      let recorded = -1;
+      for (const name of order) { const op = attempts[name](h); if (name === 'recorded') recorded = op; }
+      h.op(9, 'ok', 'poll', [poll()], [polled({ [x]: [[3, 5]] })]);
+      const t = buildOpTable(h.events), v = buildVersions(t);
+      expect(t.index[t.wOp[v.readWriter[0]!]!]).toBe(recorded);
+      expect(anomaliesOf(h, 'duplicate')).toMatchObject([{ type: 'duplicate', key: x, values: [5], offsets: [0, 3] }]);
+    });
+
+  it('an offset two attempts both claim with the value is the likelier one\'s (ok before fail), whichever came first', () => {
+    for (const order of [['fail', 'ok'], ['ok', 'fail']] as const) {
+      const h = new HistoryBuilder();
+      order.forEach((type, p) => h.op(p, type, 'txn', [send(x, 5)], [sent(x, 0, 5)]));
+      h.op(9, 'ok', 'poll', [poll()], [polled({ [x]: [[0, 5]] })]);
+      expect(anomaliesOf(h, 'G1a')).toEqual([]);
+    }
+  });
+
+  it('a read at the offset an attempt recorded proves that attempt committed, though another sent the value as likely', () => {
+    // Attempts 1 and 2 both recorded a copy of 5 (offsets 0 and 1): a tie for a read elsewhere. The
+    // read at offset 1 is attempt 2's; so attempt 2 committed, and its send of 7 to key y, below what
+    // a reader reached on y, is a lost write.
+    const h = new HistoryBuilder();
+    h.op(1, 'info', 'txn', [send(x, 5)], [sent(x, 0, 5)]);
+    const second = h.op(2, 'info', 'txn', [send(x, 5), send(y, 7)], [sent(x, 1, 5), sent(y, 0, 7)]);
+    h.op(3, 'ok', 'send', [send(y, 8)], [sent(y, 1, 8)]);
+    const reader = h.op(9, 'ok', 'poll', [poll()], [polled({ [x]: [[1, 5]], [y]: [[1, 8]] })]);
+    expect(anomaliesOf(h, 'lost-write')).toEqual([
+      { type: 'lost-write', allowed: false, key: y, values: [7], offsets: [0], ops: [second, reader], delta: 1 },
+    ]);
+  });
+});
+
+describe('an attempt that sent one value twice', () => {
+  it('is still its only writer: a read of it proves the attempt committed (a copier copying a duplicated input twice)', () => {
+    // The info attempt lists copy 5 twice, never acknowledged, and recorded 7 at offset 0 of y. A read
+    // of 5 is its read whatever the offset, so it committed, and 7, below what a reader reached, is lost.
+    const h = new HistoryBuilder();
+    const attempt = h.op(1, 'info', 'txn', [send(x, 5), send(x, 5), send(y, 7)], [send(x, 5), send(x, 5), sent(y, 0, 7)]);
+    h.op(2, 'ok', 'send', [send(y, 8)], [sent(y, 1, 8)]);
+    const reader = h.op(9, 'ok', 'poll', [poll()], [polled({ [x]: [[3, 5]], [y]: [[1, 8]] })]);
+    expect(anomaliesOf(h, 'lost-write')).toEqual([
+      { type: 'lost-write', allowed: false, key: y, values: [7], offsets: [0], ops: [attempt, reader], delta: 1 },
+    ]);
+  });
+});

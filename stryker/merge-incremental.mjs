@@ -1,0 +1,41 @@
+// @ts-check
+// Merges the results of some files from one Stryker incremental report into another, e.g. CI's share
+// measured with `npm run test:mutation:checker` (out/mutation/checker.incremental.json) back into the
+// committed stryker/incremental.json, which that run never writes (docs/testing.md).
+//   node stryker/merge-incremental.mjs <from.json> [into.json = stryker/incremental.json]
+// Each file of <from> replaces the same file of <into>; the other files of <into> are kept. Test ids
+// are numbers local to a report, so the killing and covering tests of the merged mutants are mapped
+// through (test file, test name); tests <into> lacks are added, and test files of <from> replace
+// those of <into> (their tests and source are the newer ones).
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [fromPath, intoPath = 'stryker/incremental.json'] = process.argv.slice(2);
+if (!fromPath) throw new Error('usage: node stryker/merge-incremental.mjs <from.json> [into.json]');
+const from = JSON.parse(readFileSync(fromPath, 'utf8'));
+const into = JSON.parse(readFileSync(intoPath, 'utf8'));
+
+/** id → "file\0name" of one report. */
+const keysOf = (report) => {
+  const keys = new Map();
+  for (const [file, tf] of Object.entries(report.testFiles ?? {})) for (const t of tf.tests) keys.set(t.id, `${file}\0${t.name}`);
+  return keys;
+};
+const oldKeys = keysOf(into), fromKeys = keysOf(from);
+// Test files: <from>'s replace <into>'s; ids are renumbered over the union so that none collide.
+const testFiles = { ...into.testFiles, ...from.testFiles };
+const idOf = new Map();
+let next = 0;
+for (const tf of Object.values(testFiles)) {
+  tf.tests = tf.tests.map((t) => ({ ...t, id: String(next++) }));
+}
+for (const [file, tf] of Object.entries(testFiles)) for (const t of tf.tests) idOf.set(`${file}\0${t.name}`, t.id);
+const remap = (keys) => (ids) => ids?.map((id) => idOf.get(keys.get(id))).filter((id) => id !== undefined);
+const files = {};
+for (const [file, f] of Object.entries(into.files)) files[file] = f;
+for (const [file, f] of Object.entries(from.files)) files[file] = f;
+for (const [file, f] of Object.entries(files)) {
+  const map = remap(file in from.files ? fromKeys : oldKeys);
+  f.mutants = f.mutants.map((m) => ({ ...m, ...(m.killedBy && { killedBy: map(m.killedBy) }), ...(m.coveredBy && { coveredBy: map(m.coveredBy) }) }));
+}
+writeFileSync(intoPath, JSON.stringify({ ...into, files, testFiles }, null, 2));
+console.log(`merged ${Object.keys(from.files).length} file(s) of ${fromPath} into ${intoPath}`);
