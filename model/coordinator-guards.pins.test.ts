@@ -3,24 +3,7 @@
 // moments just before a timeout or an expiry, a transit still pending, partitions already in the
 // transaction, an InitProducerId from another producer while a transaction is under way.
 import { describe, expect, it } from 'vitest';
-import { type CoordinatorEvent, coordinatorMachine } from './coordinator.machine.ts';
-import { stepperFor } from './step.ts';
-import type { TxnVersion } from './types.ts';
-
-function coordinator(txnVersion: TxnVersion = 1) {
-  const input = { transactionalId: 't', txnVersion, timeoutTicks: 10, expirationTicks: 1000 };
-  const m = stepperFor(coordinatorMachine, input);
-  let s = m.initial(input);
-  const send = (ev: CoordinatorEvent) => { s = m.step(s, ev); return s.context.reply; };
-  const request = (ev: CoordinatorEvent) => {
-    const r = send(ev);
-    return r.awaitingLogAppend ? send({ type: 'txn.logAppended' }) : r;
-  };
-  const init = (now = 0) => request({ type: 'txn.initProducerId', newProducerId: 100, now });
-  const add = (partitions: string[], now = 0, producerId = 100, producerEpoch = 0) =>
-    send({ type: 'txn.addPartitions', producerId, producerEpoch, partitions, now });
-  return { send, request, init, add, get: () => s };
-}
+import { coordinator } from './testing/coordinator.ts';
 
 describe('coordinator: AddPartitionsToTxn', () => {
   it('partitions already in the transaction are answered at once, with no transit; a new one among them prepares one', () => {

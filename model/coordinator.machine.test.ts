@@ -1,32 +1,7 @@
 // The transaction coordinator: two-phase transitions, the EndTxn tables of TV1 and TV2, fencing and timeouts
 // (research §2.3-§2.9). Expectations are Kafka's tables, applied by hand.
 import { describe, expect, it } from 'vitest';
-import { type CoordinatorEvent, coordinatorMachine } from './coordinator.machine.ts';
-import { stepperFor } from './step.ts';
-import type { TxnVersion } from './types.ts';
-
-function coordinator(txnVersion: TxnVersion) {
-  const input = { transactionalId: 't', txnVersion, timeoutTicks: 10, expirationTicks: 1000 };
-  const m = stepperFor(coordinatorMachine, input);
-  let s = m.initial(input);
-  const send = (ev: CoordinatorEvent) => { s = m.step(s, ev); return s.context.reply; };
-  /** A request followed by its durable log append, as the cluster drives it. */
-  const request = (ev: CoordinatorEvent) => {
-    const r = send(ev);
-    return r.awaitingLogAppend ? send({ type: 'txn.logAppended' }) : r;
-  };
-  const finishMarkers = () => {
-    for (const p of s.context.pendingMarkers) send({ type: 'txn.markerAnswered', partition: p, error: 'NONE', coordinatorEpoch: s.context.coordinatorEpoch });
-    send({ type: 'txn.completeTxn', now: 0 });
-    send({ type: 'txn.logAppended' });
-  };
-  const begin = (now = 0) => {
-    const { producerId, producerEpoch } = request({ type: 'txn.initProducerId', newProducerId: 100, now });
-    request({ type: 'txn.addPartitions', producerId, producerEpoch, partitions: ['p0', 'p1'], now });
-    return { producerId, producerEpoch };
-  };
-  return { send, request, finishMarkers, begin, get: () => s };
-}
+import { coordinator } from './testing/coordinator.ts';
 
 describe('coordinator: two-phase transitions', () => {
   it('answers CONCURRENT_TRANSACTIONS while a transit is pending, then applies it on the log append', () => {
