@@ -225,6 +225,8 @@ export class RunForensics {
       attributions,
       hangingTransactions: hanging,
       stillOpenAtEnd: this.detector?.tracker.stillOpen() ?? [],
+      // Found orphaned, then seen closed: not hanging (docs/forensics.md), but kept for whoever reads the run.
+      closedAfterOrphaned: this.detector?.tracker.closedAfterOrphaned() ?? [],
       snapshotError: this.snapshotError,
       detectorRan: (this.detector?.pollCount ?? 0) > 0,
       detectorError: this.detector?.error ?? undefined,

@@ -157,17 +157,18 @@ export class OpenTransactionTracker {
    * the abandoned records, shows in the history itself as an aborted read (G1a).
    */
   hanging(): HangingTransaction[] {
-    return this.sorted([...this.found].filter(([id, h]) => h.kind === 'overdue' || h.faultFreeOpenMs > h.thresholdMs || this.open.has(id)));
+    return this.foundWhere(true);
   }
 
   /** Transactions found orphaned that a later observation saw closed: their markers came late, not never. */
   closedAfterOrphaned(): HangingTransaction[] {
-    const hanging = new Set(this.hanging());
-    return this.sorted([...this.found].filter(([, h]) => !hanging.has(h)));
+    return this.foundWhere(false);
   }
 
-  private sorted(entries: Array<[string, HangingTransaction]>): HangingTransaction[] {
-    return entries.map(([, h]) => h).sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  private foundWhere(hanging: boolean): HangingTransaction[] {
+    const isHanging = (id: string, h: HangingTransaction) => h.kind === 'overdue' || h.faultFreeOpenMs > h.thresholdMs || this.open.has(id);
+    return [...this.found].filter(([id, h]) => isHanging(id, h) === hanging).map(([, h]) => h)
+      .sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.topic.localeCompare(b.topic) || a.partition - b.partition);
   }
 }
 
