@@ -5,7 +5,7 @@
 // kafka/program-info.json, and verdict.json (the client that ran).
 import fs from 'node:fs';
 import path from 'node:path';
-import { workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
+import { type WorkerInfo, workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
 import { type ConformanceOptions, conformanceDivergences, readEvents, replayProtocol } from './divergences.ts';
@@ -45,12 +45,26 @@ export function runClient(dir: string): Pick<ConformanceOptions, 'client' | 'txn
   };
 }
 
+/**
+ * The namespace a run on an existing cluster (--bootstrap) put before its Kafka names (verdict.json
+ * `cluster.namespace`); '' for a cluster of the harness' own. program.json keeps the seed's plain names.
+ */
+export function runNamespace(dir: string): string {
+  const file = path.join(dir, 'verdict.json');
+  const verdict = fs.existsSync(file) ? readJson(file) as { cluster?: { namespace?: unknown } | null } : {};
+  return typeof verdict.cluster?.namespace === 'string' ? verdict.cluster.namespace : '';
+}
+
+/** The workers with the transactional ids the cluster saw (the history's `txnId`s carry the namespace). */
+const inNamespace = (workers: WorkerInfo[], ns: string): WorkerInfo[] =>
+  workers.map((w) => (w.transactionalId === null ? w : { ...w, transactionalId: ns + w.transactionalId }));
+
 export async function recheckRunDir(dir: string): Promise<RecheckResult> {
   const history = path.join(dir, 'kafka', 'history.jsonl');
   if (!fs.existsSync(history)) throw new Error(`${dir}: no kafka/history.jsonl (recheck judges a run against Kafka; run it with --target kafka or both)`);
   const infoFile = path.join(dir, 'kafka', 'program-info.json');
   const program: ProgramInfo = fs.existsSync(infoFile) ? readJson(infoFile) as ProgramInfo : {};
-  const workers = fs.existsSync(path.join(dir, 'program.json')) ? workersOfProgram(readJson(path.join(dir, 'program.json'))) : [];
+  const workers = fs.existsSync(path.join(dir, 'program.json')) ? inNamespace(workersOfProgram(readJson(path.join(dir, 'program.json'))), runNamespace(dir)) : [];
   let t = Date.now();
   const { verdict } = await checkHistoryFile(history, { program });
   const checkMs = Date.now() - t;

@@ -106,12 +106,14 @@ export async function runProgram(config: RunConfig): Promise<RunVerdict> {
       histories.kafka = forensics ? forensics.judge(summary) : summary;
       inconclusive.push(...(forensics?.inconclusive ?? []));
       await forensics?.keepEvidence(histories.kafka);
+      // The names the cluster saw: on an existing cluster, the program's ids prefixed with the run's namespace.
+      const ranProgram = cluster.program;
       await cluster.close();
       cluster = undefined;
       if (!abort.signal.aborted) {
         config.log('holding the Kafka history against the model');
         const kafkaEvents = readEvents(result.historyPath);
-        const conformance = conformanceDivergences(kafkaEvents, result.programInfo, { workers: workersOfProgram(program), client: client.description.name, txnVersion: result.clientTxnVersion, clusterTxnVersion: program.txnVersion });
+        const conformance = conformanceDivergences(kafkaEvents, result.programInfo, { workers: workersOfProgram(ranProgram), client: client.description.name, txnVersion: result.clientTxnVersion, clusterTxnVersion: program.txnVersion });
         if (conformance.note) {
           config.log(conformance.note);
           notes.push(conformance.note);
