@@ -158,7 +158,10 @@ export const javaProducerMachine = setup({
             'producer.txnOffsetCommitAnswer': [
               { guard: 'succeeded', target: 'idle', actions: 'markOffsetsAdded' },
               { guard: 'canRetry', target: 'committingOffsets', actions: 'countAttempt' },
-              { guard: 'isFatal', target: '#javaProducer.fatal', actions: 'recordError' },
+              // TxnOffsetCommitHandler: INVALID_PRODUCER_EPOCH is taken as PRODUCER_FENCED (an old coordinator's
+              // word for it; under TV2 the partition leader's verification answers it), and any error it does not
+              // name (INVALID_TXN_STATE) is fatal too; only group errors (TRANSACTION_ABORTABLE) are abortable.
+              { guard: 'isFatalOnCoordinator', target: '#javaProducer.fatal', actions: 'recordError' },
               { target: '#javaProducer.abortableError', actions: 'recordError' },
             ],
           },

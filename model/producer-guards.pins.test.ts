@@ -167,11 +167,13 @@ describe('Java producer: error classes (TransactionManager.maybeTransitionToErro
     expect(p.state()).toBe('"fatal"');
   });
 
-  it('a TxnOffsetCommit refused with INVALID_PRODUCER_EPOCH is abortable (only fenced ids are fatal there)', () => {
-    const p = transacting(2);
-    p.send({ type: 'producer.sendOffsets', groupId: 'g', offsets: { 0: 1 } });
-    p.send({ type: 'producer.txnOffsetCommitAnswer', error: 'INVALID_PRODUCER_EPOCH' });
-    expect(p.state()).toBe('"abortableError"');
+  it('a TxnOffsetCommit refused with INVALID_PRODUCER_EPOCH or INVALID_TXN_STATE is fatal (TxnOffsetCommitHandler: the first is PRODUCER_FENCED, the second unexpected); TRANSACTION_ABORTABLE is abortable', () => {
+    for (const [error, state] of [['INVALID_PRODUCER_EPOCH', 'fatal'], ['INVALID_TXN_STATE', 'fatal'], ['TRANSACTION_ABORTABLE', 'abortableError']] as const) {
+      const p = transacting(2);
+      p.send({ type: 'producer.sendOffsets', groupId: 'g', offsets: { 0: 1 } });
+      p.send({ type: 'producer.txnOffsetCommitAnswer', error });
+      expect(p.state(), error).toBe(`"${state}"`);
+    }
   });
 
   it('InitProducerId: fenced is fatal, a non-retriable other error lets the application call it again', () => {

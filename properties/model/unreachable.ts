@@ -21,8 +21,6 @@ export const UNREACHABLE: Readonly<Record<string, string>> = {
   // Java client
   'javaProducer.transacting.producing|producer.produceAnswer|2':
     'no produce is answered a fatal error (PRODUCER_FENCED, INVALID_PRODUCER_ID_MAPPING, TRANSACTION_COORDINATOR_FENCED): AddPartitionsToTxnManager maps PRODUCER_FENCED to INVALID_PRODUCER_EPOCH, and an unknown producer id ends at the write guard (INVALID_TXN_STATE)',
-  'javaProducer.transacting.committingOffsets|producer.txnOffsetCommitAnswer|2':
-    'the group answers a TxnOffsetCommit NONE, INVALID_PRODUCER_EPOCH, INVALID_TXN_STATE or (verification) CONCURRENT_TRANSACTIONS, never one of the fatal errors',
   'javaProducer.committing|producer.endTxnAnswer|0':
     'a commit is never under way with an epoch bump due: only an abort follows the abortable error that makes it due',
   'javaProducer.committing|producer.endTxnAnswer|5':
