@@ -71,6 +71,37 @@ function hostCanConnect(port: number): Promise<boolean> {
   });
 }
 
+// First in the file, on a cluster no earlier test restarted: in the full file after the kill test, the
+// freshly restarted node's SIGTERM once went unanswered for the whole grace (docs/bug-finding.md; not seen
+// in 4 tries of SIGTERM within 0-5 s of 'Kafka Server started' on a cluster of its own, 2026-12-07).
+describe('leader-move', () => {
+  it('a controlled shutdown ends the broker by SIGTERM and its leadership moves; the rejoin\'s preferred election hands it back', async () => {
+    const container = async (id: number) => (await dockerode()).getContainer(cluster.node(id).container.getId()).inspect();
+    const admin = kafkaClient(cluster).admin();
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['faults'] }).finally(() => admin.disconnect());
+    const preferred = topics[0]!.partitions[0]!.replicas[0]!;
+    await eventually('the preferred replica leading', () => stateSeenBy('faults', []), (s) => s.leader === preferred);
+
+    await cluster.faults.inject({ f: 'start-leader-move', value: { nodes: [preferred] } });
+    expect((await container(preferred)).State).toMatchObject({ Running: false });
+    // SIGTERM ended it, not the grace period's SIGKILL (once, in the full file under a load average of 24, the
+    // shutdown outlasted the 60 s grace: the broker's last words then say where it waited).
+    const exit = (await container(preferred)).State.ExitCode;
+    expect(exit, exit === 137 ? await cluster.logs(preferred, 60) : '').not.toBe(137);
+    // Usually moved by the shutdown itself within 3 s (the first run of this test, alone); in the full file
+    // it once was still on the stopped node 3 s after its exit (a kill's successor waits for the 9 s
+    // session timeout), so this waits for the move, bounded by that timeout and a margin.
+    await eventually('a new leader', () => stateSeenBy('faults', [preferred]), (s) => s.leader > 0 && s.leader !== preferred, 15_000);
+    expect(cluster.faults.state().stopped).toEqual([preferred]);
+
+    await cluster.faults.inject({ f: 'stop-leader-move', value: { nodes: [preferred] } });
+    expect((await container(preferred)).State).toMatchObject({ Running: true });
+    // The election ran once the node was back in sync (it retries until then): no waiting here.
+    await eventually('the preferred replica leading again', () => stateSeenBy('faults', []), (s) => s.leader === preferred && s.isr.length === 3, 5_000);
+  });
+});
+
 describe('partition', () => {
   it('isolating the leader of a partition: the majority elects a new leader; after heal the old one catches up', async () => {
     const before = await stateSeenBy('faults', []);
