@@ -47,6 +47,29 @@ function lateInits(x: Explainer, transactionalId: string, at: number, earliest: 
     .sort((a, b) => x.units[b]!.invokeTime - x.units[a]!.invokeTime);
 }
 
+/** The start unit (InitProducerId) of op i's process for `transactionalId`, if it has one. */
+function ownStart(x: Explainer, i: number, transactionalId: string): Unit | undefined {
+  const p = x.units[i]!.process;
+  const j = (x.order.byTransactionalId.get(transactionalId) ?? []).find((k) => x.units[k]!.kind === 'start' && x.units[k]!.process === p && !x.units[k]!.alternative);
+  return j === undefined ? undefined : x.units[j];
+}
+
+/**
+ * Another instance's InitProducerId the replay already ran before op i's own, although the two were under
+ * way at once (each answered after the other was invoked): the history fixes neither order, and the replay
+ * took the one of completion. Kafka fencing op i says the other landed last; firing it again where op i is
+ * answered puts it there (its process gets the newer epoch it had all along: it was answered first).
+ */
+function overlappingInits(x: Explainer, i: number, transactionalId: string): number[] {
+  const own = ownStart(x, i, transactionalId);
+  if (own === undefined) return [];
+  return (x.order.byTransactionalId.get(transactionalId) ?? []).filter((j) => {
+    const z = x.units[j]!, r = x.runs[j]!;
+    return z.kind === 'start' && z.process !== own.process && !z.optional && r.next > 0 && r.fired < MAX_LANDINGS
+      && z.time >= own.invokeTime && z.invokeTime <= own.time;
+  }).sort((a, b) => x.units[b]!.invokeTime - x.units[a]!.invokeTime);
+}
+
 function fireInit(x: Explainer, m: ModelSide, j: number): void {
   const u = x.units[j]!;
   m.init(u.process, u.transactionalId);
@@ -93,6 +116,15 @@ function tryFences(
     markFired(x, j);
     const z = x.units[j]!;
     x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, ${z.type}) landed after the start of op ${u.index} and fenced process ${u.process}`);
+    return true;
+  }
+  for (const j of overlappingInits(x, i, txnId)) {
+    const m = before.fork();
+    if (m.reinit(x.units[j]!.process, txnId) === null || !fenced(run(m))) continue;
+    x.model = m;
+    x.runs[j]!.fired++;
+    const z = x.units[j]!, own = ownStart(x, i, txnId)!;
+    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, answered at ${seconds(x.ms(z.time))}) landed after process ${own.process}'s (invoked at ${seconds(x.ms(own.invokeTime))}, answered at ${seconds(x.ms(own.time))}): the two were under way at once, and only that order fences op ${u.index}`);
     return true;
   }
   const c = before.coordinator(txnId);

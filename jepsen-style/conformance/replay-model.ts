@@ -26,9 +26,12 @@ export class ModelSide {
    *  value twice: once in a copy that aborted, once in the one that committed). */
   readonly offsetOf: Map<string, number>;
   private readonly assigned: Map<number, Set<number>>;
+  /** Processes whose client object was made anew (reinit): the model client id gets the generation. */
+  private readonly generation: Map<string, number>;
 
   constructor(readonly sim: Sim, from?: ModelSide) {
     this.inits = new Set(from?.inits);
+    this.generation = new Map(from?.generation);
     this.offsetOf = new Map(from?.offsetOf);
     this.assigned = new Map([...(from?.assigned ?? new Map<number, Set<number>>())].map(([p, ks]) => [p, new Set(ks)]));
   }
@@ -55,7 +58,21 @@ export class ModelSide {
 
   /** The model client of a process as a transactional id (a process whose id is a guess may be tried as several). */
   clientOf(process: number, transactionalId: string | undefined): string {
-    return transactionalId === undefined ? `p${process}` : `t${process}:${transactionalId}`;
+    const base = transactionalId === undefined ? `p${process}` : `t${process}:${transactionalId}`;
+    const g = this.generation.get(base);
+    return g === undefined ? base : `${base}#${g}`;
+  }
+
+  /**
+   * The process's InitProducerId lands again, later than the replay first put it: its client object is made
+   * anew and initialised (it then holds the newest epoch, as on the cluster). Only between transactions
+   * (the client ready): a client mid-transaction cannot have been answered that init first. Null: not ready.
+   */
+  reinit(process: number, transactionalId: string): ModelAnswer | null {
+    const base = `t${process}:${transactionalId}`;
+    if (this.sim.producer(this.clientOf(process, transactionalId))?.state !== 'ready') return null;
+    this.generation.set(base, (this.generation.get(base) ?? 0) + 1);
+    return this.init(process, transactionalId);
   }
 
   /** InitProducerId for a process, once (idempotent producers lazily, at their first send). */
