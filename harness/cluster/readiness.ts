@@ -2,6 +2,7 @@
 // registered, and a transactional producer can commit to a fully replicated topic (which needs the
 // transaction log created with RF 3 and a coordinator elected).
 import kafkajs, { type KafkaConfig } from 'kafkajs';
+import { commitProbe } from './probe-transaction.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -67,19 +68,7 @@ export async function waitUntilServing(options: ReadinessOptions): Promise<void>
 
 async function commitProbeTransaction(kafka: InstanceType<typeof Kafka>): Promise<void> {
   const producer = kafka.producer({ transactionalId: 'kafka-eos-readiness', idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    const txn = await producer.transaction();
-    try {
-      await txn.send({ topic: PROBE_TOPIC, acks: -1, messages: [{ partition: 0, value: 'ready' }] });
-      await txn.commit();
-    } catch (error) {
-      await txn.abort().catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    await producer.disconnect().catch(() => undefined);
-  }
+  await commitProbe(producer, (txn) => txn.send({ topic: PROBE_TOPIC, acks: -1, messages: [{ partition: 0, value: 'ready' }] }));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

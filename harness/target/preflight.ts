@@ -5,6 +5,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { harnessError } from '../cli/exit-codes.ts';
 import type { Program } from '../workload/program.ts';
+import { commitProbe } from '../cluster/probe-transaction.ts';
 import { explainRefusal, type RefusalContext } from './refusals.ts';
 
 type Context = Omit<RefusalContext, 'doing'>;
@@ -77,22 +78,10 @@ export async function probeNamespace(kafka: Kafka, admin: Admin, ctx: Context, n
   const topic = `${ns}probe`;
   await createTopics(admin, ctx, [{ name: topic, partitions: 1 }], replication);
   const producer = kafka.producer({ transactionalId: `${ns}probe`, idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
-  await step(ctx, 'committing a probe transaction in the namespace', async () => {
-    await producer.connect();
-    try {
-      const txn = await producer.transaction();
-      try {
-        await txn.send({ topic, acks: -1, messages: [{ partition: 0, value: 'probe' }] });
-        await txn.sendOffsets({ consumerGroupId: `${ns}probe`, topics: [{ topic, partitions: [{ partition: 0, offset: '0' }] }] });
-        await txn.commit();
-      } catch (error) {
-        await txn.abort().catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      await producer.disconnect().catch(() => undefined);
-    }
-  });
+  await step(ctx, 'committing a probe transaction in the namespace', () => commitProbe(producer, async (txn) => {
+    await txn.send({ topic, acks: -1, messages: [{ partition: 0, value: 'probe' }] });
+    await txn.sendOffsets({ consumerGroupId: `${ns}probe`, topics: [{ topic, partitions: [{ partition: 0, offset: '0' }] }] });
+  }));
   const consumer = kafka.consumer({ groupId: `${ns}probe`, readUncommitted: false, sessionTimeout: 10_000, retry: { retries: 2 } });
   await step(ctx, 'reading the probe back in a consumer group', async () => {
     await consumer.connect();
