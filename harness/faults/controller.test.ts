@@ -16,7 +16,7 @@ function recordingHands() {
     start: async (n) => { calls.push(`start ${n}`); },
     pause: async (n) => { calls.push(`pause ${n}`); },
     resume: async (n) => { calls.push(`resume ${n}`); },
-    stop: async (n, paused) => { calls.push(`stop ${n}${paused ? ' (paused)' : ''}`); },
+    stop: async (n, paused) => { calls.push(`stop ${n}${paused ? ' (paused)' : ''}`); return 'graceful' as const; },
     electPreferredLeaders: async (via, _started, tries) => { calls.push(`elect via ${via}${tries === 1 ? ' (1 try)' : ''}`); return 'elected'; },
     close: async () => { calls.push('close'); },
   };
@@ -123,6 +123,15 @@ describe('the fault controller', () => {
     const g = new FaultController({ ...hands, stop: async () => { throw new Error('docker stop failed'); } }, { lagMs: 5 });
     await expect(g.inject({ f: 'start-leader-move', value: { nodes: [1] } })).rejects.toThrow(/docker stop failed/);
     expect(calls.slice(5)).toEqual(['pause 2', 'resume 2']); // thawed all the same
+  });
+
+  it('a controlled shutdown that ended by SIGKILL after its grace: the node counts as stopped (the rejoin starts it), and the op fails saying it was a kill', async () => {
+    const { hands, calls } = recordingHands();
+    const f = new FaultController({ ...hands, stop: async (n) => { calls.push(`stop ${n}`); return 'killed'; } });
+    await expect(f.inject({ f: 'start-leader-move', value: { nodes: [2] } })).rejects.toThrow(/node 2's controlled shutdown outlasted its grace and was ended by SIGKILL: this leader move was a kill/);
+    expect(f.state()).toMatchObject({ stopped: [2] });
+    await f.inject({ f: 'stop-leader-move', value: { nodes: [2] } });
+    expect(calls).toEqual(['stop 2', 'start 2', 'elect via 1']);
   });
 
   it('refuses a node it does not know', async () => {

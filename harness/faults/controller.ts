@@ -23,9 +23,10 @@ export interface NodeHands {
   kill(node: NodeId, paused: boolean): Promise<void>;
   /**
    * Graceful stop (SIGTERM: the broker's controlled shutdown moves its leaderships away), returning once
-   * the process has ended. `paused`: the node is frozen right now (it must be thawed to shut down).
+   * the process has ended: `graceful`, or `killed` when the shutdown outlasted its grace and SIGKILL ended
+   * it. `paused`: the node is frozen right now (it must be thawed to shut down).
    */
-  stop(node: NodeId, paused: boolean): Promise<void>;
+  stop(node: NodeId, paused: boolean): Promise<'graceful' | 'killed'>;
   /**
    * Elects every partition's preferred leader, run through live node `via`, once the `started` nodes
    * listen; up to `tries` times while a preferred replica is not back in sync; throws when it never fully
@@ -155,9 +156,11 @@ export class FaultController implements FaultBackend {
       await new Promise((resolve) => setTimeout(resolve, lagMs));
     }
     try {
-      await this.hands.stop(nodeId, this.paused.has(nodeId));
+      const ended = await this.hands.stop(nodeId, this.paused.has(nodeId));
       this.paused.delete(nodeId);
       this.stopped.add(nodeId);
+      // Down all the same (the rejoin starts it), but the history must not call a kill a leader move.
+      if (ended === 'killed') throw new Error(`node ${nodeId}'s controlled shutdown outlasted its grace and was ended by SIGKILL: this leader move was a kill`);
     } finally {
       if (follower !== undefined) await this.hands.resume(follower);
     }

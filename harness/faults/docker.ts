@@ -52,6 +52,7 @@ function dockerHands(cluster: Pick<KafkaCluster, 'id' | 'nodes'>): NodeHands {
       if (paused) await c.unpause().catch(ignoreNotPaused);
       // Returns once the container has exited: its leaderships have moved (or the grace ran out: SIGKILL).
       await c.stop({ t: SHUTDOWN_GRACE_SECONDS }).catch(ignoreNotRunning);
+      return (await c.inspect()).State.ExitCode === 137 ? 'killed' : 'graceful';
     },
     electPreferredLeaders: async (via, started, tries) => {
       const script = preferredElectionScript(`localhost:${INTERNAL_PORT}`, started.map((n) => `${nodeAlias(n)}:${INTERNAL_PORT}`), tries);

@@ -53,7 +53,8 @@ function sshHands(config: SshNodesFile, sessions: SshSessions): NodeHands {
     pause: (id) => template(id, 'pause'),
     resume: (id) => template(id, 'resume'),
     // The default stop template waits up to 120 s for the broker to end; the session allows a little more.
-    stop: (id) => template(id, 'stop', 150_000),
+    // It fails (exit 1) rather than kill a broker that does not end: a stop that returns was graceful.
+    stop: async (id) => { await template(id, 'stop', 150_000); return 'graceful'; },
     electPreferredLeaders: async (via) => {
       const elect = config.commands.electLeaders;
       if (elect === null) throw new Error(`${config.file} has no commands.electLeaders: the preferred-leader election of leader-move cannot run`);
