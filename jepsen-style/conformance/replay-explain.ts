@@ -108,6 +108,16 @@ function tryFences(
   x: Explainer, i: number, txnId: string, before: ModelSide, run: (m: ModelSide) => ModelAnswer, fenced: (a: ModelAnswer) => boolean,
 ): boolean {
   const u = x.units[i]!;
+  // Certain inits first (both happened, only their order was open), then the ones that may have happened.
+  for (const j of overlappingInits(x, i, txnId)) {
+    const m = before.fork();
+    if (m.reinit(x.units[j]!.process, txnId) === null || !fenced(run(m))) continue;
+    x.model = m;
+    x.runs[j]!.fired++;
+    const z = x.units[j]!, own = ownStart(x, i, txnId)!;
+    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, answered at ${seconds(x.ms(z.time))}) landed after process ${own.process}'s (invoked at ${seconds(x.ms(own.invokeTime))}, answered at ${seconds(x.ms(own.time))}): the two were under way at once, and only that order fences op ${u.index}`);
+    return true;
+  }
   for (const j of lateInits(x, txnId, x.ms(u.time), x.ms(u.invokeTime))) {
     const m = before.fork();
     fireInit(x, m, j);
@@ -116,15 +126,6 @@ function tryFences(
     markFired(x, j);
     const z = x.units[j]!;
     x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, ${z.type}) landed after the start of op ${u.index} and fenced process ${u.process}`);
-    return true;
-  }
-  for (const j of overlappingInits(x, i, txnId)) {
-    const m = before.fork();
-    if (m.reinit(x.units[j]!.process, txnId) === null || !fenced(run(m))) continue;
-    x.model = m;
-    x.runs[j]!.fired++;
-    const z = x.units[j]!, own = ownStart(x, i, txnId)!;
-    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, answered at ${seconds(x.ms(z.time))}) landed after process ${own.process}'s (invoked at ${seconds(x.ms(own.invokeTime))}, answered at ${seconds(x.ms(own.time))}): the two were under way at once, and only that order fences op ${u.index}`);
     return true;
   }
   const c = before.coordinator(txnId);

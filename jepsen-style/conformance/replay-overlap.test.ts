@@ -36,6 +36,19 @@ describe('overlapping InitProducerIds: the order Kafka\'s answers force', () => 
     expect(replayAgainstModel(twoInits(1.05, 1.08), { workers })).toMatchObject({ conforms: true, inconclusive: [] });
   });
 
+  it('prefers that order to an abandoned instance\'s late init, which would fence the instance Kafka kept (java campaign seed 19)', () => {
+    const withZombie = history([
+      [0.5, 1, 'invoke', 'assign', [0]], [10.5, 1, 'info', 'assign', [0], { error: 'timeout: assign took longer than 10000 ms' }],
+      [1, 2, 'invoke', 'assign', [0]], [1.1, 2, 'ok', 'assign', [0]],
+      [1.05, 3, 'invoke', 'assign', [0]], [1.08, 3, 'ok', 'assign', [0]],
+      [2, 2, 'invoke', 'txn', [['send', 0, 1]], T], [2.1, 2, 'fail', 'txn', [['send', 0, [null, 1]]], { ...T, ...fenced }],
+      [3, 3, 'invoke', 'txn', [['send', 0, 2]], T], [3.1, 3, 'ok', 'txn', [['send', 0, [0, 2]]], T],
+    ] as Parameters<typeof history>[0]);
+    const r = replayAgainstModel(withZombie, { workers, client: 'java', txnVersion: 2 });
+    expect(r).toMatchObject({ conforms: true, inconclusive: [] });
+    expect(r.explanations).toEqual([expect.stringMatching(/^process 3's InitProducerId for T .* landed after process 2's/)]);
+  });
+
   it('proves a divergence when the other init was answered before this one was invoked: real time fixes the order', () => {
     const r = replayAgainstModel(twoInits(0.5, 0.6), { workers, client: 'java', txnVersion: 2 });
     expect(r.inconclusive).toEqual([]);
