@@ -4,8 +4,9 @@ import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { deleteNamespace } from './cleanup.ts';
 
-/** An admin over a set of groups and topics; `resets` listGroups calls fail as a restarting broker does. */
-function fakeAdmin(groups: string[], topics: string[], resets: number) {
+/** An admin over a set of groups and topics; the first `resets` listGroups (and `topicResets` listTopics)
+ *  calls fail as a restarting broker does. */
+function fakeAdmin(groups: string[], topics: string[], resets: number, topicResets = 0) {
   const deleted: string[] = [];
   const admin = {
     listGroups: async () => {
@@ -13,7 +14,10 @@ function fakeAdmin(groups: string[], topics: string[], resets: number) {
       return { groups: groups.filter((g) => !deleted.includes(g)).map((groupId) => ({ groupId, protocolType: 'consumer' })) };
     },
     deleteGroups: async (ids: string[]) => { deleted.push(...ids); return ids.map((groupId) => ({ groupId, errorCode: 0 })); },
-    listTopics: async () => topics.filter((t) => !deleted.includes(t)),
+    listTopics: async () => {
+      if (topicResets-- > 0) throw new Error('Connection error: read ECONNRESET');
+      return topics.filter((t) => !deleted.includes(t));
+    },
     deleteTopics: async ({ topics: ts }: { topics: string[] }) => { deleted.push(...ts); },
   };
   return { admin: admin as unknown as Admin, deleted };
@@ -36,6 +40,12 @@ describe('deleteNamespace', () => {
       "listing or deleting the namespace's groups: Connection error: read ECONNRESET",
       "listing or deleting the namespace's groups: Connection error: read ECONNRESET",
     ]);
+  });
+
+  it('tries the topics again too: after Ctrl-C mid-fault over SSH, the resets outlasted one try and the topics stayed', async () => {
+    const healed = fakeAdmin(['ns-a-copier-0'], ['ns-a-t0'], 0, 6);
+    expect(await deleteNamespace(healed.admin, 'ns-a-', 0)).toEqual({ topics: 1, groups: 1, problems: [] });
+    expect(healed.deleted).toContain('ns-a-t0');
   });
 
   it('refuses a prefix that could name everything', async () => {
