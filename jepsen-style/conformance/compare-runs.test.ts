@@ -23,6 +23,8 @@ describe('committed contents of each run', () => {
     expect(c.keys[0]).toEqual({ key: 2, onlyModel: [1], onlyKafka: [], unexplained: [], explanation: 'key 2: 1 committed value(s) only in the model run, 0 only in the Kafka run' });
     // Values nobody acknowledged (only read): no run is held to them.
     expect(c.agree).toBe(true);
+    // Keys of both runs together, sorted as numbers: the model's 10 before Kafka's 2 and 9 in neither order.
+    expect(compareRuns(run({ 10: [[0, 1]] }).events, run({ 9: [[0, 1]], 2: [[0, 1]] }).events).keys.map((d) => d.key)).toEqual([2, 9, 10]);
     const other = compareRuns(run({}).events, run({ 3: [[0, 4], [1, 5]] }).events);
     expect(other.keys).toEqual([{ key: 3, onlyModel: [], onlyKafka: [4, 5], unexplained: [], explanation: 'key 3: 0 committed value(s) only in the model run, 2 only in the Kafka run' }]);
   });
@@ -81,7 +83,14 @@ describe('committed contents of each run', () => {
       explanation: 'key 0: 0 committed value(s) only in the model run, 1 only in the Kafka run; common values first differ in order at position 1 (model 2, Kafka 3)',
     }]);
     // Reordered at the very first position, nothing missing.
-    expect(compareRuns(run({ 0: [[0, 1], [1, 2]] }).events, run({ 0: [[0, 2], [1, 1]] }).events).keys).toMatchObject([{ onlyModel: [], onlyKafka: [], reorderedAt: { model: 1, kafka: 2, index: 0 } }]);
+    expect(compareRuns(run({ 0: [[0, 1], [1, 2]] }).events, run({ 0: [[0, 2], [1, 1]] }).events).keys).toEqual([{
+      key: 0, onlyModel: [], onlyKafka: [], unexplained: [], reorderedAt: { model: 1, kafka: 2, index: 0 },
+      explanation: 'key 0: 0 committed value(s) only in the model run, 0 only in the Kafka run; common values first differ in order at position 0 (model 1, Kafka 2)',
+    }]);
+    // A value only one run has is not a reordering of the others.
+    expect(compareRuns(run({ 0: [[0, 1], [1, 2]] }).events, run({ 0: [[0, 9], [1, 1], [2, 2]] }).events).keys).toEqual([
+      { key: 0, onlyModel: [], onlyKafka: [9], unexplained: [], explanation: 'key 0: 0 committed value(s) only in the model run, 1 only in the Kafka run' },
+    ]);
   });
 });
 

@@ -21,7 +21,7 @@ describe('ops of a history', () => {
       [2, 'ok', 'txn', [['send', 1, [0, 2]]]],
       [1, 'fail', 'send', [['send', 0, [null, 1]]], { error: 'NOT_ENOUGH_REPLICAS: x' }],
     ]));
-    expect(h.ops).toEqual([
+    expect(h.ops).toStrictEqual([
       { index: 3, invokeIndex: 1, process: 2, type: 'ok', f: 'txn', mops: [['send', 1, [0, 2]]], committed: true, invokeTime: 20, time: 40, txnId: 'T' },
       { index: 4, invokeIndex: 0, process: 1, type: 'fail', f: 'send', mops: [['send', 0, [null, 1]]], committed: false, invokeTime: 10, time: 50, error: 'NOT_ENOUGH_REPLICAS: x' },
       { index: 2, invokeIndex: 2, process: 3, type: 'info', f: 'poll', mops: [['poll']], committed: false, invokeTime: 30, time: Infinity },
@@ -36,6 +36,20 @@ describe('ops of a history', () => {
       index: 1, invokeIndex: 0, process: 1, type: 'info', f: 'txn', mops: [['send', 0, 1]], committed: false, invokeTime: 10, time: 20,
       txnId: 'U', error: 'timeout: txn took longer than 10000 ms',
     }]);
+  });
+
+  it('an op that never completed is info, with the invoke\'s transactional id; an assignment that never completed is no op', () => {
+    const h = historyOps(history([
+      [1, 'invoke', 'txn', [['send', 0, 1]], { txnId: 'T' }],
+      [2, 'invoke', 'send', [['send', 1, 2]]],
+      [3, 'invoke', 'assign', [0]],
+      [4, 'invoke', 'subscribe', [1]],
+    ]));
+    expect(h.ops).toStrictEqual([
+      { index: 0, invokeIndex: 0, process: 1, type: 'info', f: 'txn', mops: [['send', 0, 1]], committed: false, invokeTime: 10, time: Infinity, txnId: 'T' },
+      // Nobody acknowledged or read its send: it never happened (a non-transactional op is not atomic).
+      { index: 1, invokeIndex: 1, process: 2, type: 'info', f: 'send', mops: [], committed: false, invokeTime: 20, time: Infinity },
+    ]);
   });
 
   it('skips a completion without an invoke, counts nemesis events, and keeps assignments out of the ops', () => {
@@ -110,6 +124,13 @@ describe('where a send whose answer was lost landed', () => {
     expect(ops.map((o) => o.mops)).toEqual([[['send', 1, [4, 5]]], [['send', 1, [null, 5]]], [['send', 1, [null, 5]]], [['send', 1, [2, 5]]], ops[4]!.mops]);
     expect(ops.map((o) => o.committed)).toEqual([true, false, false, true, true]);
     expect(ops[1]!.located).toBeUndefined();
+    // Read first at a free offset, then at one another op was told: the free one.
+    const twice = new HistoryBuilder();
+    twice.op(0, 'info', 'txn', [send(1, 5)], [sent(1, null, 5)]);
+    twice.op(4, 'ok', 'poll', [poll()], [polled({ 1: [[4, 5]] })]);
+    twice.op(3, 'ok', 'txn', [send(1, 5)], [sent(1, 2, 5)]);
+    twice.op(5, 'ok', 'poll', [poll()], [polled({ 1: [[2, 5]] })]);
+    expect(historyOps(twice.events).ops[0]!.mops).toEqual([['send', 1, [4, 5]]]);
     // The value of another key at that offset is another record.
     const other = new HistoryBuilder();
     other.op(0, 'info', 'txn', [send(1, 5)], [sent(1, null, 5)]);
@@ -172,7 +193,11 @@ describe('the writer of each value', () => {
     // An info op read where it landed wins over an earlier info op that was not.
     expect(writer([['info', 4], ['info', 3]], 3)).toBe(1);
     expect(writer([['info', 3], ['info', 4]], 3)).toBe(0);
-    // A fail op is never committed, even when a poll read its value where it said.
+    // A fail op is never committed, even when a poll read its value where it said (an aborted read, for the checker).
+    const failed = new HistoryBuilder();
+    failed.op(0, 'fail', 'txn', [send(0, 1)], [sent(0, 3, 1)]);
+    failed.op(9, 'ok', 'poll', [poll()], [polled({ 0: [[3, 1]] })]);
+    expect(historyOps(failed.events).ops.map((o) => o.committed)).toEqual([false, true]);
     expect(writer([['fail', 3], ['info', null]], 3)).toBe(1);
     expect(writer([], null)).toBeUndefined();
   });
