@@ -1,0 +1,79 @@
+// Events a history cannot show (replay-explain.ts), fired only where an answer needs them, and the orders a
+// history forces (replay-ready.ts), with the sentences that say so. Hand-made histories on both sides of each
+// rule: a transaction the coordinator aborted on timeout (transaction.timeout.ms, 30 s here) explains a fenced
+// answer only after the timeout; an info transaction a later reader passed was ended by its own client; a
+// write acknowledged before another was invoked sits below it in the log.
+import { describe, expect, it } from 'vitest';
+import type { ClientEvent, HistoryEvent } from '../history.ts';
+import { replayAgainstModel } from './replay.ts';
+import type { ReplayOptions } from './replay-types.ts';
+
+type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
+function history(rows: Row[]): HistoryEvent[] {
+  return [...rows].sort((a, b) => a[0] - b[0])
+    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
+}
+const T = { txnId: 'T' };
+
+describe('a transaction aborted by its coordinator on timeout', () => {
+  /** Process 1's transaction began at 1 s; its second send is answered fenced at `answeredAt` s. */
+  const fencedAt = (answeredAt: number) => history([
+    [1, 1, 'invoke', 'txn', [['send', 0, 1], ['send', 0, 2]], T],
+    [answeredAt, 1, 'fail', 'txn', [['send', 0, [0, 1]], ['send', 0, [null, 2]]], { ...T, error: 'INVALID_PRODUCER_EPOCH: x' }],
+  ]);
+
+  it.each([['kafkajs, TV1', { client: 'kafkajs', txnVersion: 1 }], ['Java, TV2', { client: 'java', txnVersion: 2 }]] as Array<[string, ReplayOptions]>)(
+    'explains a fenced answer after the timeout, not before (%s)', (_, options) => {
+      expect(replayAgainstModel(fencedAt(40), options)).toEqual({
+        conforms: true, inconclusive: [], replayed: 1, ops: 1, unjudged: 0, unjudgedOps: {},
+        explanations: ['the coordinator aborted T\'s transaction on timeout before op 1 (process 1) was answered'],
+      });
+      const early = replayAgainstModel(fencedAt(20), options);
+      expect(early.explanations).toEqual([]);
+      expect(early.divergence).toEqual({
+        index: 1, process: 1, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there',
+        kafka: 'answered INVALID_PRODUCER_EPOCH: x (fenced) to the send of value 2 to key 0',
+        explanation: 'op 1 (process 1, fail txn): Kafka answered INVALID_PRODUCER_EPOCH: x (fenced) to the send of value 2 to key 0, but the model accepts it: nothing it can replay fenced T there',
+      });
+    });
+
+  it('a longer transaction timeout explains it later', () => {
+    expect(replayAgainstModel(fencedAt(40), { transactionTimeoutMs: 60_000 }).divergence).toMatchObject({ kind: 'error' });
+    expect(replayAgainstModel(fencedAt(70), { transactionTimeoutMs: 60_000 })).toMatchObject({ conforms: true });
+  });
+});
+
+describe('the end of an info transaction a reader passed', () => {
+  it('was its own client\'s abort after the runner gave up on it, before the reader was answered', () => {
+    const r = replayAgainstModel(history([
+      [1, 1, 'invoke', 'txn', [['send', 0, 1]], T], [5, 1, 'info', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'timeout: txn took longer than 10000 ms' }],
+      [2, 2, 'invoke', 'send', [['send', 0, 2]]], [2.1, 2, 'ok', 'send', [['send', 0, [1, 2]]]],
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[1, 2]] }]]],
+    ]));
+    expect(r).toEqual({
+      conforms: true, inconclusive: [], replayed: 3, ops: 3, unjudged: 0, unjudgedOps: {},
+      explanations: ['op 5 (process 1, info txn) was aborted by its own client after the runner gave up on it, before 3.1 s'],
+    });
+  });
+});
+
+describe('real time and the log', () => {
+  it('a write acknowledged before another was invoked cannot sit above it in the log: stuck, with why each waits', () => {
+    const r = replayAgainstModel(history([
+      [1, 1, 'invoke', 'send', [['send', 0, 1]]], [1.1, 1, 'ok', 'send', [['send', 0, [1, 1]]]],
+      [2, 2, 'invoke', 'send', [['send', 0, 2]]], [2.1, 2, 'ok', 'send', [['send', 0, [0, 2]]]],
+    ]));
+    const model = 'cannot order it: op 1 (process 1, ok send) waits: its write at offset 1 of key 0 comes after op 3 (process 2, ok send)\'s at offset 0; '
+      + 'op 3 (process 2, ok send) waits: op 1 (process 1, ok send) completed before it was invoked and has not run';
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], replayed: 0, ops: 2 });
+    expect(r.divergence).toEqual({
+      index: 1, process: 1, kind: 'stuck', model, kafka: 'completed it with mops [["send",0,[1,1]]]',
+      explanation: `op 1 (process 1, ok send): Kafka completed it with mops [["send",0,[1,1]]], but the model ${model}`,
+    });
+    // Concurrent, the same offsets are fine.
+    expect(replayAgainstModel(history([
+      [1, 1, 'invoke', 'send', [['send', 0, 1]]], [2, 2, 'invoke', 'send', [['send', 0, 2]]],
+      [2.1, 2, 'ok', 'send', [['send', 0, [0, 2]]]], [2.2, 1, 'ok', 'send', [['send', 0, [1, 1]]]],
+    ]))).toMatchObject({ conforms: true });
+  });
+});
