@@ -103,3 +103,14 @@ describe('a poll', () => {
     });
   });
 });
+
+describe('a read_committed poll', () => {
+  it('skips an aborted transaction\'s record and its marker: Kafka\'s next record is the model\'s next', () => {
+    expect(replayAgainstModel(history([
+      [1, 9, 'invoke', 'send', [['send', 0, 1]]], [1.1, 9, 'ok', 'send', [['send', 0, [0, 1]]]],
+      [2, 1, 'invoke', 'txn', [['send', 0, 5]], T], [2.1, 1, 'fail', 'txn', [['send', 0, [1, 5]]], { ...T, error: 'aborted on purpose' }],
+      [3, 9, 'invoke', 'send', [['send', 0, 6]]], [3.1, 9, 'ok', 'send', [['send', 0, [3, 6]]]],
+      [4, 2, 'invoke', 'poll', [['poll']]], [4.1, 2, 'ok', 'poll', [['poll', { 0: [[0, 1], [3, 6]] }]]],
+    ]))).toEqual({ conforms: true, inconclusive: [], replayed: 4, ops: 4, explanations: [], unjudged: 0, unjudgedOps: {} });
+  });
+});
