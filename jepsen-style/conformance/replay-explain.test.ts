@@ -77,3 +77,32 @@ describe('real time and the log', () => {
     ]))).toMatchObject({ conforms: true });
   });
 });
+
+describe('reads in real time', () => {
+  it('a poll cannot return a value whose transaction was invoked after the poll completed', () => {
+    const r = replayAgainstModel(history([
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[0, 3]] }]]],
+      [4, 4, 'invoke', 'txn', [['send', 0, 3]], T], [4.1, 4, 'ok', 'txn', [['send', 0, [0, 3]]], T],
+    ]));
+    expect(r.divergence).toMatchObject({
+      index: 1, process: 3, kind: 'stuck', kafka: 'completed it with mops [["poll",{"0":[[0,3]]}]]',
+      model: 'cannot order it: op 1 (process 3, ok poll) waits: it read value 3 of key 0, which op 3 (process 4, ok txn) wrote and has not committed; '
+        + 'op 3 (process 4, ok txn) waits: op 1 (process 3, ok poll) completed before it was invoked and has not run',
+    });
+  });
+
+  it('a transaction invoked after a poll returned offset 2 cannot have written offset 1 below it', () => {
+    const r = replayAgainstModel(history([
+      [1, 1, 'invoke', 'send', [['send', 0, 1]]], [1.1, 1, 'ok', 'send', [['send', 0, [0, 1]]]],
+      [2, 2, 'invoke', 'send', [['send', 0, 2]]], [2.1, 2, 'ok', 'send', [['send', 0, [2, 2]]]],
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[0, 1], [2, 2]] }]]],
+      [4, 4, 'invoke', 'txn', [['send', 0, 3]], T], [4.1, 4, 'ok', 'txn', [['send', 0, [1, 3]]], T],
+    ]));
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], replayed: 1 });
+    expect(r.divergence).toMatchObject({
+      index: 3, process: 2, kind: 'stuck',
+      model: 'cannot order it: op 3 (process 2, ok send) waits: its write at offset 2 of key 0 comes after op 7 (process 4, ok txn)\'s at offset 1; '
+        + 'op 7 (process 4, ok txn) waits: op 3 (process 2, ok send) completed before it was invoked and has not run',
+    });
+  });
+});
