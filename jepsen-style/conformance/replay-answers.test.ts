@@ -114,3 +114,67 @@ describe('a read_committed poll', () => {
     ]))).toEqual({ conforms: true, inconclusive: [], replayed: 4, ops: 4, explanations: [], unjudged: 0, unjudgedOps: {} });
   });
 });
+
+describe('the model answers as the client asks', () => {
+  /** Process 1, fenced by process 2 (a newer instance of T), is answered `error` to `mops`. */
+  const zombieAnswered = (mops: Row[]) => history([...fencedByNewer, [0.5, 9, 'invoke', 'send', [['send', 1, 7]]], [0.6, 9, 'ok', 'send', [['send', 1, [0, 7]]]], ...mops]);
+  const send = [[3, 1, 'invoke', 'txn', [['send', 0, 3]], T], [3.1, 1, 'fail', 'txn', [['send', 0, [null, 3]]], { ...T, error: 'INVALID_TXN_STATE: x' }]] as Row[];
+  const offsets = [[3, 1, 'invoke', 'txn', [['poll']], T], [3.1, 1, 'fail', 'txn', [['poll', { 1: [[0, 7]] }]], { ...T, error: 'sendOffsets: INVALID_TXN_STATE: x' }]] as Row[];
+
+  it('PRODUCER_FENCED to the Java client under TV1, INVALID_PRODUCER_EPOCH to kafkajs (old request versions, KafkaApis) and under TV2', () => {
+    for (const [options, error] of [
+      [{ client: 'java', txnVersion: 1 }, 'PRODUCER_FENCED'], [{ client: 'kafkajs', txnVersion: 1 }, 'INVALID_PRODUCER_EPOCH'],
+      [{ client: 'java', txnVersion: 2 }, 'INVALID_PRODUCER_EPOCH'], [{}, 'INVALID_PRODUCER_EPOCH'],
+    ] as const) {
+      // A send, and an offsets commit (AddOffsetsToTxn to the group of the worker: kafka-eos-clients).
+      for (const mops of [send, offsets]) {
+        expect(replayAgainstModel(zombieAnswered(mops), options).divergence).toMatchObject({ kind: 'error', model: `answers ${error} (fenced): nothing it can replay fenced T there` });
+      }
+    }
+  });
+
+  it('holds a zombie\'s offsets commit to the model whichever group it commits to: a copier\'s (program copiers), a worker\'s (workers)', () => {
+    const program = { copiers: [{ transactionalId: 'T', group: 'copier-0', processes: [1, 2] }] };
+    expect(replayAgainstModel(zombieAnswered(offsets), { program } as never).divergence).toMatchObject({ kind: 'error', model: 'answers INVALID_PRODUCER_EPOCH (fenced): nothing it can replay fenced T there' });
+    const workers = [{ transactionalId: 'T', groupId: 'g', assign: [1] }];
+    expect(replayAgainstModel(zombieAnswered(offsets), { workers }).divergence).toMatchObject({ kind: 'error', model: 'answers INVALID_PRODUCER_EPOCH (fenced): nothing it can replay fenced T there' });
+  });
+});
+
+describe('a commit that failed', () => {
+  /** Process 1's commit of value 1 failed (not held to the model: the coordinator moved); its next commits value 2. */
+  const failedThenCommitted = (read: [number, number][]) => history([
+    [1, 1, 'invoke', 'txn', [['send', 0, 1]], T], [1.1, 1, 'fail', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'commit: NOT_COORDINATOR: x' }],
+    [2, 1, 'invoke', 'txn', [['send', 0, 2]], T], [2.1, 1, 'ok', 'txn', [['send', 0, [2, 2]]], T],
+    [3, 2, 'invoke', 'poll', [['poll']]], [3.1, 2, 'ok', 'poll', [['poll', { 0: read }]]],
+  ]);
+
+  it('aborted its transaction, whatever the error: the producer goes on, and a reader of its write diverges', () => {
+    expect(replayAgainstModel(failedThenCommitted([[2, 2]]))).toEqual({ conforms: true, inconclusive: [], replayed: 3, ops: 3, explanations: [], unjudged: 1, unjudgedOps: { unavailable: [1] } });
+    expect(replayAgainstModel(failedThenCommitted([[0, 1], [2, 2]])).divergence).toStrictEqual({
+      index: 5, process: 2, kind: 'read', key: 0, model: 'returns [2] from there', kafka: 'returned [1, 2] for key 0 (value 1 where the model has 2)',
+      explanation: 'op 5 (process 2, ok poll): Kafka returned [1, 2] for key 0 (value 1 where the model has 2), but the model returns [2] from there',
+    });
+  });
+});
+
+describe('a zombie\'s write whose answer was lost', () => {
+  it('is refused where a poll shows it landed after the newer instance\'s write', () => {
+    const r = replayAgainstModel(history([
+      [1, 1, 'invoke', 'txn', [['send', 0, 1]], T], [5, 1, 'info', 'txn', [['send', 0, [null, 1]]], T],
+      [2, 2, 'invoke', 'txn', [['send', 0, 2]], T], [2.1, 2, 'ok', 'txn', [['send', 0, [0, 2]]], T],
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[0, 2], [1, 1]] }]]],
+    ]));
+    expect(r.divergence).toStrictEqual({
+      index: 5, process: 1, kind: 'refused', key: 0, model: 'answered fail (INVALID_PRODUCER_EPOCH) to the send of value 1 to key 0', kafka: 'took the send of value 1 to key 0',
+      explanation: 'op 5 (process 1, info txn): Kafka took the send of value 1 to key 0, but the model answered fail (INVALID_PRODUCER_EPOCH) to the send of value 1 to key 0',
+    });
+  });
+});
+
+describe('a divergence without a key', () => {
+  it('names none (a commit is no key\'s)', () => {
+    const r = replayAgainstModel(history([[1, 1, 'invoke', 'txn', [['send', 0, 1]], T], [1.1, 1, 'fail', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'commit: OUT_OF_ORDER_SEQUENCE_NUMBER: x' }]]));
+    expect(Object.keys(r.divergence!)).toEqual(['index', 'process', 'kind', 'model', 'kafka', 'explanation']);
+  });
+});
