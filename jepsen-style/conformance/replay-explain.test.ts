@@ -106,3 +106,18 @@ describe('reads in real time', () => {
     });
   });
 });
+
+describe('a poll past a write that had not landed', () => {
+  it.each([['a transaction', 'txn', T], ['a plain send', 'send', {}]] as const)('cannot have returned offset 2 before %s wrote offset 1 below it: stuck', (_, f, extra) => {
+    const r = replayAgainstModel(history([
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[2, 9]] }]]],
+      [4, 4, 'invoke', f, [['send', 0, 3]], extra], [4.1, 4, 'ok', f, [['send', 0, [1, 3]]], extra],
+    ]));
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], replayed: 0 });
+    expect(r.divergence).toMatchObject({
+      index: 1, process: 3, kind: 'stuck',
+      model: `cannot order it: op 1 (process 3, ok poll) waits: it read key 0 up to offset 2, past op 3 (process 4, ok ${f})'s write at offset 1, which has not landed or ended; `
+        + `op 3 (process 4, ok ${f}) waits: op 1 (process 3, ok poll) completed before it was invoked and has not run`,
+    });
+  });
+});
