@@ -121,3 +121,40 @@ describe('a poll past a write that had not landed', () => {
     });
   });
 });
+
+describe('the windows of hidden events, at their edges', () => {
+  const workers = [{ transactionalId: 'T', assign: [0] }];
+  /** Process 2 runs T from 100 s; at 199 s its send is answered fenced. An earlier instance (process 1) whose
+   *  InitProducerId timed out was invoked at `zombieAt` s. */
+  const fencedAt199 = (zombieAt: number) => history([
+    [zombieAt, 1, 'invoke', 'assign', [0]], [zombieAt + 10, 1, 'info', 'assign', [0], { error: 'timeout: assign took longer than 10000 ms' }],
+    [100, 2, 'invoke', 'assign', [0]], [100.1, 2, 'ok', 'assign', [0]],
+    [101, 2, 'invoke', 'txn', [['send', 0, 1]], T], [101.1, 2, 'ok', 'txn', [['send', 0, [0, 1]]], T],
+    [199, 2, 'invoke', 'txn', [['send', 0, 2]], T], [199.1, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: 'INVALID_PRODUCER_EPOCH: x' }],
+  ]);
+
+  it('a late InitProducerId explains a fence up to the late-effect window after its invoke, inclusive', () => {
+    expect(replayAgainstModel(fencedAt199(139), { workers, lateEffectMs: 60_000 })).toMatchObject({
+      conforms: true, inconclusive: [],
+      explanations: ['process 1\'s InitProducerId for T (invoked at 139.0 s, info) landed after the start of op 7 and fenced process 2'],
+    });
+    const older = replayAgainstModel(fencedAt199(129), { workers, lateEffectMs: 60_000 });
+    expect(older).toMatchObject({ conforms: false, explanations: [] });
+    expect(older.divergence).toBeUndefined();
+    expect(older.inconclusive).toEqual(['Kafka answered op 7 (process 2) as fenced; only process 1\'s InitProducerId for T, invoked 70.0 s earlier (info), explains it, longer after its invoke than a request is taken to stay in flight (60.0 s)']);
+  });
+});
+
+describe('the transaction timeout, at its edge', () => {
+  /** Process 1's transaction began at 1 s; its second send is answered fenced at `answeredAt` s. */
+  const fencedAt = (answeredAt: number) => history([
+    [1, 1, 'invoke', 'txn', [['send', 0, 1], ['send', 0, 2]], T],
+    [answeredAt, 1, 'fail', 'txn', [['send', 0, [0, 1]], ['send', 0, [null, 2]]], { ...T, error: 'INVALID_PRODUCER_EPOCH: x' }],
+  ]);
+
+  it('the coordinator may abort from the timeout on, less a second for clocks, not before', () => {
+    // The model's transaction starts at its AddPartitionsToTxn, 2 ms after the invoke (1.002 s): due at 30.002 s.
+    expect(replayAgainstModel(fencedAt(30.002))).toMatchObject({ conforms: true, explanations: ['the coordinator aborted T\'s transaction on timeout before op 1 (process 1) was answered'] });
+    expect(replayAgainstModel(fencedAt(30.001)).divergence).toMatchObject({ kind: 'error' });
+  });
+});
