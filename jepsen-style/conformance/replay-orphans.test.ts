@@ -88,3 +88,22 @@ describe('an orphaned produce is the same producer\'s', () => {
     expect(replayAgainstModel(plain, JAVA_TV1).divergence).toMatchObject({ kind: 'error', key: 0 });
   });
 });
+
+describe('what an orphaned produce explains, and what ends it', () => {
+  it('an earlier failed produce (a retriable error, no epoch bump) may be the orphan', () => {
+    const r = replayAgainstModel(history([
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [12, 2, 'invoke', 'txn', [['send', 0, 1]], T], [21, 2, 'fail', 'txn', [['send', 0, [null, 1]]], { ...T, error: 'NOT_LEADER_OR_FOLLOWER: x' }],
+      [30, 2, 'invoke', 'txn', [['send', 0, 2]], T], [30.09, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: OOSE }],
+    ]), JAVA_TV1);
+    expect(r).toMatchObject({ conforms: true, inconclusive: [] });
+    expect(r.explanations).toEqual([expect.stringMatching(/^op 5 \(process 2, T\): Kafka answered out-of-order to the send of value 2 to key 0; op 3 of the same producer sent to key 0 and ran 9\.0 s/)]);
+  });
+
+  it('not an out-of-order answer to the process\'s idempotent producer (another producer id)', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9, 0, [
+      [40, 2, 'invoke', 'send', [['send', 0, 3]]], [40.09, 2, 'fail', 'send', [['send', 0, [null, 3]]], { error: OOSE }],
+    ]), JAVA_TV1);
+    expect(r.divergence).toMatchObject({ index: 7, kind: 'error', key: 0 });
+  });
+});
