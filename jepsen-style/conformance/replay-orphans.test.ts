@@ -64,3 +64,46 @@ describe('an out-of-order answer explained by an orphaned produce (Java client, 
     expect(r.divergence).toMatchObject({ index: 7, kind: 'error', key: 0 });
   });
 });
+
+describe('an orphaned produce is the same producer\'s', () => {
+  it('the earlier op may have lasted exactly the request timeout, not less', () => {
+    expect(replayAgainstModel(orphanThenOutOfOrder(1), JAVA_TV1)).toMatchObject({ conforms: true });
+    expect(replayAgainstModel(orphanThenOutOfOrder(0.99), JAVA_TV1).divergence).toMatchObject({ index: 5, kind: 'error' });
+  });
+
+  it('not another process\'s, nor the process\'s own idempotent producer\'s', () => {
+    // Process 3 (another producer) sent to key 0 for 9 s: its copies carry its own producer id.
+    const other = history([
+      [1, 3, 'invoke', 'txn', [['send', 0, 1]], { txnId: 'U' }], [10, 3, 'fail', 'txn', [['send', 0, [0, 1]]], { txnId: 'U', error: 'aborted on purpose' }],
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [30, 2, 'invoke', 'txn', [['send', 0, 2]], T], [30.09, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: OOSE }],
+    ]);
+    expect(replayAgainstModel(other, JAVA_TV1).divergence).toMatchObject({ kind: 'error', key: 0 });
+    // Process 2's plain send to key 0 for 9 s went through its idempotent producer, not through T's.
+    const plain = history([
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [12, 2, 'invoke', 'send', [['send', 0, 1]]], [21, 2, 'ok', 'send', [['send', 0, [0, 1]]]],
+      [30, 2, 'invoke', 'txn', [['send', 0, 2]], T], [30.09, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: OOSE }],
+    ]);
+    expect(replayAgainstModel(plain, JAVA_TV1).divergence).toMatchObject({ kind: 'error', key: 0 });
+  });
+});
+
+describe('what an orphaned produce explains, and what ends it', () => {
+  it('an earlier failed produce (a retriable error, no epoch bump) may be the orphan', () => {
+    const r = replayAgainstModel(history([
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [12, 2, 'invoke', 'txn', [['send', 0, 1]], T], [21, 2, 'fail', 'txn', [['send', 0, [null, 1]]], { ...T, error: 'NOT_LEADER_OR_FOLLOWER: x' }],
+      [30, 2, 'invoke', 'txn', [['send', 0, 2]], T], [30.09, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: OOSE }],
+    ]), JAVA_TV1);
+    expect(r).toMatchObject({ conforms: true, inconclusive: [] });
+    expect(r.explanations).toEqual([expect.stringMatching(/^op 5 \(process 2, T\): Kafka answered out-of-order to the send of value 2 to key 0; op 3 of the same producer sent to key 0 and ran 9\.0 s/)]);
+  });
+
+  it('not an out-of-order answer to the process\'s idempotent producer (another producer id)', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9, 0, [
+      [40, 2, 'invoke', 'send', [['send', 0, 3]]], [40.09, 2, 'fail', 'send', [['send', 0, [null, 3]]], { error: OOSE }],
+    ]), JAVA_TV1);
+    expect(r.divergence).toMatchObject({ index: 7, kind: 'error', key: 0 });
+  });
+});

@@ -1,0 +1,160 @@
+// Events a history cannot show (replay-explain.ts), fired only where an answer needs them, and the orders a
+// history forces (replay-ready.ts), with the sentences that say so. Hand-made histories on both sides of each
+// rule: a transaction the coordinator aborted on timeout (transaction.timeout.ms, 30 s here) explains a fenced
+// answer only after the timeout; an info transaction a later reader passed was ended by its own client; a
+// write acknowledged before another was invoked sits below it in the log.
+import { describe, expect, it } from 'vitest';
+import type { ClientEvent, HistoryEvent } from '../history.ts';
+import { replayAgainstModel } from './replay.ts';
+import type { ReplayOptions } from './replay-types.ts';
+
+type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
+function history(rows: Row[]): HistoryEvent[] {
+  return [...rows].sort((a, b) => a[0] - b[0])
+    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
+}
+const T = { txnId: 'T' };
+
+describe('a transaction aborted by its coordinator on timeout', () => {
+  /** Process 1's transaction began at 1 s; its second send is answered fenced at `answeredAt` s. */
+  const fencedAt = (answeredAt: number) => history([
+    [1, 1, 'invoke', 'txn', [['send', 0, 1], ['send', 0, 2]], T],
+    [answeredAt, 1, 'fail', 'txn', [['send', 0, [0, 1]], ['send', 0, [null, 2]]], { ...T, error: 'INVALID_PRODUCER_EPOCH: x' }],
+  ]);
+
+  it.each([['kafkajs, TV1', { client: 'kafkajs', txnVersion: 1 }], ['Java, TV2', { client: 'java', txnVersion: 2 }]] as Array<[string, ReplayOptions]>)(
+    'explains a fenced answer after the timeout, not before (%s)', (_, options) => {
+      expect(replayAgainstModel(fencedAt(40), options)).toEqual({
+        conforms: true, inconclusive: [], replayed: 1, ops: 1, unjudged: 0, unjudgedOps: {},
+        explanations: ['the coordinator aborted T\'s transaction on timeout before op 1 (process 1) was answered'],
+      });
+      const early = replayAgainstModel(fencedAt(20), options);
+      expect(early.explanations).toEqual([]);
+      expect(early.divergence).toEqual({
+        index: 1, process: 1, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there',
+        kafka: 'answered INVALID_PRODUCER_EPOCH: x (fenced) to the send of value 2 to key 0',
+        explanation: 'op 1 (process 1, fail txn): Kafka answered INVALID_PRODUCER_EPOCH: x (fenced) to the send of value 2 to key 0, but the model accepts it: nothing it can replay fenced T there',
+      });
+    });
+
+  it('a longer transaction timeout explains it later', () => {
+    expect(replayAgainstModel(fencedAt(40), { transactionTimeoutMs: 60_000 }).divergence).toMatchObject({ kind: 'error' });
+    expect(replayAgainstModel(fencedAt(70), { transactionTimeoutMs: 60_000 })).toMatchObject({ conforms: true });
+  });
+});
+
+describe('the end of an info transaction a reader passed', () => {
+  it('was its own client\'s abort after the runner gave up on it, before the reader was answered', () => {
+    const r = replayAgainstModel(history([
+      [1, 1, 'invoke', 'txn', [['send', 0, 1]], T], [5, 1, 'info', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'timeout: txn took longer than 10000 ms' }],
+      [2, 2, 'invoke', 'send', [['send', 0, 2]]], [2.1, 2, 'ok', 'send', [['send', 0, [1, 2]]]],
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[1, 2]] }]]],
+    ]));
+    expect(r).toEqual({
+      conforms: true, inconclusive: [], replayed: 3, ops: 3, unjudged: 0, unjudgedOps: {},
+      explanations: ['op 5 (process 1, info txn) was aborted by its own client after the runner gave up on it, before 3.1 s'],
+    });
+  });
+});
+
+describe('real time and the log', () => {
+  it('a write acknowledged before another was invoked cannot sit above it in the log: stuck, with why each waits', () => {
+    const r = replayAgainstModel(history([
+      [1, 1, 'invoke', 'send', [['send', 0, 1]]], [1.1, 1, 'ok', 'send', [['send', 0, [1, 1]]]],
+      [2, 2, 'invoke', 'send', [['send', 0, 2]]], [2.1, 2, 'ok', 'send', [['send', 0, [0, 2]]]],
+    ]));
+    const model = 'cannot order it: op 1 (process 1, ok send) waits: its write at offset 1 of key 0 comes after op 3 (process 2, ok send)\'s at offset 0; '
+      + 'op 3 (process 2, ok send) waits: op 1 (process 1, ok send) completed before it was invoked and has not run';
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], replayed: 0, ops: 2 });
+    expect(r.divergence).toEqual({
+      index: 1, process: 1, kind: 'stuck', model, kafka: 'completed it with mops [["send",0,[1,1]]]',
+      explanation: `op 1 (process 1, ok send): Kafka completed it with mops [["send",0,[1,1]]], but the model ${model}`,
+    });
+    // Concurrent, the same offsets are fine.
+    expect(replayAgainstModel(history([
+      [1, 1, 'invoke', 'send', [['send', 0, 1]]], [2, 2, 'invoke', 'send', [['send', 0, 2]]],
+      [2.1, 2, 'ok', 'send', [['send', 0, [0, 2]]]], [2.2, 1, 'ok', 'send', [['send', 0, [1, 1]]]],
+    ]))).toMatchObject({ conforms: true });
+  });
+});
+
+describe('reads in real time', () => {
+  it('a poll cannot return a value whose transaction was invoked after the poll completed', () => {
+    const r = replayAgainstModel(history([
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[0, 3]] }]]],
+      [4, 4, 'invoke', 'txn', [['send', 0, 3]], T], [4.1, 4, 'ok', 'txn', [['send', 0, [0, 3]]], T],
+    ]));
+    expect(r.divergence).toMatchObject({
+      index: 1, process: 3, kind: 'stuck', kafka: 'completed it with mops [["poll",{"0":[[0,3]]}]]',
+      model: 'cannot order it: op 1 (process 3, ok poll) waits: it read value 3 of key 0, which op 3 (process 4, ok txn) wrote and has not committed; '
+        + 'op 3 (process 4, ok txn) waits: op 1 (process 3, ok poll) completed before it was invoked and has not run',
+    });
+  });
+
+  it('a transaction invoked after a poll returned offset 2 cannot have written offset 1 below it', () => {
+    const r = replayAgainstModel(history([
+      [1, 1, 'invoke', 'send', [['send', 0, 1]]], [1.1, 1, 'ok', 'send', [['send', 0, [0, 1]]]],
+      [2, 2, 'invoke', 'send', [['send', 0, 2]]], [2.1, 2, 'ok', 'send', [['send', 0, [2, 2]]]],
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[0, 1], [2, 2]] }]]],
+      [4, 4, 'invoke', 'txn', [['send', 0, 3]], T], [4.1, 4, 'ok', 'txn', [['send', 0, [1, 3]]], T],
+    ]));
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], replayed: 1 });
+    expect(r.divergence).toMatchObject({
+      index: 3, process: 2, kind: 'stuck',
+      model: 'cannot order it: op 3 (process 2, ok send) waits: its write at offset 2 of key 0 comes after op 7 (process 4, ok txn)\'s at offset 1; '
+        + 'op 7 (process 4, ok txn) waits: op 3 (process 2, ok send) completed before it was invoked and has not run',
+    });
+  });
+});
+
+describe('a poll past a write that had not landed', () => {
+  it.each([['a transaction', 'txn', T], ['a plain send', 'send', {}]] as const)('cannot have returned offset 2 before %s wrote offset 1 below it: stuck', (_, f, extra) => {
+    const r = replayAgainstModel(history([
+      [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[2, 9]] }]]],
+      [4, 4, 'invoke', f, [['send', 0, 3]], extra], [4.1, 4, 'ok', f, [['send', 0, [1, 3]]], extra],
+    ]));
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], replayed: 0 });
+    expect(r.divergence).toMatchObject({
+      index: 1, process: 3, kind: 'stuck',
+      model: `cannot order it: op 1 (process 3, ok poll) waits: it read key 0 up to offset 2, past op 3 (process 4, ok ${f})'s write at offset 1, which has not landed or ended; `
+        + `op 3 (process 4, ok ${f}) waits: op 1 (process 3, ok poll) completed before it was invoked and has not run`,
+    });
+  });
+});
+
+describe('the windows of hidden events, at their edges', () => {
+  const workers = [{ transactionalId: 'T', assign: [0] }];
+  /** Process 2 runs T from 100 s; at 199 s its send is answered fenced. An earlier instance (process 1) whose
+   *  InitProducerId timed out was invoked at `zombieAt` s. */
+  const fencedAt199 = (zombieAt: number) => history([
+    [zombieAt, 1, 'invoke', 'assign', [0]], [zombieAt + 10, 1, 'info', 'assign', [0], { error: 'timeout: assign took longer than 10000 ms' }],
+    [100, 2, 'invoke', 'assign', [0]], [100.1, 2, 'ok', 'assign', [0]],
+    [101, 2, 'invoke', 'txn', [['send', 0, 1]], T], [101.1, 2, 'ok', 'txn', [['send', 0, [0, 1]]], T],
+    [199, 2, 'invoke', 'txn', [['send', 0, 2]], T], [199.1, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: 'INVALID_PRODUCER_EPOCH: x' }],
+  ]);
+
+  it('a late InitProducerId explains a fence up to the late-effect window after its invoke, inclusive', () => {
+    expect(replayAgainstModel(fencedAt199(139), { workers, lateEffectMs: 60_000 })).toMatchObject({
+      conforms: true, inconclusive: [],
+      explanations: ['process 1\'s InitProducerId for T (invoked at 139.0 s, info) landed after the start of op 7 and fenced process 2'],
+    });
+    const older = replayAgainstModel(fencedAt199(129), { workers, lateEffectMs: 60_000 });
+    expect(older).toMatchObject({ conforms: false, explanations: [] });
+    expect(older.divergence).toBeUndefined();
+    expect(older.inconclusive).toEqual(['Kafka answered op 7 (process 2) as fenced; only process 1\'s InitProducerId for T, invoked 70.0 s earlier (info), explains it, longer after its invoke than a request is taken to stay in flight (60.0 s)']);
+  });
+});
+
+describe('the transaction timeout, at its edge', () => {
+  /** Process 1's transaction began at 1 s; its second send is answered fenced at `answeredAt` s. */
+  const fencedAt = (answeredAt: number) => history([
+    [1, 1, 'invoke', 'txn', [['send', 0, 1], ['send', 0, 2]], T],
+    [answeredAt, 1, 'fail', 'txn', [['send', 0, [0, 1]], ['send', 0, [null, 2]]], { ...T, error: 'INVALID_PRODUCER_EPOCH: x' }],
+  ]);
+
+  it('the coordinator may abort from the timeout on, less a second for clocks, not before', () => {
+    // The model's transaction starts at its AddPartitionsToTxn, 2 ms after the invoke (1.002 s): due at 30.002 s.
+    expect(replayAgainstModel(fencedAt(30.002))).toMatchObject({ conforms: true, explanations: ['the coordinator aborted T\'s transaction on timeout before op 1 (process 1) was answered'] });
+    expect(replayAgainstModel(fencedAt(30.001)).divergence).toMatchObject({ kind: 'error' });
+  });
+});
