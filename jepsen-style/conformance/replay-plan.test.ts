@@ -141,6 +141,8 @@ describe('the starts of transactional processes', () => {
       { kind: 'start', index: 1, invokeIndex: 0, process: 3, type: 'ok', invokeTime: 1e6, time: 2e6, transactionalId: 'A', steps: [{ kind: 'init', answer: UNKNOWN }], known: 0, committed: false, optional: true },
       { kind: 'start', index: 1, invokeIndex: 0, process: 3, type: 'ok', invokeTime: 1e6, time: 2e6, transactionalId: 'B', steps: [{ kind: 'init', answer: UNKNOWN }], known: 0, committed: false, optional: true, alternative: true },
     ]);
+    // A process's main start comes before its alternatives (a consistent comparator, whatever the engine's sort).
+    expect(units.map((u) => u.transactionalId)).toEqual(['A', 'B']);
     // The alternative does not order the process: the start for A is its first unit, whatever the list order.
     expect(replayOrder(units).previous).toEqual([-1, -1]);
     const h2 = historyOps(history([[3, 'invoke', 'assign', [0]], [3, 'ok', 'assign', [0]], [3, 'invoke', 'poll', [['poll']]], [3, 'ok', 'poll', [['poll', { 0: [[0, 1]] }]]]]));

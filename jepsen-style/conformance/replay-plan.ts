@@ -77,7 +77,9 @@ export function planUnits(h: HistoryOps, attribution: ReadonlyMap<number, Attrib
     });
   }
   // A start sorts just before its process's first op when they are the same op (a txn-first process).
-  units.sort((x, y) => x.index - y.index || (x.kind === 'start' ? -1 : 1));
+  // (A comparator, so consistent: a start before its own op, and a process's main start before its alternatives.)
+  const rank = (u: Unit) => (u.kind === 'op' ? 2 : u.alternative ? 1 : 0);
+  units.sort((x, y) => x.index - y.index || rank(x) - rank(y));
   return units;
 }
 
