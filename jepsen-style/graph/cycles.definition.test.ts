@@ -7,7 +7,7 @@
 // with a wr cycle gets an invalid G1c, with a wr + realtime cycle an invalid G1c-realtime, with a ww
 // cycle a G0, whatever else the graph holds.
 import { fc, test } from '@fast-check/vitest';
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RT, RW, WR, WW } from './graph.ts';
 import { findCycles } from './cycles.ts';
 import { graphOf } from '../testing/graph.ts';
@@ -97,3 +97,44 @@ test.prop([fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 })], { nu
     const found = findCycles(graphOf(2 * rings, edges), { maxPerType: max });
     expect(found.filter((c) => c.type === 'G1c').length).toBe(Math.min(max, rings));
   });
+
+describe('one report per component for what a weaker anomaly already says', () => {
+  // Ops 0..2, time vertices from 3. Each case: a component holding a cycle of a weaker anomaly and one
+  // of a stronger that only repeats it; alone, each stronger cycle is reported.
+  const types = (ops: number, vertices: number, edges: Edge[]) =>
+    findCycles(graphOf(vertices, edges, ops)).map((c) => `${c.type}${c.allowed ? '' : '!'}`).sort();
+  const ww: Edge[] = [[0, 1, WW], [1, 0, WW]];
+
+  it('a G0 makes G0-realtime and the allowed G1c of its component redundant', () => {
+    const g0realtime: Edge[] = [[0, 3, RT], [3, 1, RT]];
+    const g1c: Edge[] = [[1, 2, WR], [2, 1, WW]];
+    expect(types(3, 4, [...ww, ...g0realtime])).toEqual(['G0']);
+    expect(types(3, 4, [[1, 0, WW], ...g0realtime])).toEqual(['G0-realtime']);
+    expect(types(3, 3, [...ww, ...g1c])).toEqual(['G0']);
+    expect(types(3, 3, g1c)).toEqual(['G1c']);
+  });
+
+  it('an invalid G1c makes the allowed one redundant; a G-single makes G2 redundant', () => {
+    expect(types(3, 3, [[0, 1, WR], [1, 0, WR], [1, 2, WR], [2, 1, WW]])).toEqual(['G1c!']);
+    // 0 -rw-> 1 -rw-> 2 -rw-> 0 is a G2; with 1 -ww-> 0, 0 -rw-> 1 -ww-> 0 is a G-single too.
+    const g2: Edge[] = [[0, 1, RW], [1, 2, RW], [2, 0, RW]];
+    expect(types(3, 3, g2)).toEqual(['G2']);
+    expect(types(3, 3, [...g2, [1, 0, WW]])).toEqual(['G-single']);
+  });
+
+  it('an allowed G1c-realtime is reported only where no G0, G0-realtime, G1c or G1c-realtime is', () => {
+    // 0 -wr-> 1 -ww-> 2, 2 completed before 0 began (through time vertex 3): needs the ww edge.
+    const allowed: Edge[] = [[0, 1, WR], [1, 2, WW], [2, 3, RT], [3, 0, RT]];
+    expect(types(3, 4, allowed)).toEqual(['G1c-realtime']);
+    expect(types(3, 4, [...allowed, [1, 0, WR]])).toEqual(['G1c!']);
+    expect(types(3, 4, [...allowed, [2, 1, WW]])).toEqual(['G0']);
+    expect(types(3, 4, [...allowed, [1, 3, RT]])).toEqual(['G1c-realtime!']);
+  });
+
+  it('cycles in separate components are each reported', () => {
+    // A G0 among ops 0, 1 and a G0-realtime among ops 2, 3 (through time vertex 4).
+    expect(types(4, 5, [...ww, [2, 3, WW], [3, 4, RT], [4, 2, RT]])).toEqual(['G0', 'G0-realtime']);
+    // An invalid G1c among 0, 1 and an allowed one among 2, 3.
+    expect(types(4, 4, [[0, 1, WR], [1, 0, WR], [2, 3, WR], [3, 2, WW]])).toEqual(['G1c', 'G1c!']);
+  });
+});
