@@ -48,6 +48,32 @@ describe('the verdict', () => {
     expect(v.stats).toEqual({ ops: 8, ok: 8, fail: 0, info: 0 });
   });
 
+  it('lists the first examples found: a later allowed one displaces none', () => {
+    // Two subscribers skipping: two allowed poll-skips, the first found is listed.
+    const h = skips();
+    h.op(4, 'ok', 'subscribe', [0]);
+    h.op(4, 'ok', 'poll', [poll()], [polled({ 0: [[0, 1]] })]);
+    h.op(4, 'ok', 'poll', [poll()], [polled({ 0: [[2, 3]] })]);
+    const all = checkHistory(h.events).anomalies['poll-skip']!;
+    expect(all.map((a) => a.allowed)).toEqual([true, false, true]);
+    expect(checkHistory(h.events, { maxPerType: 2 }).anomalies['poll-skip']).toEqual(all.slice(0, 2));
+  });
+
+  it('finds as many cycles of a name as it lists: 256 by default, in either thread', async () => {
+    // 120 separate wr cycles: pairs of transactions that each read the other's write.
+    const h = new HistoryBuilder();
+    for (let i = 0; i < 120; i++) {
+      h.invoke(2 * i, 'txn', [send(2 * i, 1), poll()]);
+      h.invoke(2 * i + 1, 'txn', [send(2 * i + 1, 1), poll()]);
+      h.complete(2 * i, 'ok', [sent(2 * i, 0, 1), polled({ [2 * i + 1]: [[0, 1]] })]);
+      h.complete(2 * i + 1, 'ok', [sent(2 * i + 1, 0, 1), polled({ [2 * i]: [[0, 1]] })]);
+    }
+    const table = buildOpTable(h.events);
+    const serial = checkOpTable(table);
+    expect(serial.anomalyCounts).toEqual({ G1c: 120 });
+    expect(JSON.stringify(await checkOpTableInParallel(table))).toBe(JSON.stringify(serial));
+  }, 60_000);
+
   it('lists at most 256 examples of a name by default, and counts them all', () => {
     const h = new HistoryBuilder();
     // 300 reads of values nobody sent: 300 garbage reads, one per value.
@@ -88,5 +114,13 @@ describe('the verdict', () => {
       expect(serial.invalidTypes).toEqual(['G1c', 'G1c-realtime', 'poll-skip']);
       expect(JSON.stringify(await checkOpTableInParallel(table, options))).toBe(JSON.stringify(serial));
     }
+  }, 60_000);
+
+  it('fails as the single-threaded check fails when the cycle search fails in its thread', async () => {
+    // A table claiming 2^40 events: realtime order cannot index them (an impossible table, a stand-in
+    // for any failure of the search), and only the cycle search reads that count.
+    const table = { ...buildOpTable(skips().events), events: 2 ** 40 };
+    expect(() => checkOpTable(table)).toThrow(RangeError);
+    await expect(checkOpTableInParallel(table)).rejects.toThrow(/Invalid typed array length/);
   }, 60_000);
 });
