@@ -131,6 +131,31 @@ describe('one report per component for what a weaker anomaly already says', () =
     expect(types(3, 4, [...allowed, [1, 3, RT]])).toEqual(['G1c-realtime!']);
   });
 
+  it('a G0-realtime makes the allowed G1c-realtime of its component redundant', () => {
+    // 0 -wr-> 1 -ww-> 2 -rt-> 3 -rt-> 0 (allowed G1c-realtime) and 1 -ww-> 2 -rt-> 3 -rt-> 1 (G0-realtime).
+    expect(types(3, 4, [[0, 1, WR], [1, 2, WW], [2, 3, RT], [3, 0, RT], [3, 1, RT]])).toEqual(['G0-realtime']);
+  });
+
+  it('one example of a name per component, also where the component holds two cycles of it', () => {
+    // Two ww cycles (0, 1 and 2, 3) joined into one component by wr edges: one G0.
+    expect(types(4, 4, [...ww, [2, 3, WW], [3, 2, WW], [1, 2, WR], [3, 0, WR]])).toEqual(['G0']);
+    // Two wr cycles joined by ww edges: one invalid G1c.
+    expect(types(4, 4, [[0, 1, WR], [1, 0, WR], [2, 3, WR], [3, 2, WR], [1, 2, WW], [3, 0, WW]])).toEqual(['G1c!']);
+  });
+
+  it('remembers every name found in a component, not only the first', () => {
+    // One component (1 -ww-> 2, 3 -rt-> 5 -rt-> 0): an invalid G1c (0, 1), a G0 (2, 3), and a
+    // G0-realtime (3 -ww-> 2 -rt-> 6 -rt-> 3) that the G0 makes redundant though the G1c was found first.
+    expect(types(4, 7, [[0, 1, WR], [1, 0, WR], [2, 3, WW], [3, 2, WW], [1, 2, WW], [3, 5, RT], [5, 0, RT], [2, 6, RT], [6, 3, RT]]))
+      .toEqual(['G0', 'G1c!']);
+  });
+
+  it('each search tries a bounded number of edges per component, so that it stays linear', () => {
+    // The first rw edge (0 -> 1) closes no G-single, the second (1 -> 2, back 2 -ww-> 1) would: the
+    // G-single search tries one edge per component and gives up; the G2 through the first edge stands.
+    expect(types(3, 3, [[0, 1, RW], [1, 2, RW], [2, 1, WW], [2, 0, RW]])).toEqual(['G2']);
+  });
+
   it('cycles in separate components are each reported', () => {
     // A G0 among ops 0, 1 and a G0-realtime among ops 2, 3 (through time vertex 4).
     expect(types(4, 5, [...ww, [2, 3, WW], [3, 4, RT], [4, 2, RT]])).toEqual(['G0', 'G0-realtime']);
