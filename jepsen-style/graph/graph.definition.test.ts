@@ -71,6 +71,14 @@ describe('data edges', () => {
     expect(dataEdges(h.events).filter((e) => e.includes(' rw '))).toEqual([`${c}->${y} rw 1:2`, `${c}->${z} rw 0:3`]);
   });
 
+  it('an unknown writer of the earlier version has no ww edge; the first op to complete is an rw target like any other', () => {
+    const h = new HistoryBuilder();
+    // Op 0 of the table (the first to complete) wrote 2 at offset 1; offset 0 holds 99, which nobody sent.
+    const a = h.op(0, 'ok', 'send', [send(0, 2)], [sent(0, 1, 2)]);
+    const c = h.op(1, 'ok', 'poll', [poll()], [polled({ 0: [[0, 99]] })]);
+    expect(dataEdges(h.events)).toEqual([`${c}->${a} rw 0:2`]);
+  });
+
   it('the last version read has no rw edge; an unknown writer of the next version neither', () => {
     const h = new HistoryBuilder();
     h.op(0, 'ok', 'send', [send(0, 1)], [sent(0, 0, 1)]);

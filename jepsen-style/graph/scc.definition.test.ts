@@ -28,7 +28,7 @@ function expected(n: number, reach: boolean[][]): number[] {
 const graphs = fc.integer({ min: 1, max: 14 }).chain((n) => fc.record({
   n: fc.constant(n),
   // Any direction (no self-loops: a history's graph has none); relations are bits 1, 2, 4, 8.
-  edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constantFrom(1, 2, 4, 8)), { maxLength: 3 * n })
+  edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constantFrom(1, 2, 4, 8)), { minLength: n, maxLength: 3 * n })
     .map((es) => es.filter(([a, b]) => a !== b)),
   mask: fc.integer({ min: 1, max: 15 }),
   active: fc.option(fc.array(fc.boolean(), { minLength: n, maxLength: n })),
