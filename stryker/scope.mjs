@@ -10,11 +10,12 @@ export const CHECKER = ['jepsen-style/**/*.ts', 'jepsen-style/**/*.mjs', '!jepse
 /**
  * CI's share: the checker's analyses whose every mutant has a result in stryker/incremental.json and
  * that score >= 90 % (docs/testing.md). order-cases stays out at 89.3 %: its 33 survivors are all
- * listed equivalents (docs/testing.md), so it reaches 90 % only if the code is reshaped. The rest of
- * the verdict logic (checker.ts, rules.ts, graph/, zombie-cases, ops, columns, int-map) joins once
- * measured and its survivors killed.
+ * listed equivalents (docs/testing.md), so it reaches 90 % only if the code is reshaped. checker.ts
+ * (90.9 %) and anomaly.ts (100 %) joined once measured; the rest of the verdict logic (rules.ts, graph/,
+ * zombie-cases, ops, columns, int-map) joins once measured and its survivors killed.
  */
-export const CHECKER_CORE = ['log-cases', 'ctp-cases', 'copiers', 'read-cases', 'versions'].map((name) => `jepsen-style/analysis/${name}.ts`);
+export const CHECKER_CORE = [...['log-cases', 'ctp-cases', 'copiers', 'read-cases', 'versions'].map((name) => `jepsen-style/analysis/${name}.ts`),
+  'jepsen-style/checker.ts', 'jepsen-style/anomaly.ts'];
 
 /** The whole verdict logic (what decides valid or invalid, without the file reading and threads). */
 export const VERDICT_LOGIC = ['jepsen-style/checker.ts', 'jepsen-style/rules.ts', 'jepsen-style/anomaly.ts',

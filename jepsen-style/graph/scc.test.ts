@@ -2,27 +2,8 @@
 // and cyclic graphs, under any relation mask and any `active` restriction.
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import type { Graph } from './graph.ts';
-import { stronglyConnected, tarjan, type Components } from './scc.ts';
-
-/** A CSR graph from an edge list (relations are bits 1, 2, 4, 8). */
-function graphOf(vertices: number, edges: [number, number, number][]): Graph {
-  const start = new Int32Array(vertices + 1);
-  for (const [a] of edges) start[a + 1]!++;
-  for (let v = 0; v < vertices; v++) start[v + 1]! += start[v]!;
-  const fill = start.slice(0, vertices), m = edges.length;
-  const adj = new Int32Array(m), adjDst = new Int32Array(m), adjRel = new Int32Array(m);
-  edges.forEach(([a, b, rel], i) => { const at = fill[a]!++; adj[at] = i; adjDst[at] = b; adjRel[at] = rel; });
-  const col = (f: (e: [number, number, number]) => number) => Int32Array.from(edges, f);
-  return { ops: vertices, vertices, start, adj, adjDst, adjRel, src: col((e) => e[0]), dst: col((e) => e[1]), rel: col((e) => e[2]), key: col(() => -1), ref: col(() => -1) };
-}
-
-/** Each vertex's component as the smallest vertex in it (-1: none), so that ids do not matter. */
-function partition(c: Components): number[] {
-  const least = new Map<number, number>();
-  c.comp.forEach((id, v) => { if (id >= 0 && !least.has(id)) least.set(id, v); });
-  return Array.from(c.comp, (id) => (id < 0 ? -1 : least.get(id)!));
-}
+import { stronglyConnected, tarjan } from './scc.ts';
+import { graphOf, partition } from '../testing/graph.ts';
 
 const graphs = fc.integer({ min: 1, max: 40 }).chain((n) => fc.record({
   n: fc.constant(n),
