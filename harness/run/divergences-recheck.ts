@@ -5,9 +5,11 @@
 // kafka/program-info.json, and verdict.json (the client that ran).
 import fs from 'node:fs';
 import path from 'node:path';
-import { type WorkerInfo, workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
+import { workersOfProgram } from '../../jepsen-style/conformance/attribution.ts';
 import { checkHistoryFile } from '../../jepsen-style/check-file.ts';
 import type { ProgramInfo } from '../../jepsen-style/program-info.ts';
+import { namespaced } from '../target/namespace.ts';
+import type { Program } from '../workload/program.ts';
 import { type ConformanceOptions, conformanceDivergences, readEvents, replayProtocol } from './divergences.ts';
 import type { Divergence } from './verdict-file.ts';
 
@@ -55,16 +57,15 @@ export function runNamespace(dir: string): string {
   return typeof verdict.cluster?.namespace === 'string' ? verdict.cluster.namespace : '';
 }
 
-/** The workers with the transactional ids the cluster saw (the history's `txnId`s carry the namespace). */
-const inNamespace = (workers: WorkerInfo[], ns: string): WorkerInfo[] =>
-  workers.map((w) => (w.transactionalId === null ? w : { ...w, transactionalId: ns + w.transactionalId }));
-
 export async function recheckRunDir(dir: string): Promise<RecheckResult> {
   const history = path.join(dir, 'kafka', 'history.jsonl');
   if (!fs.existsSync(history)) throw new Error(`${dir}: no kafka/history.jsonl (recheck judges a run against Kafka; run it with --target kafka or both)`);
   const infoFile = path.join(dir, 'kafka', 'program-info.json');
   const program: ProgramInfo = fs.existsSync(infoFile) ? readJson(infoFile) as ProgramInfo : {};
-  const workers = fs.existsSync(path.join(dir, 'program.json')) ? inNamespace(workersOfProgram(readJson(path.join(dir, 'program.json'))), runNamespace(dir)) : [];
+  // The workers as the cluster saw them, as `kafka-eos run` holds them (its namespaced program).
+  const ns = runNamespace(dir);
+  const plain = fs.existsSync(path.join(dir, 'program.json')) ? readJson(path.join(dir, 'program.json')) : null;
+  const workers = plain === null ? [] : workersOfProgram(ns === '' ? plain : namespaced(plain as Program, ns));
   let t = Date.now();
   const { verdict } = await checkHistoryFile(history, { program });
   const checkMs = Date.now() - t;

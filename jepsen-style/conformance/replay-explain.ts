@@ -60,8 +60,7 @@ function ownStart(x: Explainer, i: number, transactionalId: string): Unit | unde
  * took the one of completion. Kafka fencing op i says the other landed last; firing it again where op i is
  * answered puts it there (its process gets the newer epoch it had all along: it was answered first).
  */
-function overlappingInits(x: Explainer, i: number, transactionalId: string): number[] {
-  const own = ownStart(x, i, transactionalId);
+function overlappingInits(x: Explainer, own: Unit | undefined, transactionalId: string): number[] {
   if (own === undefined) return [];
   return (x.order.byTransactionalId.get(transactionalId) ?? []).filter((j) => {
     const z = x.units[j]!, r = x.runs[j]!;
@@ -109,13 +108,14 @@ function tryFences(
 ): boolean {
   const u = x.units[i]!;
   // Certain inits first (both happened, only their order was open), then the ones that may have happened.
-  for (const j of overlappingInits(x, i, txnId)) {
+  const own = ownStart(x, i, txnId);
+  for (const j of overlappingInits(x, own, txnId)) {
     const m = before.fork();
     if (m.reinit(x.units[j]!.process, txnId) === null || !fenced(run(m))) continue;
     x.model = m;
     x.runs[j]!.fired++;
-    const z = x.units[j]!, own = ownStart(x, i, txnId)!;
-    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, answered at ${seconds(x.ms(z.time))}) landed after process ${own.process}'s (invoked at ${seconds(x.ms(own.invokeTime))}, answered at ${seconds(x.ms(own.time))}): the two were under way at once, and only that order fences op ${u.index}`);
+    const z = x.units[j]!;
+    x.explanations.push(`process ${z.process}'s InitProducerId for ${txnId} (invoked at ${seconds(x.ms(z.invokeTime))}, answered at ${seconds(x.ms(z.time))}) landed after process ${own!.process}'s (invoked at ${seconds(x.ms(own!.invokeTime))}, answered at ${seconds(x.ms(own!.time))}): the two were under way at once, and only that order fences op ${u.index}`);
     return true;
   }
   for (const j of lateInits(x, txnId, x.ms(u.time), x.ms(u.invokeTime))) {

@@ -20,6 +20,10 @@ export interface ModelConfig {
   transactionTimeoutMs: number;
 }
 
+/** A process's model client id before any reinit. */
+const baseClientOf = (process: number, transactionalId: string | undefined) =>
+  (transactionalId === undefined ? `p${process}` : `t${process}:${transactionalId}`);
+
 export class ModelSide {
   private readonly inits: Set<string>;
   /** `${key}@${Kafka's offset}` → the model offset of the replayed write Kafka put there (a copier can write a
@@ -58,7 +62,7 @@ export class ModelSide {
 
   /** The model client of a process as a transactional id (a process whose id is a guess may be tried as several). */
   clientOf(process: number, transactionalId: string | undefined): string {
-    const base = transactionalId === undefined ? `p${process}` : `t${process}:${transactionalId}`;
+    const base = baseClientOf(process, transactionalId);
     const g = this.generation.get(base);
     return g === undefined ? base : `${base}#${g}`;
   }
@@ -69,7 +73,7 @@ export class ModelSide {
    * (the client ready): a client mid-transaction cannot have been answered that init first. Null: not ready.
    */
   reinit(process: number, transactionalId: string): ModelAnswer | null {
-    const base = `t${process}:${transactionalId}`;
+    const base = baseClientOf(process, transactionalId);
     if (this.sim.producer(this.clientOf(process, transactionalId))?.state !== 'ready') return null;
     this.generation.set(base, (this.generation.get(base) ?? 0) + 1);
     return this.init(process, transactionalId);
