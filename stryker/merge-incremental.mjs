@@ -7,7 +7,11 @@
 // are numbers local to a report, so the killing and covering tests of the merged mutants are mapped
 // through (test file, test name); tests <into> lacks are added, and test files of <from> replace
 // those of <into> (their tests and source are the newer ones).
-import { readFileSync, writeFileSync } from 'node:fs';
+// Several helpers' reports each carry a copy of every file, most of them older than the checkout: so a
+// file (source or test) of <from> replaces <into>'s only when <from>'s source is the one on disk or
+// <into>'s is not. A result measured on other code than the checkout's is never taken over a current
+// one, whatever the order of the merges.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [fromPath, intoPath = 'stryker/incremental.json'] = process.argv.slice(2);
 if (!fromPath) throw new Error('usage: node stryker/merge-incremental.mjs <from.json> [into.json]');
@@ -21,8 +25,17 @@ const keysOf = (report) => {
   return keys;
 };
 const oldKeys = keysOf(into), fromKeys = keysOf(from);
-// Test files: <from>'s replace <into>'s; ids are renumbered over the union so that none collide.
-const testFiles = { ...into.testFiles, ...from.testFiles };
+const onDisk = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+/** Whether <from>'s entry of a file replaces <into>'s (see the header). */
+const takes = (file, fromEntry, intoEntry) => intoEntry === undefined || fromEntry.source === onDisk(file) || intoEntry.source !== onDisk(file);
+const pick = (fromMap = {}, intoMap = {}) => {
+  const out = { ...intoMap };
+  for (const [file, entry] of Object.entries(fromMap)) if (takes(file, entry, intoMap[file])) out[file] = entry;
+  return out;
+};
+// Test files: ids are renumbered over the union so that none collide.
+const testFiles = pick(from.testFiles, into.testFiles);
+const fromTestFile = new Set(Object.keys(from.testFiles ?? {}).filter((file) => testFiles[file] === from.testFiles[file]));
 const idOf = new Map();
 let next = 0;
 for (const tf of Object.values(testFiles)) {
@@ -30,12 +43,12 @@ for (const tf of Object.values(testFiles)) {
 }
 for (const [file, tf] of Object.entries(testFiles)) for (const t of tf.tests) idOf.set(`${file}\0${t.name}`, t.id);
 const remap = (keys) => (ids) => ids?.map((id) => idOf.get(keys.get(id))).filter((id) => id !== undefined);
-const files = {};
-for (const [file, f] of Object.entries(into.files)) files[file] = f;
-for (const [file, f] of Object.entries(from.files)) files[file] = f;
+const files = pick(from.files, into.files);
+const taken = Object.keys(from.files).filter((file) => files[file] === from.files[file]);
 for (const [file, f] of Object.entries(files)) {
-  const map = remap(file in from.files ? fromKeys : oldKeys);
+  const map = remap(taken.includes(file) ? fromKeys : oldKeys);
   f.mutants = f.mutants.map((m) => ({ ...m, ...(m.killedBy && { killedBy: map(m.killedBy) }), ...(m.coveredBy && { coveredBy: map(m.coveredBy) }) }));
 }
 writeFileSync(intoPath, JSON.stringify({ ...into, files, testFiles }, null, 2));
-console.log(`merged ${Object.keys(from.files).length} file(s) of ${fromPath} into ${intoPath}`);
+const kept = Object.keys(from.files).length - taken.length;
+console.log(`merged ${taken.length} file(s) of ${fromPath} into ${intoPath}${kept ? ` (${kept} kept from ${intoPath}: theirs is the checkout's source, ${fromPath}'s is not)` : ''}; test files taken: ${fromTestFile.size}`);
