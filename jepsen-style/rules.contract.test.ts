@@ -72,6 +72,8 @@ describe('a broken rule is refused with its line, the rule and the fix', () => {
     ['an unknown mop', events(inv(0, 'txn', [['get', 0]])), 'line 1: unknown micro-operation ["get",0]: expected ["send", k, v] or ["poll"]'],
     ['a send mop without value', events(inv(0, 'send', [['send', 0]])), 'line 1: bad send micro-operation ["send",0]: expected ["send", key, value]'],
     ['a send mop with a negative key', events(inv(0, 'send', [['send', -1, 1]])), 'line 1: bad send micro-operation ["send",-1,1]: expected ["send", key, value]'],
+    ['a send mop with a null key', events(inv(0, 'send', [['send', null, 1]])), 'line 1: bad send micro-operation ["send",null,1]: expected ["send", key, value]'],
+    ['an assign of a null key', events(inv(0, 'assign', [null])), 'line 1: assign value must be an array of non-negative integer keys, got [null]'],
     ['a send mop with one too many', events(inv(0, 'send', [['send', 0, 1, 2]])), 'line 1: bad send micro-operation ["send",0,1,2]: expected ["send", key, value]'],
     ['an invoke sending [offset, value]', events(inv(0, 'send', [['send', 0, [0, 1]]])), 'line 1: bad send micro-operation ["send",0,[0,1]]: the value must be an integer'],
     ['a completion with a negative offset', events(sendInvoke, done(0, 'ok', 'send', [['send', 0, [-2, 1]]])),

@@ -153,6 +153,18 @@ describe('the op table', () => {
     checkBoth(history(steps));
   });
 
+  it('takes a completion\'s empty list as what happened, not as a completion that learned nothing', () => {
+    // A transaction that ended having sent nothing (history-format.md §1: only null leaves the invoke's mops standing).
+    const events: HistoryEvent[] = [
+      { index: 0, time: 0, process: 0, type: 'invoke', f: 'txn', value: [['send', 0, 1], ['poll']] },
+      { index: 1, time: 1, process: 0, type: 'ok', f: 'txn', value: [] },
+      { index: 2, time: 2, process: 1, type: 'invoke', f: 'send', value: [['send', 0, 2]] },
+      { index: 3, time: 3, process: 1, type: 'fail', f: 'send', value: [] },
+    ];
+    checkBoth(events);
+    expect(scanned(events).wKey.length).toBe(0);
+  });
+
   it('holds large histories, large ops and large polls (past every column\'s first size)', () => {
     const events = [...generateHistory({ seed: 3, ops: 1500, keys: 3, txnP: 0.5 })];
     // One poll of 3000 records of one key and a transaction of 40 sends.

@@ -1,7 +1,7 @@
 // The op table: every send/poll/txn op of a history as columns of numbers, built while the history
 // streams. An op's mops are taken from its completion when it has them (the completion is what
 // really happened: a copier's sends depend on what it polled), from its invoke otherwise.
-import { POLL, POLL_MAP, SEND_PAIR, SEND_PLAIN, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
+import { POLL_MAP, SEND_PAIR, SEND_PLAIN, V_KEYS, V_MOPS, V_EMPTY, type FastEventScanner } from '../fast-scan.ts';
 import type { HistoryEvent } from '../history.ts';
 import { MopColumns, OpColumns } from './columns.ts';
 import { IntMap } from './int-map.ts';
@@ -59,9 +59,15 @@ class PendingInvokes {
   private readonly slotOf = new IntMap();
   private readonly free: number[] = [];
   private opened = 0;
+  // Equivalent mutants (docs/testing.md): a column starting with a junk element still gets each slot
+  // written by `open` before it is read (only `index`, whose length numbers new slots, and `mops`,
+  // read before written, would notice).
+  // Stryker disable next-line ArrayDeclaration: written at the slot before any read
   index: number[] = []; time: number[] = []; f: string[] = []; txnId: (string | undefined)[] = [];
+  // Stryker disable next-line ArrayDeclaration: written at the slot before any read
   parsed: unknown[] = []; mops: Float64Array[] = []; length: number[] = [];
   /** When the slot's process became pending (a count of opened slots). */
+  // Stryker disable next-line ArrayDeclaration: written at the slot before any read
   private since: number[] = [];
 
   open(process: number, index: number, time: number, f: string, txnId: string | undefined): number {
@@ -81,9 +87,12 @@ class PendingInvokes {
   }
 
   keepScanned(slot: number, s: Float64Array, base: number, length: number): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: growing more often only allocates more
     if (this.mops[slot]!.length < length) this.mops[slot] = new Float64Array(2 * length);
     const kept = this.mops[slot]!;
-    for (let i = 0; i < length; i++) kept[i] = s[base + i]!; // a subarray to `set` from would be an allocation per invoke
+    // A subarray to `set` from would be an allocation per invoke.
+    // Stryker disable next-line EqualityOperator: a number copied past `length` is never read
+    for (let i = 0; i < length; i++) kept[i] = s[base + i]!;
     this.length[slot] = length;
   }
 
@@ -96,6 +105,7 @@ class PendingInvokes {
   /** Pending processes and their slots, in the order they became pending; empties the table. */
   drain(): [process: number, slot: number][] {
     const out = this.slotOf.keys().map((p): [number, number] => [p, this.slotOf.get(p)!]);
+    // Stryker disable next-line CallExpression: `finish` drains once, as the builder's last step
     for (const [p] of out) this.slotOf.delete(p);
     return out.sort((a, b) => this.since[a[1]]! - this.since[b[1]]!);
   }
@@ -148,10 +158,10 @@ export class OpTableBuilder {
     const kind = s.valueKind, length = s.length, scratch = s.scratch, base = s.base;
     if (s.type === 0) {
       const slot = this.pending.open(s.process, s.index, s.time, FAST_F_NAMES[s.f]!, s.txnId);
-      // Kept only as the fallback for a completion without mops; ["poll"]s carry nothing to keep.
-      let i = 0;
-      while (kind === V_MOPS && i < length && scratch[base + i] === POLL) i++;
-      if (kind === V_KEYS || (kind === V_MOPS && i < length)) this.pending.keepScanned(slot, scratch, base, length);
+      // The fallback for a completion without mops. Kept whatever the kind: an assign's keys or a
+      // poll's ["poll"]s are a few numbers, never read (the rules make an assign's completion carry
+      // its keys; a ["poll"] reads nothing), and null or [] leaves `length` 0.
+      this.pending.keepScanned(slot, scratch, base, length);
       return;
     }
     const type = s.type - 1;
@@ -160,7 +170,7 @@ export class OpTableBuilder {
     if (slot === undefined) return;
     const hasValue = kind === V_MOPS || kind === V_EMPTY || kind === V_KEYS;
     if (s.f === SCANNED_ASSIGN || s.f === SCANNED_SUBSCRIBE) {
-      if (type !== FAIL) this.assignments.push({ process: s.process, index: s.index, invokeIndex: this.pending.index[slot]!, keys: hasValue ? Array.from(scratch.subarray(base, base + length)) : [], subscribe: s.f === SCANNED_SUBSCRIBE });
+      if (type !== FAIL) this.assignments.push({ process: s.process, index: s.index, invokeIndex: this.pending.index[slot]!, keys: Array.from(scratch.subarray(base, base + length)), subscribe: s.f === SCANNED_SUBSCRIBE });
       return;
     }
     const f = SCANNED_F[s.f]!;
