@@ -44,7 +44,7 @@ function unpeeled(g: Graph, mask: number, active?: Uint8Array): Uint8Array | und
   }
   const queue = new Int32Array(n);
   let tail = 0;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: queueing no source (or reading indegree[n], undefined) only peels fewer vertices
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: queueing no source (or reading indegree[n], undefined) only peels fewer vertices
   for (let v = 0; v < n; v++) {
     // Stryker disable next-line ConditionalExpression,UpdateOperator: queueing no source (or writing it to queue[-1]) only peels fewer vertices
     if (indegree[v] === 0 && (!active || active[v])) queue[tail++] = v;
@@ -107,8 +107,7 @@ export function tarjan(g: Graph, mask: number, active?: Uint8Array): Components 
           index[w] = low[w] = next++; stack[sp++] = w; onStack[w] = 1;
           descended = true;
           break;
-        // Stryker disable next-line EqualityOperator: replacing low[v] by an equal value changes nothing
-        } else if (onStack[w] && index[w]! < low[v]!) low[v] = index[w]!;
+        } else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
       }
       if (descended) continue;
       if (low[v] === index[v]) {
