@@ -32,7 +32,7 @@ export function ctpCases(t: OpTable, v: Versions, program: ProgramInfo | undefin
     if (s.lastOp[idx] === op) continue; // the same op reading one record twice is int-nonmonotonic-poll
     s.count[idx]!++;
     if (s.count[idx]! === 2) s.dup.set(idx, duplicateInput(t, v, s, idx, s.lastOp[idx]!, op));
-    else if (s.count[idx]! > 2) s.dup.get(idx)!.ops.push(t.index[op]!);
+    if (s.count[idx]! > 2) s.dup.get(idx)!.ops.push(t.index[op]!);
     s.lastOp[idx] = op;
   }
   for (const s of consumption.values()) {
@@ -83,6 +83,7 @@ function lostInputs(t: OpTable, v: Versions, s: Consumption): Anomaly[] {
   for (let i = 0; i < max; i++) {
     if (s.count[i] !== 0) continue;
     let j = i;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: count[max] is never 0, so the run of unconsumed records stops before max however the bound is tested
     while (j + 1 < max && s.count[j + 1] === 0) j++;
     const values = Array.from(log.values.subarray(i, j + 1)), offsets = Array.from(log.offsets.subarray(i, j + 1));
     out.push({
@@ -108,7 +109,7 @@ function offsetMismatch(t: OpTable, v: Versions, s: Consumption, offsets: Progra
   // Stryker disable next-line ConditionalExpression: undefined > last is false, so the mismatch is reported either way
   if (got !== undefined && got > last && got <= next) return undefined;
   return {
-    type: 'ctp-offset-mismatch', allowed: false, key, offsets: got === undefined ? [] : [got], ops: max >= 0 ? [t.index[s.lastOp[max]!]!] : [],
+    type: 'ctp-offset-mismatch', allowed: false, key, offsets: got === undefined ? [] : [got], ops: [t.index[s.lastOp[max]!]!], // max >= 0, as above
     explanation: `group ${s.group} committed offset ${got ?? 'none'} for input key ${key}, but its committed transactions consumed up to offset ${last}${next < Infinity ? ` and the next record is at ${next}` : ''}, so the committed offset should be in (${last}, ${next < Infinity ? next : '∞'}]`,
   };
 }
@@ -124,7 +125,9 @@ function orphanOutputs(t: OpTable, v: Versions, copiers: CopierInfo[], consumpti
       const outLog = v.logs[okId]!;
       for (let idx = 0; idx < outLog.values.length; idx++) {
         const value = outLog.values[idx]!;
+        // Stryker disable next-line UnaryOperator: with no input key id, s is undefined too, and the test below stops at `s &&`
         const inIdx = ikId === undefined ? -1 : firstIndexOf(v.logs[ikId]!, value);
+        // Stryker disable next-line ConditionalExpression: with inIdx -1, s.count[-1] is undefined, and undefined > 0 is false
         if (s && inIdx >= 0 && s.count[inIdx]! > 0) continue;
         const w = v.writerOf[okId]!.get(value);
         out.push({

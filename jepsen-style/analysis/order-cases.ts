@@ -15,6 +15,7 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
   const out: Anomaly[] = [];
   const last = new Int32Array(t.keys.length);
   const stamp = new Int32Array(t.keys.length).fill(-1);
+  // Stryker disable next-line EqualityOperator: past the last op, t.rStart[n + 1] and t.wStart[n + 1] are undefined, so the extra op has no mops
   for (let op = 0; op < t.n; op++) {
     const at = t.index[op]!;
     for (let r = t.rStart[op]!; r < t.rStart[op + 1]!; r++) {
@@ -77,7 +78,9 @@ function opsByProcess(t: OpTable): { processes: number[]; start: Int32Array; ops
     of[op] = d;
   }
   const start = new Int32Array(processes.length + 1);
+  // Stryker disable next-line EqualityOperator: of[n] is undefined, and start[NaN]++ writes nothing
   for (let op = 0; op < t.n; op++) start[of[op]! + 1]!++;
+  // Stryker disable next-line EqualityOperator: start[length + 1] is past the typed array's end, so the write is dropped
   for (let d = 0; d < processes.length; d++) start[d + 1]! += start[d]!;
   const fill = start.slice(0, processes.length), ops = new Int32Array(t.n);
   // Stryker disable next-line EqualityOperator: of[n] is undefined, so the extra op is written to index NaN, which writes nothing

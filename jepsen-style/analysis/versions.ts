@@ -83,6 +83,7 @@ class LogBuilder {
     const small = offset >= 0 && Number.isInteger(offset) && (offset < this.slots.length || offset < 4 * this.count + (1 << 20));
     // Stryker disable next-line ConditionalExpression,EqualityOperator: a short cut: has() on an empty far map is false
     if (small && !(this.farValue.size > 0 && this.farValue.has(offset))) {
+      // Stryker disable next-line ConditionalExpression: growing to hold an offset the array already holds copies it to an array of the same length
       if (offset >= this.slots.length) this.slots = growNaN(this.slots, offset);
       seen = this.slots[offset]!;
       if (seen === value) return;
@@ -159,8 +160,11 @@ export function buildVersions(t: OpTable): Versions {
   for (let w = 0; w < nW; w++) {
     const m = writerOf[t.wKey[w]!]!;
     const seen = m.get(t.wValue[w]!);
-    if (seen === undefined || rank(w) < rank(seen)) { m.set(t.wValue[w]!, w); if (seen !== undefined) tied[t.wKey[w]!]!.delete(t.wValue[w]!); }
-    else if (rank(w) === rank(seen) && t.wOp[w] !== t.wOp[seen]) tied[t.wKey[w]!]!.set(t.wValue[w]!, 1);
+    if (seen === undefined || rank(w) < rank(seen)) {
+      m.set(t.wValue[w]!, w);
+      // Stryker disable next-line ConditionalExpression: deleting a value absent from tied changes nothing
+      if (seen !== undefined) tied[t.wKey[w]!]!.delete(t.wValue[w]!);
+    } else if (rank(w) === rank(seen) && t.wOp[w] !== t.wOp[seen]) tied[t.wKey[w]!]!.set(t.wValue[w]!, 1);
     const o = t.wOffset[w]!;
     // Stryker disable next-line ConditionalExpression: a NaN offset recorded is never looked up: reads and the log's offsets are never NaN
     if (o !== o) continue;
