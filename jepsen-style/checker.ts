@@ -93,7 +93,6 @@ export async function checkOpTableInParallel(t: OpTable, options: CheckOptions =
     cycles.catch(() => {}); // awaited below; a failure meanwhile must not be unhandled
     const others = otherAnomalies(t, buildVersions(t), options);
     return verdictOf(t, withCycles(t, others, await cycles), options);
-  // Stryker disable next-line BlockStatement: the worker ends by itself after its one message
   } finally {
     await worker.terminate();
   }
