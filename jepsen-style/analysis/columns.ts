@@ -15,12 +15,14 @@ export class MopColumns {
   offset = f64(1024); value = f64(1024);
 
   add(op: number, key: number, offset: number, value: number): void {
+    // Stryker disable next-line ConditionalExpression: reserve(1) returns at once while there is room
     if (this.n === this.op.length) this.reserve(1);
     this.addReserved(op, key, offset, value);
   }
 
   /** Makes room for `more` records, so that `addReserved` needs no check. */
   reserve(more: number): void {
+    // Stryker disable next-line EqualityOperator: growing when the records exactly fit only copies them to a larger array
     if (this.n + more <= this.op.length) return;
     const size = Math.max(2 * this.op.length, this.n + more);
     this.op = growI32(this.op, size); this.key = growI32(this.key, size);

@@ -47,6 +47,16 @@ describe('consumption: each input record once, up to the frontier', () => {
       `value 1 of input key 0 (offset 0) was consumed by more than one committed transaction of group g: ops ${ops[0]} and ${ops[1]} (processed twice)`);
   });
 
+  it('a record two committed transactions consumed is one ctp-duplicate-input naming both, each once', () => {
+    const ops: number[] = [];
+    const h = ctp((h) => {
+      for (const p of [1, 2]) ops.push(copier(h, p, 'ok', [[0, 1]], [[p - 1, 1]]));
+    }, [[0, 1], [1, 1]], 1);
+    expect(anomaliesOf(h, 'ctp-duplicate-input', { program: program() })).toEqual([
+      { type: 'ctp-duplicate-input', allowed: false, key: IN, values: [1], offsets: [0], ops },
+    ]);
+  });
+
   it('records after the last consumed one are not lost: the copier has not got there yet', () => {
     const h = ctp((h) => { copier(h, 1, 'ok', [[0, 1]], [[0, 1]]); }, [[0, 1]]);
     expect(anomaliesOf(h, 'ctp-lost-input', { program: program() })).toEqual([]);

@@ -13,10 +13,12 @@ interface Consumption { group: string; keyId: number; count: Int32Array; lastOp:
 
 export function ctpCases(t: OpTable, v: Versions, program: ProgramInfo | undefined): Anomaly[] {
   const copiers = program?.copiers ?? [];
+  // Stryker disable next-line ConditionalExpression: a short cut: with no copier every op's copier is -1, and the loops find nothing
   if (copiers.length === 0) return [];
   const copierOf = copierOfOps(t, program);
   const out: Anomaly[] = [...missingOutputs(t, v, copiers, copierOf)];
   const consumption = new Map<string, Consumption>();
+  // Stryker disable next-line EqualityOperator: one past the end reads undefined from the typed arrays, and the extra index is skipped
   for (let r = 0; r < t.rKey.length; r++) {
     const op = t.rOp[r]!, c = copierOf[op]!;
     if (c < 0 || !v.committed[op] || !copiers[c]!.inputKeys.includes(t.keys[t.rKey[r]!]!)) continue;
@@ -30,11 +32,12 @@ export function ctpCases(t: OpTable, v: Versions, program: ProgramInfo | undefin
     if (s.lastOp[idx] === op) continue; // the same op reading one record twice is int-nonmonotonic-poll
     s.count[idx]!++;
     if (s.count[idx]! === 2) s.dup.set(idx, duplicateInput(t, v, s, idx, s.lastOp[idx]!, op));
-    else if (s.count[idx]! > 2) s.dup.get(idx)!.ops.push(t.index[op]!);
+    if (s.count[idx]! > 2) s.dup.get(idx)!.ops.push(t.index[op]!);
     s.lastOp[idx] = op;
   }
   for (const s of consumption.values()) {
     out.push(...s.dup.values(), ...lostInputs(t, v, s));
+    // Stryker disable next-line OptionalChaining: a program exists whenever copiers do
     const mismatch = offsetMismatch(t, v, s, program?.groupOffsets);
     if (mismatch) out.push(mismatch);
   }
@@ -44,6 +47,7 @@ export function ctpCases(t: OpTable, v: Versions, program: ProgramInfo | undefin
 
 function missingOutputs(t: OpTable, v: Versions, copiers: CopierInfo[], copierOf: Int32Array): Anomaly[] {
   const out: Anomaly[] = [];
+  // Stryker disable next-line EqualityOperator: one past the end reads undefined from the typed arrays, and the extra index is skipped
   for (let op = 0; op < t.n; op++) {
     if (copierOf[op]! < 0 || !v.committed[op]) continue;
     const c = copiers[copierOf[op]!]!;
@@ -72,11 +76,14 @@ function duplicateInput(t: OpTable, v: Versions, s: Consumption, idx: number, fi
 function lostInputs(t: OpTable, v: Versions, s: Consumption): Anomaly[] {
   const out: Anomaly[] = [];
   let max = s.count.length - 1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a consumption exists only once a record was consumed, so max never reaches -1 (nor stops at 0 with count[0] === 0)
   while (max >= 0 && s.count[max] === 0) max--;
   const key = t.keys[s.keyId]!, log = v.logs[s.keyId]!;
+  // Stryker disable next-line EqualityOperator: count[max] is never 0, so i = max adds nothing
   for (let i = 0; i < max; i++) {
     if (s.count[i] !== 0) continue;
     let j = i;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: count[max] is never 0, so the run of unconsumed records stops before max however the bound is tested
     while (j + 1 < max && s.count[j + 1] === 0) j++;
     const values = Array.from(log.values.subarray(i, j + 1)), offsets = Array.from(log.offsets.subarray(i, j + 1));
     out.push({
@@ -94,12 +101,15 @@ function offsetMismatch(t: OpTable, v: Versions, s: Consumption, offsets: Progra
   if (!committed) return undefined;
   const key = t.keys[s.keyId]!, log = v.logs[s.keyId]!, got = committed[String(key)];
   let max = s.count.length - 1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a consumption exists only once a record was consumed, so max never reaches -1 (nor stops at 0 with count[0] === 0)
   while (max >= 0 && s.count[max] === 0) max--;
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: max never reaches -1 (a consumption exists only once a record was consumed)
   const last = max >= 0 ? log.offsets[max]! : -1;
   const next = max + 1 < log.offsets.length ? log.offsets[max + 1]! : Infinity;
+  // Stryker disable next-line ConditionalExpression: undefined > last is false, so the mismatch is reported either way
   if (got !== undefined && got > last && got <= next) return undefined;
   return {
-    type: 'ctp-offset-mismatch', allowed: false, key, offsets: got === undefined ? [] : [got], ops: max >= 0 ? [t.index[s.lastOp[max]!]!] : [],
+    type: 'ctp-offset-mismatch', allowed: false, key, offsets: got === undefined ? [] : [got], ops: [t.index[s.lastOp[max]!]!], // max >= 0, as above
     explanation: `group ${s.group} committed offset ${got ?? 'none'} for input key ${key}, but its committed transactions consumed up to offset ${last}${next < Infinity ? ` and the next record is at ${next}` : ''}, so the committed offset should be in (${last}, ${next < Infinity ? next : '∞'}]`,
   };
 }
@@ -110,11 +120,14 @@ function orphanOutputs(t: OpTable, v: Versions, copiers: CopierInfo[], consumpti
     c.outputKeys.forEach((ok, i) => {
       const okId = t.keyId.get(ok), ikId = t.keyId.get(c.inputKeys[i]!);
       if (okId === undefined) return;
+      // Stryker disable next-line ConditionalExpression: consumption has no key ending in \u0000undefined, so get answers undefined too
       const s = ikId === undefined ? undefined : consumption.get(`${c.group}\u0000${ikId}`);
       const outLog = v.logs[okId]!;
       for (let idx = 0; idx < outLog.values.length; idx++) {
         const value = outLog.values[idx]!;
+        // Stryker disable next-line UnaryOperator: with no input key id, s is undefined too, and the test below stops at `s &&`
         const inIdx = ikId === undefined ? -1 : firstIndexOf(v.logs[ikId]!, value);
+        // Stryker disable next-line ConditionalExpression: with inIdx -1, s.count[-1] is undefined, and undefined > 0 is false
         if (s && inIdx >= 0 && s.count[inIdx]! > 0) continue;
         const w = v.writerOf[okId]!.get(value);
         out.push({

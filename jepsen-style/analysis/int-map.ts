@@ -12,6 +12,7 @@ export class IntMap {
       const x = this.slots[k]!;
       if (x === x) return x;
     }
+    // Stryker disable next-line ConditionalExpression: a short cut: an empty Map answers undefined too
     return this.far.size === 0 ? undefined : this.far.get(k);
   }
 
@@ -21,6 +22,7 @@ export class IntMap {
     if (this.far.has(k)) { this.far.set(k, x); return; }
     this.count++;
     if (small && (k < this.slots.length || k < 4 * this.count + 65_536)) {
+      // Stryker disable next-line ConditionalExpression: growing to hold a key the array already holds copies it to an array of the same length
       if (k >= this.slots.length) this.grow(k);
       this.slots[k] = x;
     } else {

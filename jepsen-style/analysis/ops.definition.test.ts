@@ -183,4 +183,21 @@ describe('the op table', () => {
     expect(t.rKey.length).toBeGreaterThan(3000);
     checkBoth(events);
   });
+
+  it('holds exactly as many ops as the grown columns have room for (the op starts keep their extra end entry)', () => {
+    // 2048 ops: the op columns grow once, from 1024 to 2048, and are then full; the last op reads.
+    const events: HistoryEvent[] = [];
+    const push = (e: object) => events.push({ index: events.length, time: events.length, ...e } as HistoryEvent);
+    for (let i = 0; i < 2047; i++) {
+      push({ process: 0, type: 'invoke', f: 'send', value: [['send', 0, i]] });
+      push({ process: 0, type: 'ok', f: 'send', value: [['send', 0, [i, i]]] });
+    }
+    push({ process: 0, type: 'invoke', f: 'poll', value: [['poll']] });
+    push({ process: 0, type: 'ok', f: 'poll', value: [['poll', { 0: [[0, 0], [1, 1]] }]] });
+    const t = buildOpTable(events);
+    expect(t.n).toBe(2048);
+    expect([t.wStart.length, t.rStart.length]).toEqual([2049, 2049]);
+    expect([t.wStart[2047], t.wStart[2048], t.rStart[2047], t.rStart[2048]]).toEqual([2047, 2047, 0, 2]);
+    checkBoth(events);
+  });
 });

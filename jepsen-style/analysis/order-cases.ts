@@ -15,6 +15,7 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
   const out: Anomaly[] = [];
   const last = new Int32Array(t.keys.length);
   const stamp = new Int32Array(t.keys.length).fill(-1);
+  // Stryker disable next-line EqualityOperator: past the last op, t.rStart[n + 1] and t.wStart[n + 1] are undefined, so the extra op has no mops
   for (let op = 0; op < t.n; op++) {
     const at = t.index[op]!;
     for (let r = t.rStart[op]!; r < t.rStart[op + 1]!; r++) {
@@ -23,11 +24,12 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
         const p = last[k]!, delta = v.rIdx[r]! - v.rIdx[p]!;
         if (delta === 1) { stamp[k] = op; last[k] = r; continue; }
         const log = v.logs[k]!, key = t.keys[k]!, values = [t.rValue[p]!, t.rValue[r]!], offsets = [t.rOffset[p]!, t.rOffset[r]!];
-        if (delta > 1) {
+        // delta is not 1 here: 2 or more skipped a version, 0 or less went backwards or repeated.
+        if (delta >= 2) {
           const skipped = skippedBetween(log, v.rIdx[p]!, v.rIdx[r]!);
           out.push({ type: 'int-poll-skip', allowed: false, key, ops: [at], delta, values, offsets, skipped,
             explanation: `op ${at} polled key ${key} at offset ${offsets[0]} then ${offsets[1]}, skipping value(s) ${list(skipped)} known to lie between` });
-        } else if (delta < 1) {
+        } else {
           out.push({ type: 'int-nonmonotonic-poll', allowed: false, key, ops: [at], delta, values, offsets,
             explanation: `op ${at} polled value ${values[0]} of key ${key} (offset ${offsets[0]}) and then value ${values[1]} (offset ${offsets[1]}), going backwards or repeating` });
         }
@@ -44,11 +46,12 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
         if (delta === 1) { stamp[k] = -2 - op; last[k] = w; continue; }
         const log = v.logs[k]!, key = t.keys[k]!, values = [t.wValue[p]!, t.wValue[w]!];
         const offsets = [log.offsets[v.wIdx[p]!]!, log.offsets[v.wIdx[w]!]!];
-        if (delta > 1) {
+        // delta is not 1 here: 2 or more landed apart, 0 or less landed backwards.
+        if (delta >= 2) {
           const skipped = skippedBetween(log, v.wIdx[p]!, v.wIdx[w]!);
           out.push({ type: 'int-send-skip', allowed: true, key, ops: [at], delta, values, offsets, skipped,
             explanation: `op ${at} sent values ${values[0]} and ${values[1]} to key ${key}, which landed at offsets ${offsets[0]} and ${offsets[1]} with other writes (${list(skipped)}) between` });
-        } else if (delta < 1) {
+        } else {
           out.push({ type: 'int-nonmonotonic-send', allowed: false, key, ops: [at], delta, values, offsets,
             explanation: `op ${at} sent value ${values[0]} and then ${values[1]} to key ${key}, but they landed in the opposite order (offsets ${offsets[0]} and ${offsets[1]})` });
         }
@@ -65,22 +68,34 @@ export function internalCases(t: OpTable, v: Versions): Anomaly[] {
  * the alternation rule (hand-built tables), and only then is its run sorted.
  */
 function opsByProcess(t: OpTable): { processes: number[]; start: Int32Array; ops: Int32Array } {
+  // Stryker disable next-line ArrayDeclaration: a junk first process has no ops, so it reports nothing
   const dense = new Map<number, number>(), processes: number[] = [];
   const of = new Int32Array(t.n);
+  // Stryker disable next-line EqualityOperator: t.process[n] is undefined: a junk process with op n, which no later loop reaches (start and ops end at n)
   for (let op = 0; op < t.n; op++) {
     let d = dense.get(t.process[op]!);
     if (d === undefined) { d = processes.length; dense.set(t.process[op]!, d); processes.push(t.process[op]!); }
     of[op] = d;
   }
   const start = new Int32Array(processes.length + 1);
+  // Stryker disable next-line EqualityOperator: of[n] is undefined, and start[NaN]++ writes nothing
   for (let op = 0; op < t.n; op++) start[of[op]! + 1]!++;
+  // Stryker disable next-line EqualityOperator: start[length + 1] is past the typed array's end, so the write is dropped
   for (let d = 0; d < processes.length; d++) start[d + 1]! += start[d]!;
   const fill = start.slice(0, processes.length), ops = new Int32Array(t.n);
+  // Stryker disable next-line EqualityOperator: of[n] is undefined, so the extra op is written to index NaN, which writes nothing
   for (let op = 0; op < t.n; op++) ops[fill[of[op]!]!++] = op;
+  // The check and sort matter only for hand-built tables (order-cases.rules.test.ts pins them); a
+  // table built from events lists each process's ops in invoke order, so a check that stops early,
+  // runs on or says "unsorted" only sorts a sorted run again (the marks below).
+  // Stryker disable next-line EqualityOperator: start[n + 1] is undefined, so the extra run is empty
   for (let d = 0; d < processes.length; d++) {
     const run = ops.subarray(start[d]!, start[d + 1]!);
+    // Stryker disable next-line BooleanLiteral: sorting a run that the check would have found sorted changes nothing
     let sorted = true;
+    // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator,UpdateOperator,ArithmeticOperator: the check stopping early or running on only sorts a sorted run again (two ops never share an invoke index)
     for (let i = 1; i < run.length && sorted; i++) sorted = t.invokeIndex[run[i - 1]!]! <= t.invokeIndex[run[i]!]!;
+    // Stryker disable next-line ConditionalExpression: sorting a sorted run changes nothing
     if (!sorted) run.set(Array.from(run).sort((a, b) => t.invokeIndex[a]! - t.invokeIndex[b]!));
   }
   return { processes, start, ops };
@@ -89,9 +104,11 @@ function opsByProcess(t: OpTable): { processes: number[]; start: Int32Array; ops
 /** key id → an index into the op table's columns (-1: none), cleared in time proportional to its use. */
 class PerKey {
   readonly at: Int32Array;
+  // Stryker disable next-line ArrayDeclaration: a junk entry only resets at["Stryker was here"], a property, not a key
   private readonly touched: number[] = [];
   constructor(keys: number) { this.at = new Int32Array(keys).fill(-1); }
   set(k: number, x: number): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a key listed twice is only reset twice
     if (this.at[k]! < 0) this.touched.push(k);
     this.at[k] = x;
   }
@@ -134,13 +151,16 @@ export function processCases(t: OpTable, v: Versions): Anomaly[] {
   const lastRead = new PerKey(t.keys.length), lastSend = new PerKey(t.keys.length);
   const reads = new OpKeys(t.keys.length), sends = new OpKeys(t.keys.length);
   const by = opsByProcess(t);
+  // Stryker disable next-line EqualityOperator: by.start[n + 1] is undefined, so the extra process has no ops
   for (let d = 0; d < by.processes.length; d++) {
     const process = by.processes[d]!;
     lastRead.clear(); lastSend.clear();
     let subscribed = false, next = 0;
+    // Stryker disable next-line ArrayDeclaration: a junk assignment's index is undefined, and undefined < invokeIndex is false
     const pendingAssign = assignments.get(process) ?? [];
     for (let i = by.start[d]!; i < by.start[d + 1]!; i++) {
       const op = by.ops[i]!;
+      // Stryker disable next-line EqualityOperator: two events never share a history index
       while (next < pendingAssign.length && pendingAssign[next]!.index < t.invokeIndex[op]!) {
         const a = pendingAssign[next++]!;
         const keep = new Set(a.keys.map((k) => t.keyId.get(k)));
@@ -166,11 +186,12 @@ function pollSteps(t: OpTable, v: Versions, op: number, process: number, lastRea
         const delta = v.rIdx[r]! - v.rIdx[prev]!;
         const key = t.keys[k]!, ops = [t.index[t.rOp[prev]!]!, t.index[op]!];
         const values = [t.rValue[prev]!, t.rValue[r]!], offsets = [t.rOffset[prev]!, t.rOffset[r]!];
-        if (delta > 1) {
+        // delta is not 1 here: 2 or more skipped a version, 0 or less went backwards or repeated.
+        if (delta >= 2) {
           const skipped = skippedBetween(v.logs[k]!, v.rIdx[prev]!, v.rIdx[r]!);
           out.push({ type: 'poll-skip', allowed: subscribed, key, ops, delta, values, offsets, skipped,
             explanation: `process ${process}'s op ${ops[1]} polled key ${key} from offset ${offsets[1]}, but its previous ok poll, op ${ops[0]}, ended at offset ${offsets[0]}: value(s) ${list(skipped)} between were skipped${subscribed ? ' (allowed: the process was subscribed, rebalances move partitions)' : ''}` });
-        } else if (delta < 1) {
+        } else {
           out.push({ type: 'nonmonotonic-poll', allowed: subscribed, key, ops, delta, values, offsets,
             explanation: `process ${process}'s op ${ops[1]} polled key ${key} from offset ${offsets[1]} (value ${values[1]}), at or before where its previous ok poll, op ${ops[0]}, ended (offset ${offsets[0]}, value ${values[0]})${subscribed ? ' (allowed: the process was subscribed, rebalances move partitions)' : ''}` });
         }
@@ -190,6 +211,7 @@ function sendSteps(t: OpTable, v: Versions, op: number, process: number, lastSen
     const k = t.wKey[w]!;
     if (v.wIdx[w]! < 0) continue;
     const prev = lastSend.at[k]!;
+    // Stryker disable next-line ConditionalExpression: with no earlier send (prev -1), wIdx[-1] is undefined, the delta NaN, and NaN < 1 is false
     if (seen.see(op, k, w) && prev >= 0) {
       const delta = v.wIdx[w]! - v.wIdx[prev]!;
       if (delta < 1) {

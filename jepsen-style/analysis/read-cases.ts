@@ -8,10 +8,12 @@ import { firstIndexOf, lastIndexOf, type Versions } from './versions.ts';
 /** `G1a`: an ok poll read a value whose writer definitely failed. */
 export function g1aCases(t: OpTable, v: Versions): Anomaly[] {
   const out: Anomaly[] = [];
+  // Stryker disable next-line EqualityOperator: one past the end reads undefined from the typed arrays, and the extra index is skipped
   for (let r = 0; r < t.rKey.length; r++) {
     const reader = t.rOp[r]!;
     if (t.type[reader] !== OK) continue;
     const w = v.readWriter[r]!;
+    // Stryker disable next-line ConditionalExpression: w is -1 only for a value nobody sent: t.wOp[-1] is undefined, never FAIL
     if (w < 0 || t.type[t.wOp[w]!] !== FAIL) continue;
     const key = t.keys[t.rKey[r]!]!, value = t.rValue[r]!, writer = t.index[t.wOp[w]!]!;
     out.push({
@@ -49,10 +51,13 @@ export function garbageReadCases(t: OpTable, v: Versions): Anomaly[] {
 /** `precommitted-read`: an op polled a value it sent itself, before its transaction committed. */
 export function precommittedReadCases(t: OpTable): Anomaly[] {
   const out: Anomaly[] = [];
+  // Stryker disable next-line EqualityOperator: t.wStart[n + 1] is undefined, so the extra op has neither writes nor reads
   for (let op = 0; op < t.n; op++) {
     const w0 = t.wStart[op]!, w1 = t.wStart[op + 1]!, r0 = t.rStart[op]!, r1 = t.rStart[op + 1]!;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a short cut: an op without writes or reads finds nothing below
     if (w0 === w1 || r0 === r1) continue;
     // An op sends a few values: comparing each read with them beats building a set per op.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: the Set and the scan of the op's sends answer the same question (did this op send this key and value)
     const sent = w1 - w0 > 16 ? new Set(Array.from({ length: w1 - w0 }, (_, i) => `${t.wKey[w0 + i]}:${t.wValue[w0 + i]}`)) : undefined;
     for (let r = r0; r < r1; r++) {
       if (sent ? !sent.has(`${t.rKey[r]}:${t.rValue[r]}`) : !sentBy(t, w0, w1, t.rKey[r]!, t.rValue[r]!)) continue;
@@ -79,16 +84,21 @@ function sentBy(t: OpTable, w0: number, w1: number, key: number, value: number):
 export function lostWriteCases(t: OpTable, v: Versions): Anomaly[] {
   const nKeys = t.keys.length;
   const bound = new Int32Array(nKeys).fill(-1);
+  // Stryker disable next-line UnaryOperator: boundOp[k] is read only where bound[k] >= 0, which set it first
   const boundOp = new Int32Array(nKeys).fill(-1);
+  // Stryker disable next-line EqualityOperator: one past the end reads undefined from the typed arrays, and the extra index is skipped
   for (let r = 0; r < t.rKey.length; r++) {
     if (t.type[t.rOp[r]!] !== OK) continue;
     const k = t.rKey[r]!, log = v.logs[k]!;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: for a value seen at one offset only, firstIndexOf is the read's own dense index
     const first = log.dupOffsets.size > 0 && log.dupOffsets.has(t.rValue[r]!) ? firstIndexOf(log, t.rValue[r]!) : v.rIdx[r]!;
     if (first > bound[k]!) { bound[k] = first; boundOp[k] = t.rOp[r]!; }
   }
   const out: Anomaly[] = [];
+  // Stryker disable next-line EqualityOperator: one past the end reads undefined from the typed arrays, and the extra index is skipped
   for (let w = 0; w < t.wKey.length; w++) {
     const k = t.wKey[w]!, value = t.wValue[w]!;
+    // Stryker disable next-line ConditionalExpression: a committed write's last index is >= 0, above a bound of -1, so last > bound skips it anyway
     if (bound[k]! < 0 || v.readByOk[w] || !v.committed[t.wOp[w]!] || v.writerOf[k]!.get(value) !== w) continue;
     const log = v.logs[k]!;
     const last = lastIndexOf(log, value);
@@ -107,6 +117,7 @@ export function lostWriteCases(t: OpTable, v: Versions): Anomaly[] {
 /** `unseen`: acknowledged sends that no ok op had polled by the end of the history. */
 export function unseenCases(t: OpTable, v: Versions): Anomaly[] {
   const perKey = new Map<number, { values: number[]; ops: number[] }>();
+  // Stryker disable next-line EqualityOperator: one past the end reads undefined from the typed arrays, and the extra index is skipped
   for (let w = 0; w < t.wKey.length; w++) {
     const op = t.wOp[w]!;
     if (t.type[op] !== OK) continue;

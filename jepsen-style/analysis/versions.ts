@@ -41,9 +41,11 @@ export interface Versions {
 }
 
 export function indexOfOffset(log: KeyLog, offset: number): number {
+  // Stryker disable next-line ConditionalExpression: an offset outside the array reads undefined, which every caller treats as -1 (only compared with >= 0: a write's own offset; reads and first offsets are the log's own)
   if (offset >= 0 && offset < log.denseOf.length && Number.isInteger(offset)) {
     const dense = log.denseOf[offset]!;
     // An offset first seen far beyond the array stays in `far` even once the array grew past it.
+    // Stryker disable next-line ConditionalExpression: a short cut: an empty far map answers -1 too
     if (dense >= 0 || log.far.size === 0) return dense;
   }
   return log.far.get(offset) ?? -1;
@@ -52,6 +54,7 @@ export function indexOfOffset(log: KeyLog, offset: number): number {
 /** Dense index of the lowest offset holding `value`, -1 if never observed. */
 export function firstIndexOf(log: KeyLog, value: number): number {
   const o = log.valueOffset.get(value);
+  // Stryker disable next-line ConditionalExpression: indexOfOffset(log, undefined) is -1 too
   return o === undefined ? -1 : indexOfOffset(log, o);
 }
 
@@ -76,8 +79,11 @@ class LogBuilder {
 
   observe(offset: number, value: number): void {
     let seen: number | undefined;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: which store takes an offset (the array or the far map) makes the same log: finish merges them, and an offset stays in the store that first took it; offsets are non-negative integers (an unknown one, NaN, is never observed)
     const small = offset >= 0 && Number.isInteger(offset) && (offset < this.slots.length || offset < 4 * this.count + (1 << 20));
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a short cut: has() on an empty far map is false
     if (small && !(this.farValue.size > 0 && this.farValue.has(offset))) {
+      // Stryker disable next-line ConditionalExpression: growing to hold an offset the array already holds copies it to an array of the same length
       if (offset >= this.slots.length) this.slots = growNaN(this.slots, offset);
       seen = this.slots[offset]!;
       if (seen === value) return;
@@ -112,9 +118,11 @@ class LogBuilder {
     let i = 0, j = 0;
     for (let o = 0; o < this.slots.length; o++) {
       if (this.slots[o] !== this.slots[o]) continue;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: far[far.length] is undefined (undefined < o is false, and the write past the arrays' end is dropped); an offset is never in both stores, so far[j] never equals o
       for (; j < far.length && far[j]! < o; j++, i++) { offsets[i] = far[j]!; values[i] = this.farValue.get(far[j]!)!; farDense.set(far[j]!, i); }
       offsets[i] = o; values[i] = this.slots[o]!; denseOf[o] = i++;
     }
+    // Stryker disable next-line EqualityOperator: far[far.length] is undefined: the write past the typed arrays' end is dropped, and farDense's undefined key is never looked up
     for (; j < far.length; j++, i++) { offsets[i] = far[j]!; values[i] = this.farValue.get(far[j]!)!; farDense.set(far[j]!, i); }
     return { offsets, values, denseOf, far: farDense, valueOffset: this.valueOffset, dupOffsets: this.dupOffsets, conflicts: this.conflicts };
   }
@@ -128,6 +136,7 @@ const RANK = [0, 2, 1]; // by op type code: ok, fail, info
  */
 export function writerAt(t: OpTable, v: Pick<Versions, 'writerOf' | 'recordedAt'>, k: number, offset: number, value: number): number {
   const w = v.recordedAt[k]!.get(offset);
+  // Stryker disable next-line ConditionalExpression: t.wValue[undefined] is undefined, never a value
   if (w !== undefined && t.wValue[w] === value) return w;
   return v.writerOf[k]!.get(value) ?? -1;
 }
@@ -151,9 +160,13 @@ export function buildVersions(t: OpTable): Versions {
   for (let w = 0; w < nW; w++) {
     const m = writerOf[t.wKey[w]!]!;
     const seen = m.get(t.wValue[w]!);
-    if (seen === undefined || rank(w) < rank(seen)) { m.set(t.wValue[w]!, w); if (seen !== undefined) tied[t.wKey[w]!]!.delete(t.wValue[w]!); }
-    else if (rank(w) === rank(seen) && t.wOp[w] !== t.wOp[seen]) tied[t.wKey[w]!]!.set(t.wValue[w]!, 1);
+    if (seen === undefined || rank(w) < rank(seen)) {
+      m.set(t.wValue[w]!, w);
+      // Stryker disable next-line ConditionalExpression: deleting a value absent from tied changes nothing
+      if (seen !== undefined) tied[t.wKey[w]!]!.delete(t.wValue[w]!);
+    } else if (rank(w) === rank(seen) && t.wOp[w] !== t.wOp[seen]) tied[t.wKey[w]!]!.set(t.wValue[w]!, 1);
     const o = t.wOffset[w]!;
+    // Stryker disable next-line ConditionalExpression: a NaN offset recorded is never looked up: reads and the log's offsets are never NaN
     if (o !== o) continue;
     const at = recordedAt[t.wKey[w]!]!, before = at.get(o);
     if (before === undefined || rank(w) < rank(before)) at.set(o, w);
@@ -162,6 +175,7 @@ export function buildVersions(t: OpTable): Versions {
   // only a tie of `writerOf` attributes (no op recorded its offset, two ops as likely sent its value)
   // promotes neither: a guess is no evidence of a commit.
   const committed = new Uint8Array(t.n);
+  // Stryker disable next-line EqualityOperator: committed[n] is past the typed array's end, so the write is dropped
   for (let i = 0; i < t.n; i++) if (t.type[i] === OK) committed[i] = 1;
   const readByOk = new Uint8Array(nW);
   const readWriter = new Int32Array(nR);
@@ -169,6 +183,7 @@ export function buildVersions(t: OpTable): Versions {
   for (let r = 0; r < nR; r++) {
     const w = writerAt(t, attribution, t.rKey[r]!, t.rOffset[r]!, t.rValue[r]!);
     readWriter[r] = w;
+    // Stryker disable next-line ConditionalExpression: w is -1 only for a value nobody sent: t.wOp[-1] is undefined, and readByOk[-1] = 1 writes nothing
     if (w < 0 || t.type[t.rOp[r]!] !== OK) continue;
     readByOk[w] = 1;
     if (t.type[t.wOp[w]!] !== INFO) continue;
@@ -176,6 +191,7 @@ export function buildVersions(t: OpTable): Versions {
     committed[t.wOp[w]!] = 1;
   }
   const builders = Array.from({ length: nKeys }, () => new LogBuilder());
+  // Stryker disable next-line EqualityOperator: t.wOp[nW] is undefined, and committed[undefined] is undefined, so the extra write is never observed
   for (let w = 0; w < nW; w++) {
     const o = t.wOffset[w]!;
     if (o === o && committed[t.wOp[w]!]) builders[t.wKey[w]!]!.observe(o, t.wValue[w]!);
@@ -191,9 +207,11 @@ export function buildVersions(t: OpTable): Versions {
   for (let w = 0; w < nW; w++) {
     const k = t.wKey[w]!, log = logs[k]!, value = t.wValue[w]!;
     const o = t.wOffset[w]!;
+    // Stryker disable next-line ConditionalExpression: indexOfOffset(log, NaN) is -1
     const own = o === o ? indexOfOffset(log, o) : -1;
     if (own >= 0 && log.values[own] === value) { wIdx[w] = own; continue; }
     const first = firstIndexOf(log, value);
+    // Stryker disable next-line ConditionalExpression: with first -1, log.offsets[-1] is undefined and no writer is found there, so the index is -1 either way
     wIdx[w] = first >= 0 && writerAt(t, attribution, k, log.offsets[first]!, value) === w ? first : -1;
   }
   return { committed, writerOf, recordedAt, readWriter, readByOk, logs, wIdx, rIdx };

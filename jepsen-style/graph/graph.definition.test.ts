@@ -57,6 +57,10 @@ describe('data edges', () => {
     const a = h.op(0, 'ok', 'send', [send(0, 1), send(0, 2)], [sent(0, 0, 1), sent(0, 1, 2)]);
     const c = h.op(1, 'ok', 'poll', [poll()], [polled({ 0: [[0, 1], [1, 2], [2, 99]] })]);
     expect(dataEdges(h.events).filter((x) => x.includes(' wr '))).toEqual([`${a}->${c} wr 0:1`]);
+    // A later reader of only the unknown value: still no wr edge, from any op.
+    const d = h.op(2, 'ok', 'poll', [poll()], [polled({ 0: [[2, 99]] })]);
+    expect(dataEdges(h.events).filter((x) => x.includes(' wr ') && x.endsWith(`->${d} wr 0:99`))).toEqual([]);
+    expect(dataEdges(h.events).filter((x) => x.includes(' wr '))).toEqual([`${a}->${c} wr 0:1`]);
   });
 
   it('the highest version read decides the rw edge, whatever the order of the reads, per key', () => {
@@ -108,11 +112,40 @@ const generated = fc.record({
   cut: fc.nat(4),
 });
 
+/**
+ * The Graph's own shape (graph.ts's interface): every edge joins two of its vertices, data edges join
+ * ops, realtime edges carry key and ref -1, and the CSR lists each vertex's out-edges exactly once.
+ */
+function expectWellFormed(g: Graph): void {
+  const m = g.src.length;
+  expect(g.start.length).toBe(g.vertices + 1);
+  expect(g.start[0]).toBe(0);
+  expect(g.start[g.vertices]).toBe(m);
+  for (let id = 0; id < m; id++) {
+    const limit = g.rel[id] === RT ? g.vertices : g.ops;
+    expect(g.src[id]).toBeGreaterThanOrEqual(0); expect(g.src[id]).toBeLessThan(limit);
+    expect(g.dst[id]).toBeGreaterThanOrEqual(0); expect(g.dst[id]).toBeLessThan(limit);
+    if (g.rel[id] === RT) { expect(g.key[id]).toBe(-1); expect(g.ref[id]).toBe(-1); }
+  }
+  const listed = new Set<number>();
+  for (let v = 0; v < g.vertices; v++) {
+    expect(g.start[v + 1]).toBeGreaterThanOrEqual(g.start[v]!);
+    for (let e = g.start[v]!; e < g.start[v + 1]!; e++) {
+      const id = g.adj[e]!;
+      expect(g.src[id]).toBe(v);
+      expect([g.adjDst[e], g.adjRel[e]]).toEqual([g.dst[id], g.rel[id]]);
+      listed.add(id);
+    }
+  }
+  expect(listed.size).toBe(m);
+}
+
 test.prop([generated], { numRuns: 40 })('an op reaches another in realtime exactly when it completed ok before the other was invoked', ({ cut, ...o }) => {
   const all = [...generateHistory({ ...o, keys: 3 })];
   const t = buildOpTable(all.slice(0, Math.max(1, all.length - cut)));
   const g = buildGraph(t, buildVersions(t));
   expect(g.ops).toBe(t.n);
+  expectWellFormed(g);
   for (let a = 0; a < t.n; a++) {
     const reach = realtimeReach(g, a);
     for (let b = 0; b < t.n; b++) {
@@ -123,4 +156,30 @@ test.prop([generated], { numRuns: 40 })('an op reaches another in realtime exact
   const plain = buildGraph(t, buildVersions(t), { realtime: false });
   expect(plain.vertices).toBe(t.n);
   expect([...plain.rel].includes(RT)).toBe(false);
+  expectWellFormed(plain);
+});
+
+test.prop([generated, fc.nat(30)], { numRuns: 40 })('realtime order follows the history\'s indices in a table built from part of a history (its events numbered from past 0)', ({ cut, ...o }, drop) => {
+  const all = [...generateHistory({ ...o, keys: 3 })];
+  // Completions whose invoke was dropped are left out by the table; invokes cut off at the end stay open.
+  const part = all.slice(Math.min(drop, all.length - 1), Math.max(drop + 1, all.length - cut));
+  const t = buildOpTable(part);
+  const g = buildGraph(t, buildVersions(t));
+  expectWellFormed(g);
+  for (let a = 0; a < t.n; a++) {
+    const reach = realtimeReach(g, a);
+    for (let b = 0; b < t.n; b++) {
+      expect(reach.has(b)).toBe(t.type[a] === OK && t.index[a]! < t.invokeIndex[b]!);
+    }
+  }
+});
+
+it('the graph of a hand-made history is well formed: realtime edges carry no key and no ref', () => {
+  const h = new HistoryBuilder();
+  h.op(0, 'ok', 'send', [send(0, 1)], [sent(0, 0, 1)]);
+  h.op(1, 'ok', 'poll', [poll()], [polled({ 0: [[0, 1], [1, 99]] })]);
+  h.op(0, 'ok', 'send', [send(0, 2)], [sent(0, 2, 2)]);
+  const t = buildOpTable(h.events), g = buildGraph(t, buildVersions(t));
+  expect([...g.rel].filter((r) => r === RT).length).toBeGreaterThan(0);
+  expectWellFormed(g);
 });
