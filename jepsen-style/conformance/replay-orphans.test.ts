@@ -51,6 +51,12 @@ describe('an out-of-order answer explained by an orphaned produce (Java client, 
     expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
   });
 
+  it('is still a divergence from kafkajs: the orphaned copy is the Java producer\'s (it closes a timed-out request\'s connection and retries)', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9), { ...JAVA_TV1, client: 'kafkajs' });
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], explanations: [] });
+    expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there' });
+  });
+
   it('is still a divergence under TV2 (the epoch bumps at every transaction end)', () => {
     const r = replayAgainstModel(orphanThenOutOfOrder(9), { ...JAVA_TV1, txnVersion: 2 });
     expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
