@@ -32,12 +32,14 @@ describe('a producer\'s writes to one key', () => {
 describe('an info transaction\'s writes', () => {
   it('past a send whose answer was lost (a poll found it) are not held to the log\'s order: the known prefix ends there', () => {
     // Process 1's first send (key 0) was never answered but a poll read it at offset 0; its second (key 1)
-    // was acknowledged at offset 0. The second lies past what its client heard in order: it lands freely.
+    // was acknowledged at offset 0. The second lies past what its client heard in order: it lands freely, and
+    // is not counted among key 1's writes in offset order (process 4's, at offset 1, is the first of those).
     expect(replayAgainstModel(history([
       [1, 1, 'invoke', 'txn', [['send', 0, 1], ['send', 1, 2]], T],
       [11, 1, 'info', 'txn', [['send', 0, 1], ['send', 1, [0, 2]]], { ...T, error: 'timeout: txn took longer than 10000 ms' }],
       [3, 3, 'invoke', 'poll', [['poll']]], [3.1, 3, 'ok', 'poll', [['poll', { 0: [[0, 1]], 1: [[0, 2]] }]]],
-    ]))).toEqual({ conforms: true, inconclusive: [], replayed: 2, ops: 2, explanations: [], unjudged: 0, unjudgedOps: {} });
+      [12, 4, 'invoke', 'send', [['send', 1, 4]]], [12.1, 4, 'ok', 'send', [['send', 1, [1, 4]]]],
+    ]))).toEqual({ conforms: true, inconclusive: [], replayed: 3, ops: 3, explanations: [], unjudged: 0, unjudgedOps: {} });
   });
 });
 
@@ -75,6 +77,26 @@ describe('a poll', () => {
     expect(r.divergence).toEqual({
       index: 3, process: 2, kind: 'read', key: 0, model: 'returns [] from there', kafka: 'returned [2, 1] for key 0 (value 2 where the model has nothing)',
       explanation: 'op 3 (process 2, ok txn): Kafka returned [2, 1] for key 0 (value 2 where the model has nothing), but the model returns [] from there',
+    });
+  });
+});
+
+describe('a newer instance\'s InitProducerId', () => {
+  it('goes ahead of an older instance\'s op it waits for only when nothing else can move, and then fences it', () => {
+    // Process 2 (T) wrote offset 1 of key 1 in an op invoked at 3 s, while process 3's InitProducerId for T
+    // ran (2 to 10 s); offset 0 of key 1 went to a send invoked at 11 s, after that init completed. So Kafka
+    // took process 2's write after the newer instance had initialised: the model refuses it (fenced).
+    const r = replayAgainstModel(history([
+      [1, 2, 'invoke', 'assign', [0]], [1.1, 2, 'ok', 'assign', [0]],
+      [2, 3, 'invoke', 'assign', [0]], [10, 3, 'ok', 'assign', [0]],
+      [3, 2, 'invoke', 'txn', [['send', 1, 8]], T], [12, 2, 'ok', 'txn', [['send', 1, [1, 8]]], T],
+      [11, 4, 'invoke', 'send', [['send', 1, 7]]], [11.1, 4, 'ok', 'send', [['send', 1, [0, 7]]]],
+    ]), { workers: [{ transactionalId: 'T', assign: [0] }] });
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], replayed: 1, explanations: [] });
+    expect(r.divergence).toEqual({
+      index: 7, process: 2, kind: 'refused', key: 1,
+      model: 'answered fail (INVALID_PRODUCER_EPOCH) to the send of value 8 to key 1', kafka: 'took the send of value 8 to key 1',
+      explanation: 'op 7 (process 2, ok txn): Kafka took the send of value 8 to key 1, but the model answered fail (INVALID_PRODUCER_EPOCH) to the send of value 8 to key 1',
     });
   });
 });
