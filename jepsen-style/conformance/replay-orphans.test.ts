@@ -111,5 +111,13 @@ describe('what an orphaned produce explains, and what ends it', () => {
       [40, 2, 'invoke', 'send', [['send', 0, 3]]], [40.09, 2, 'fail', 'send', [['send', 0, [null, 3]]], { error: OOSE }],
     ]), JAVA_TV1);
     expect(r.divergence).toMatchObject({ index: 7, kind: 'error', key: 0 });
+    // Nor right after the long transactional op, with no out-of-order answer in between.
+    const plainNext = replayAgainstModel(history([
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [12, 2, 'invoke', 'txn', [['send', 0, 1]], T], [21, 2, 'fail', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'aborted on purpose' }],
+      [30, 2, 'invoke', 'send', [['send', 0, 2]]], [30.09, 2, 'fail', 'send', [['send', 0, [null, 2]]], { error: OOSE }],
+    ]), JAVA_TV1);
+    expect(plainNext).toMatchObject({ conforms: false, inconclusive: [], explanations: [] });
+    expect(plainNext.divergence).toMatchObject({ index: 5, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there' });
   });
 });
