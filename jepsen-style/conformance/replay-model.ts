@@ -123,7 +123,7 @@ export class ModelSide {
   /** The value the model's log holds at `offset` of `key`, if a record. */
   valueAt(key: number, offset: number): number | null {
     const e = this.sim.log(key)[offset];
-    return e !== undefined && e.kind === 'record' ? e.value : null;
+    return e?.kind === 'record' ? e.value : null;
   }
 
   private poll(process: number, reads: [number, [number, number][]][]): ModelAnswer {
