@@ -57,6 +57,16 @@ describe('an out-of-order answer explained by an orphaned produce (Java client, 
     expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there' });
   });
 
+  it('explains only an out-of-order answer: a fenced one after the same long op is still a divergence', () => {
+    const r = replayAgainstModel(history([
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [12, 2, 'invoke', 'txn', [['send', 0, 1]], T], [21, 2, 'fail', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'aborted on purpose' }],
+      [30, 2, 'invoke', 'txn', [['send', 0, 2]], T], [30.09, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: 'InvalidProducerEpochException: x' }],
+    ]), JAVA_TV1);
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], explanations: [] });
+    expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there' });
+  });
+
   it('is still a divergence under TV2 (the epoch bumps at every transaction end)', () => {
     const r = replayAgainstModel(orphanThenOutOfOrder(9), { ...JAVA_TV1, txnVersion: 2 });
     expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
