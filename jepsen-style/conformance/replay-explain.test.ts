@@ -37,6 +37,20 @@ describe('a transaction aborted by its coordinator on timeout', () => {
       });
     });
 
+  it('is kept only where the model, after that abort, answers fenced too: not a TV2 commit', () => {
+    // Every hidden event is tried on a fork and kept only when the model then gives Kafka's answer. The model
+    // does not answer a TV2 commit fenced after the timeout abort (TV2 bumps the epoch at the abort itself).
+    const commitAt40 = (error: string) => history([
+      [1, 1, 'invoke', 'txn', [['send', 0, 1]], T], [40, 1, 'fail', 'txn', [['send', 0, [0, 1]]], { ...T, error }],
+    ]);
+    expect(replayAgainstModel(commitAt40('commit: INVALID_PRODUCER_EPOCH: x'), { client: 'java', txnVersion: 1 })).toMatchObject({
+      conforms: true, explanations: ['the coordinator aborted T\'s transaction on timeout before op 1 (process 1) was answered'],
+    });
+    const tv2 = replayAgainstModel(commitAt40('commit: INVALID_PRODUCER_EPOCH: x'), { client: 'java', txnVersion: 2 });
+    expect(tv2).toMatchObject({ conforms: false, inconclusive: [], explanations: [] });
+    expect(tv2.divergence).toMatchObject({ index: 1, kind: 'error', model: 'accepts it: nothing it can replay fenced T there' });
+  });
+
   it('a longer transaction timeout explains it later', () => {
     expect(replayAgainstModel(fencedAt(40), { transactionTimeoutMs: 60_000 }).divergence).toMatchObject({ kind: 'error' });
     expect(replayAgainstModel(fencedAt(70), { transactionTimeoutMs: 60_000 })).toMatchObject({ conforms: true });
