@@ -98,6 +98,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
         if (typeof d !== 'boolean') return d;
         progressed ||= d;
       }
+      // Stryker disable next-line BooleanLiteral: set again before each in-order scan; olderStillTaken (its only reader) asks it of starts, and no start is ever demanded or floating
       st.lastResort = false;
     }
     while (st.first < units.length && (runs[st.first]!.done || st.parked(st.first))) {
