@@ -91,6 +91,24 @@ describe('a newer instance of a transactional id', () => {
   });
 });
 
+describe('a plain op of a transactional process', () => {
+  it('waits on what it read, not on another instance\'s commit (only an InitProducerId waits for that)', () => {
+    // Process 0 ran T first; process 1 (T again) wrote value 2 to key 1 (unanswered, its client gave up), and
+    // process 0's plain poll read it at offset 1; offset 0 went to a send invoked after the poll returned.
+    const r = replayAgainstModel(history([
+      [0.5, 0, 'invoke', 'txn', [['send', 2, 5]], T], [0.6, 0, 'ok', 'txn', [['send', 2, [0, 5]]], T],
+      [1, 1, 'invoke', 'txn', [['send', 0, 1], ['send', 1, 2]], T], [2.9, 1, 'info', 'txn', [['send', 0, [0, 1]], ['send', 1, 2]], gaveUp],
+      [3, 0, 'invoke', 'poll', [['poll']]], [3.1, 0, 'ok', 'poll', [['poll', { 1: [[1, 2]] }]]],
+      [4, 4, 'invoke', 'send', [['send', 1, 7]]], [4.1, 4, 'ok', 'send', [['send', 1, [0, 7]]]],
+    ]));
+    expect(r).toMatchObject({ conforms: false, replayed: 1, explanations: [] });
+    expect(r.inconclusive).toEqual(['the replay cannot place op 5 (process 0, ok poll): it waits for the end of a transaction whose client gave up (info), and nothing the history shows can have ended it by then ('
+      + 'op 5 (process 0, ok poll) waits: it read value 2 of key 1, which op 3 (process 1, info txn) wrote and has not committed; '
+      + 'op 3 (process 1, info txn) waits: its write at offset 1 of key 1 comes after op 7 (process 4, ok send)\'s at offset 0; '
+      + 'op 7 (process 4, ok send) waits: op 5 (process 0, ok poll) completed before it was invoked and has not run)']);
+  });
+});
+
 describe('a poll past writes that cannot land before it', () => {
   const stuck = (rows: Row[]) => {
     const r = replayAgainstModel(history(rows));
