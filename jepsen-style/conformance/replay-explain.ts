@@ -29,6 +29,12 @@ export interface Explainer {
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** The end of a transaction whose client stopped hearing: its answer is not known. */
+const unheardEnd = (commit: boolean) => ({
+  kind: 'end' as const, commit,
+  // Stryker disable next-line ObjectLiteral,StringLiteral: the model does not read a step's answer (replay-model.ts run)
+  answer: { kind: 'unknown' as const },
+});
 /** An abandoned InitProducerId lands at most this often: the runner's kafkajs retries it 8 times (kafka-client.ts). */
 const MAX_LANDINGS = 9;
 
@@ -38,6 +44,7 @@ const MAX_LANDINGS = 9;
  * instance invoked while the op ran: its init may have come first).
  */
 function lateInits(x: Explainer, transactionalId: string, at: number, earliest: number, lateMs = x.window.lateMs): number[] {
+  // Stryker disable next-line ArrayDeclaration: called with an op's own transactional id, which lists the op
   return (x.order.byTransactionalId.get(transactionalId) ?? [])
     .filter((j) => {
       const u = x.units[j]!, r = x.runs[j]!;
@@ -50,7 +57,9 @@ function lateInits(x: Explainer, transactionalId: string, at: number, earliest: 
 /** The start unit (InitProducerId) of op i's process for `transactionalId`, if it has one. */
 function ownStart(x: Explainer, i: number, transactionalId: string): Unit | undefined {
   const p = x.units[i]!.process;
+  // Stryker disable next-line ArrayDeclaration: called with op i's own transactional id, which lists op i
   const j = (x.order.byTransactionalId.get(transactionalId) ?? []).find((k) => x.units[k]!.kind === 'start' && x.units[k]!.process === p && !x.units[k]!.alternative);
+  // Stryker disable next-line ConditionalExpression: x.units[undefined] is undefined too
   return j === undefined ? undefined : x.units[j];
 }
 
@@ -61,7 +70,9 @@ function ownStart(x: Explainer, i: number, transactionalId: string): Unit | unde
  * answered puts it there (its process gets the newer epoch it had all along: it was answered first).
  */
 function overlappingInits(x: Explainer, own: Unit | undefined, transactionalId: string): number[] {
+  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: every process attributed a transactional id has its start (replay-plan.ts planUnits)
   if (own === undefined) return [];
+  // Stryker disable next-line ArrayDeclaration: own's transactional id lists own
   return (x.order.byTransactionalId.get(transactionalId) ?? []).filter((j) => {
     const z = x.units[j]!, r = x.runs[j]!;
     return z.kind === 'start' && z.process !== own.process && !z.optional && r.next > 0 && r.fired < MAX_LANDINGS
@@ -157,10 +168,11 @@ function stillOpen(x: Explainer, i: number): boolean {
  */
 export function endFloatingTxn(x: Explainer, i: number): boolean {
   const u = x.units[i]!;
-  if (u.op?.f !== 'txn' || u.transactionalId === undefined) return true;
+  // Only a transaction's unit has an end step, and every transaction has an id (attribution.ts).
+  const txnId = u.transactionalId!;
   if (u.committed) {
     // Its writes were read, so its commit landed: the client's own EndTxn, at some time after its invoke.
-    x.model.run(u.process, u.transactionalId, true, { kind: 'end', commit: true, answer: { kind: 'unknown' } });
+    x.model.run(u.process, txnId, true, unheardEnd(true));
     return true;
   }
   if (!stillOpen(x, i)) return true;
@@ -168,13 +180,13 @@ export function endFloatingTxn(x: Explainer, i: number): boolean {
   const due = x.ms(u.invokeTime) + x.window.timeoutMs;
   if (due <= by) {
     x.model.advanceTo(due);
-    if (stillOpen(x, i)) x.model.sim.fault({ type: 'transactionTimeout', transactionalId: u.transactionalId });
+    if (stillOpen(x, i)) x.model.sim.fault({ type: 'transactionTimeout', transactionalId: txnId });
     x.explanations.push(`op ${u.index} (process ${u.process}, info txn) was aborted by its coordinator on timeout (due ${seconds(due)})`);
     return true;
   }
   // The runner stops waiting for an op at its deadline, but the op's code goes on (harness/kafka-runner/
   // kafka-client.ts): once its stuck request fails it aborts the transaction. That abort may land any time.
-  x.model.run(u.process, u.transactionalId, true, { kind: 'end', commit: false, answer: { kind: 'unknown' } });
+  x.model.run(u.process, txnId, true, unheardEnd(false));
   if (stillOpen(x, i)) return false;
   x.explanations.push(`op ${u.index} (process ${u.process}, info txn) was aborted by its own client after the runner gave up on it, before ${seconds(by)}`);
   return true;
@@ -189,15 +201,17 @@ export function endFloatingTxn(x: Explainer, i: number): boolean {
 export function landCommitsDue(x: Explainer, atMs: number): void {
   for (const i of x.pendingCommits) {
     const u = x.units[i]!, r = x.runs[i]!;
-    if (r.done || u.transactionalId === undefined) { x.pendingCommits.delete(i); continue; }
+    // Stryker disable next-line BlockStatement,CallExpression: only keeps the set short: a done unit's transaction has ended, so stillOpen skips it below
+    if (r.done) { x.pendingCommits.delete(i); continue; }
     if (!stillOpen(x, i)) continue;
-    const due = x.model.coordinator(u.transactionalId)!.txnStartTick + x.modelTimeoutMs - 1;
+    const due = x.model.coordinator(u.transactionalId!)!.txnStartTick + x.modelTimeoutMs - 1;
     if (due > atMs) continue;
     x.model.advanceTo(due);
     endFloatingTxn(x, i);
     r.next = u.steps.length;
     r.done = true;
     x.onDone(i);
+    // Stryker disable next-line CallExpression: the next pass deletes it (done)
     x.pendingCommits.delete(i);
     x.explanations.push(`op ${u.index} (process ${u.process}, ${u.type} txn) committed before its transaction timed out (by ${seconds(due)}); its records were read later`);
   }

@@ -33,13 +33,15 @@ export function replayOrder(units: readonly Unit[]): ReplayOrder {
   const before = units.map((u) => lowerBound(indices, u.invokeIndex));
   const last = new Map<number, number>();
   const previous = units.map(() => -1);
-  const byInvoke = units.map((_, i) => i).sort((a, b) => units[a]!.invokeIndex - units[b]!.invokeIndex || (units[a]!.kind === 'start' ? -1 : 1));
-  for (const i of byInvoke) {
-    if (units[i]!.alternative) continue; // a guess at another transactional id: it does not order the process
+  // The list is already in invoke order within each process: a process's ops are sequential (each completed
+  // before the next was invoked; one that never completed, named by its invoke, is its last), and its start
+  // sorts just before its first op (replay-plan.ts).
+  units.forEach((_, i) => {
+    if (units[i]!.alternative) return; // a guess at another transactional id: it does not order the process
     const p = units[i]!.process;
     previous[i] = last.get(p) ?? -1;
     last.set(p, i);
-  }
+  });
   const byTransactionalId = new Map<string, number[]>();
   units.forEach((u, i) => {
     if (u.transactionalId === undefined) return;

@@ -51,6 +51,22 @@ describe('an out-of-order answer explained by an orphaned produce (Java client, 
     expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
   });
 
+  it('is still a divergence from kafkajs: the orphaned copy is the Java producer\'s (it closes a timed-out request\'s connection and retries)', () => {
+    const r = replayAgainstModel(orphanThenOutOfOrder(9), { ...JAVA_TV1, client: 'kafkajs' });
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], explanations: [] });
+    expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there' });
+  });
+
+  it('explains only an out-of-order answer: a fenced one after the same long op is still a divergence', () => {
+    const r = replayAgainstModel(history([
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [12, 2, 'invoke', 'txn', [['send', 0, 1]], T], [21, 2, 'fail', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'aborted on purpose' }],
+      [30, 2, 'invoke', 'txn', [['send', 0, 2]], T], [30.09, 2, 'fail', 'txn', [['send', 0, [null, 2]]], { ...T, error: 'InvalidProducerEpochException: x' }],
+    ]), JAVA_TV1);
+    expect(r).toMatchObject({ conforms: false, inconclusive: [], explanations: [] });
+    expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there' });
+  });
+
   it('is still a divergence under TV2 (the epoch bumps at every transaction end)', () => {
     const r = replayAgainstModel(orphanThenOutOfOrder(9), { ...JAVA_TV1, txnVersion: 2 });
     expect(r.divergence).toMatchObject({ index: 5, kind: 'error', key: 0 });
@@ -105,5 +121,13 @@ describe('what an orphaned produce explains, and what ends it', () => {
       [40, 2, 'invoke', 'send', [['send', 0, 3]]], [40.09, 2, 'fail', 'send', [['send', 0, [null, 3]]], { error: OOSE }],
     ]), JAVA_TV1);
     expect(r.divergence).toMatchObject({ index: 7, kind: 'error', key: 0 });
+    // Nor right after the long transactional op, with no out-of-order answer in between.
+    const plainNext = replayAgainstModel(history([
+      [11, 2, 'invoke', 'assign', [0]], [11.1, 2, 'ok', 'assign', [0]],
+      [12, 2, 'invoke', 'txn', [['send', 0, 1]], T], [21, 2, 'fail', 'txn', [['send', 0, [0, 1]]], { ...T, error: 'aborted on purpose' }],
+      [30, 2, 'invoke', 'send', [['send', 0, 2]]], [30.09, 2, 'fail', 'send', [['send', 0, [null, 2]]], { error: OOSE }],
+    ]), JAVA_TV1);
+    expect(plainNext).toMatchObject({ conforms: false, inconclusive: [], explanations: [] });
+    expect(plainNext.divergence).toMatchObject({ index: 5, kind: 'error', key: 0, model: 'accepts it: nothing it can replay fenced T there' });
   });
 });

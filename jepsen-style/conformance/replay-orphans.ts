@@ -41,7 +41,8 @@ export function explainOrphanedProduce(
   if (u.transactionalId === undefined || u.op?.f !== 'txn') return null;
   for (let j = i - 1; j >= 0; j--) {
     const z = x.units[j]!;
-    if (z.process !== u.process || z.kind !== 'op' || z.op?.f !== 'txn' || z.time > u.invokeTime) continue;
+    // (A start has no op: it is skipped with the process's other units that are not transactions.)
+    if (z.process !== u.process || z.op?.f !== 'txn' || z.time > u.invokeTime) continue;
     // An out-of-order answer made the client bump its epoch (KIP-360): older copies carry the old epoch.
     if (z.steps.some((t) => 'answer' in t && t.answer.kind === 'error' && t.answer.cls === 'out-of-order')) return null;
     const lasted = x.ms(z.time) - x.ms(z.invokeTime);

@@ -49,6 +49,11 @@ describe('overlapping InitProducerIds: the order Kafka\'s answers force', () => 
     expect(r.explanations).toEqual([expect.stringMatching(/^process 3's InitProducerId for T .* landed after process 2's/)]);
   });
 
+  it('takes an init answered the instant the other was invoked as under way at once, not a moment earlier', () => {
+    expect(replayAgainstModel(twoInits(0.9, 1.0), { workers, client: 'java', txnVersion: 2 })).toMatchObject({ conforms: true, inconclusive: [] });
+    expect(replayAgainstModel(twoInits(0.9, 0.999999), { workers, client: 'java', txnVersion: 2 }).divergence).toMatchObject({ process: 2, kind: 'error' });
+  });
+
   it('proves a divergence when the other init was answered before this one was invoked: real time fixes the order', () => {
     const r = replayAgainstModel(twoInits(0.5, 0.6), { workers, client: 'java', txnVersion: 2 });
     expect(r.inconclusive).toEqual([]);

@@ -54,6 +54,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
       const before = s.answer.kind === 'error' ? st.model.fork() : null;
       d = judge(st, i, s, before, st.run(i, s));
     }
+    // Stryker disable next-line BlockStatement: left undone, the unit completes at its next canStep (nothing left to replay)
     if (r.next >= u.steps.length) { r.done = true; st.onDone(i); }
     // A unit past its known steps with more to do is looked at on every scan (the list scan has passed it).
     else if (st.parked(i) && u.steps[r.next]!.kind !== 'end') st.floatingUnits.add(i);
@@ -77,6 +78,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
     let progressed = false;
     st.newDemands = false;
     for (const i of [...st.floatingUnits, ...st.demanded]) {
+      // Stryker disable next-line OptionalChaining: a unit not done has a next step
       if (runs[i]!.done || (st.floatingUnits.has(i) && units[i]!.steps[runs[i]!.next]?.kind === 'end' && !st.demanded.has(i))) {
         st.floatingUnits.delete(i);
         if (runs[i]!.done) st.demanded.delete(i);
@@ -96,6 +98,7 @@ export function replayAgainstModel(events: Iterable<HistoryEvent>, options: Repl
         if (typeof d !== 'boolean') return d;
         progressed ||= d;
       }
+      // Stryker disable next-line BooleanLiteral: set again before each in-order scan; olderStillTaken (its only reader) asks it of starts, and no start is ever demanded or floating
       st.lastResort = false;
     }
     while (st.first < units.length && (runs[st.first]!.done || st.parked(st.first))) {
@@ -126,5 +129,8 @@ function stuck(st: ReplayState, blocked: number): ReplayResult {
   if (floating) {
     return st.result({ inconclusive: [`the replay cannot place ${what}: it waits for the end of a transaction whose client gave up (info), and nothing the history shows can have ended it by then (${chain.join('; ')})`] });
   }
+  // A stuck start is always `floating` above (it waits only for an older instance's info transaction, olderCommitted;
+  // olderStillTaken yields at the last resort): the unit here is an op.
+  // Stryker disable next-line OptionalChaining,ArrayDeclaration: see above
   return st.diverge(blocked, 'stuck', `cannot order it: ${chain.join('; ')}`, `completed it with mops ${JSON.stringify(u.op?.mops ?? []).slice(0, 200)}`);
 }
