@@ -76,10 +76,11 @@ export function planUnits(h: HistoryOps, attribution: ReadonlyMap<number, Attrib
       optional: false,
     });
   }
-  // A start sorts just before its process's first op when they are the same op (a txn-first process).
-  // (A comparator, so consistent: a start before its own op, and a process's main start before its alternatives.)
-  const rank = (u: Unit) => (u.kind === 'op' ? 2 : u.alternative ? 1 : 0);
-  units.sort((x, y) => x.index - y.index || rank(x) - rank(y));
+  // By history index. Only a start and its own process's first op share one (a txn-first process):
+  // the sort is stable, and the units were pushed starts first, each main start before its
+  // alternatives, so a start stays just before its op. (A tie-break rank said the same again; its
+  // mutants were all equivalent.)
+  units.sort((x, y) => x.index - y.index);
   return units;
 }
 
