@@ -7,14 +7,19 @@
 // are numbers local to a report, so the killing and covering tests of the merged mutants are mapped
 // through (test file, test name); tests <into> lacks are added, and test files of <from> replace
 // those of <into> (their tests and source are the newer ones).
-// Several helpers' reports each carry a copy of every file, most of them older than the checkout: so a
-// file (source or test) of <from> replaces <into>'s only when <from>'s source is the one on disk or
-// <into>'s is not. A result measured on other code than the checkout's is never taken over a current
-// one, whatever the order of the merges.
+// `--files a,b,...` (paths or folder prefixes) takes only those source files from <from>: a run with
+// `--mutate` writes every file of its incremental file back with the source as it found it on disk, but
+// keeps the old results of the files it did not mutate, so only the mutated files' results are new.
+// A test file of <from> replaces <into>'s only when <from>'s is the one on disk or <into>'s is not: the
+// test files are the ones the run's initial test run read, so that part is exact.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const [fromPath, intoPath = 'stryker/incremental.json'] = process.argv.slice(2);
-if (!fromPath) throw new Error('usage: node stryker/merge-incremental.mjs <from.json> [into.json]');
+const args = process.argv.slice(2);
+const filesAt = args.indexOf('--files');
+const only = filesAt < 0 ? undefined : args.splice(filesAt, 2)[1]?.split(',');
+const [fromPath, intoPath = 'stryker/incremental.json'] = args;
+if (!fromPath || (only && only.length === 0)) throw new Error('usage: node stryker/merge-incremental.mjs <from.json> [into.json] [--files path,folder/,...]');
+const wanted = (file) => only === undefined || only.some((o) => file === o || (o.endsWith('/') && file.startsWith(o)));
 const from = JSON.parse(readFileSync(fromPath, 'utf8'));
 const into = JSON.parse(readFileSync(intoPath, 'utf8'));
 
@@ -43,12 +48,13 @@ for (const tf of Object.values(testFiles)) {
 }
 for (const [file, tf] of Object.entries(testFiles)) for (const t of tf.tests) idOf.set(`${file}\0${t.name}`, t.id);
 const remap = (keys) => (ids) => ids?.map((id) => idOf.get(keys.get(id))).filter((id) => id !== undefined);
-const files = pick(from.files, into.files);
+const files = { ...into.files };
+for (const [file, f] of Object.entries(from.files)) if (wanted(file)) files[file] = f;
 const taken = Object.keys(from.files).filter((file) => files[file] === from.files[file]);
+if (only) for (const o of only) if (!taken.some((file) => file === o || (o.endsWith('/') && file.startsWith(o)))) throw new Error(`--files ${o}: no such file in ${fromPath}`);
 for (const [file, f] of Object.entries(files)) {
   const map = remap(taken.includes(file) ? fromKeys : oldKeys);
   f.mutants = f.mutants.map((m) => ({ ...m, ...(m.killedBy && { killedBy: map(m.killedBy) }), ...(m.coveredBy && { coveredBy: map(m.coveredBy) }) }));
 }
 writeFileSync(intoPath, JSON.stringify({ ...into, files, testFiles }, null, 2));
-const kept = Object.keys(from.files).length - taken.length;
-console.log(`merged ${taken.length} file(s) of ${fromPath} into ${intoPath}${kept ? ` (${kept} kept from ${intoPath}: theirs is the checkout's source, ${fromPath}'s is not)` : ''}; test files taken: ${fromTestFile.size}`);
+console.log(`merged ${taken.length} file(s) of ${fromPath} into ${intoPath}; test files taken: ${fromTestFile.size}`);
