@@ -255,7 +255,8 @@ export class OpTableBuilder {
         const v = m[2];
         if (Array.isArray(v)) this.w.add(op, this.key(m[1] as number), v[0] === null || v[0] === NO_OFFSET ? NaN : v[0], v[1]);
         else this.w.add(op, this.key(m[1] as number), NaN, v as number);
-      } else if (m.length === 2) {
+      } else {
+        // A poll: ["poll"] without its result (m[1] undefined) reads nothing, as for...in over undefined does.
         const polled = m[1] as Record<string, [number, number][]>;
         for (const k in polled) {
           const id = this.key(Number(k));
