@@ -1,0 +1,71 @@
+// checkHistoryFile's `threads` option (check-file.ts): true runs the reading and the cycle search in
+// worker threads whatever the history's size, false never, and without it each step asks the thread
+// policy (thread-policy.ts) whether its input is large enough to repay a thread: the reader from
+// 32 MiB of file, the cycle search from 200,000 ops. Either way the verdict is the same. And every
+// client event counts, whether the fast scanner read it or JSON.parse did.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { checkHistory } from './checker.ts';
+import { generateHistory } from './testing/generate.ts';
+
+const spies = vi.hoisted(() => ({ started: [] as string[], asked: [] as boolean[], answer: undefined as boolean | undefined }));
+vi.mock('./threads.ts', async (original) => {
+  const real = await original<typeof import('./threads.ts')>();
+  return { ...real, startWorker: (name: Parameters<typeof real.startWorker>[0], data: unknown) => { spies.started.push(name); return real.startWorker(name, data); } };
+});
+vi.mock('./thread-policy.ts', async (original) => {
+  const real = await original<typeof import('./thread-policy.ts')>();
+  return { ...real, threadsPay: (large: boolean) => { spies.asked.push(large); return spies.answer ?? real.threadsPay(large); } };
+});
+const { checkHistoryFile } = await import('./check-file.ts');
+
+const dir = mkdtempSync(join(tmpdir(), 'kafka-eos-check-file-'));
+const events = [...generateHistory({ seed: 11, ops: 120, keys: 4, concurrency: 4, txnP: 0.5 })];
+const path = join(dir, 'history.jsonl');
+writeFileSync(path, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+const expected = checkHistory(events);
+
+afterEach(() => {
+  spies.started.length = 0;
+  spies.asked.length = 0;
+  spies.answer = undefined;
+});
+
+describe('checkHistoryFile', () => {
+  it('threads: true reads and searches cycles in worker threads even for a small history', async () => {
+    const { verdict } = await checkHistoryFile(path, { threads: true, chunkBytes: 2048 });
+    expect(verdict).toEqual(expected);
+    expect(spies.started.filter((n) => n === 'cycle-worker')).toHaveLength(1);
+    expect(spies.started.filter((n) => n === 'parse-worker').length).toBeGreaterThan(0);
+    expect(spies.asked).toEqual([]);
+  });
+
+  it('threads: false never starts a thread, even where the policy would', async () => {
+    spies.answer = true;
+    const { verdict } = await checkHistoryFile(path, { threads: false });
+    expect(verdict).toEqual(expected);
+    expect(spies.started).toEqual([]);
+  });
+
+  it('without the option, asks the policy whether the file (from 32 MiB) and the op count (from 200,000) are large enough', async () => {
+    spies.answer = false;
+    expect((await checkHistoryFile(path)).verdict).toEqual(expected);
+    expect(spies.asked).toEqual([false, false]);
+    expect(spies.started).toEqual([]);
+    spies.answer = true;
+    spies.asked.length = 0;
+    expect((await checkHistoryFile(path, { chunkBytes: 4096 })).verdict).toEqual(expected);
+    expect(spies.asked).toEqual([false, false]);
+    expect(spies.started.filter((n) => n === 'cycle-worker')).toHaveLength(1);
+    expect(spies.started.filter((n) => n === 'parse-worker').length).toBeGreaterThan(0);
+  });
+
+  it('counts client events that JSON.parse reads (a field the fast scanner does not know) as those the scanner reads', async () => {
+    // The contract lets a newer writer add fields; the fast scanner leaves such lines to JSON.parse.
+    const other = join(dir, 'extended.jsonl');
+    writeFileSync(other, events.map((e, i) => JSON.stringify(i % 2 === 0 ? { ...e, note: 'added later' } : e)).join('\n') + '\n');
+    expect((await checkHistoryFile(other, { threads: false })).verdict).toEqual(expected);
+  });
+});

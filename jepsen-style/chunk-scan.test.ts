@@ -1,0 +1,121 @@
+// How the parallel reader splits a history among its worker threads (chunk-scan.ts, run here in this
+// thread): the file is cut into chunks of a nominal size that end at newlines; worker `first` of `step`
+// scans chunks first, first + step, ..., in that order, so that together the workers' chunks tile the
+// file; it posts each chunk's tape and stays at most `window` chunks ahead of the credits the main
+// thread sends as it replays them. Replayed in chunk order, the tapes read the file as the serial reader.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OpTableBuilder } from './analysis/ops.ts';
+import { scanChunks, type ParseWorkerData } from './chunk-scan.ts';
+import { HistoryLineParser } from './reader.ts';
+import type { Tape } from './scan-tape.ts';
+import { generateHistory } from './testing/generate.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kafka-eos-chunk-scan-'));
+let files = 0;
+const file = (text: string) => {
+  const path = join(dir, `h${files++}.jsonl`);
+  writeFileSync(path, text);
+  return { path, size: Buffer.byteLength(text) };
+};
+
+const history = (seed: number, ops: number) => [...generateHistory({ seed, ops, keys: 5, concurrency: 4, txnP: 0.4 })].map((e) => JSON.stringify(e));
+
+/** Every worker of `step` run to the end with credits given at once: chunk number → tape, and each worker's order. */
+async function scanAll(path: string, size: number, chunk: number, step: number) {
+  const chunks = Math.max(1, Math.ceil(size / chunk));
+  const tapes = new Map<number, Tape>(), orders: number[][] = [];
+  for (let first = 0; first < step; first++) {
+    const order: number[] = [];
+    orders.push(order);
+    let credit = () => {};
+    await scanChunks({ path, size, chunk, chunks, first, step, window: 1 }, {
+      post: (k, tape) => { expect(tapes.has(k)).toBe(false); tapes.set(k, tape); order.push(k); queueMicrotask(() => credit()); },
+      onCredit: (c) => { credit = c; },
+    });
+  }
+  return { chunks, tapes, orders };
+}
+
+const serial = (text: string) => {
+  const b = new OpTableBuilder();
+  const p = new HistoryLineParser((e) => b.add(e), (s) => b.addScanned(s));
+  p.push(text);
+  return { ...p.end(), table: b.finish() };
+};
+
+function replayed(tapes: Map<number, Tape>, chunks: number) {
+  const b = new OpTableBuilder();
+  const p = new HistoryLineParser((e) => b.add(e), (s) => b.addScanned(s));
+  for (let k = 0; k < chunks; k++) p.replay(tapes.get(k)!);
+  return { ...p.end(), table: b.finish() };
+}
+
+describe('a worker\'s share of the file', () => {
+  it('is chunks first, first + step, ..., and the workers\' chunks, replayed in order, read the file as the serial reader', async () => {
+    const lines = history(4, 60);
+    // A torn last line, a line JSON.parse must read, and lines far longer than a chunk (empty chunks).
+    const long = JSON.stringify({ index: lines.length, time: 1e9, process: 999, type: 'invoke', f: 'send', value: Array.from({ length: 40 }, (_, i) => ['send', 1, 1e6 + i]) });
+    const text = [...lines.slice(0, 30), lines[30]!.replace(/,/g, ', '), ...lines.slice(31), long].join('\n') + '\n{"index":';
+    const { path, size } = file(text);
+    for (const [chunk, step] of [[64, 3], [1000, 2], [size, 1], [7, 4]] as const) {
+      const { chunks, tapes, orders } = await scanAll(path, size, chunk, step);
+      expect(tapes.size, `chunk ${chunk}`).toBe(chunks);
+      orders.forEach((order, first) => expect(order).toEqual(Array.from({ length: Math.ceil((chunks - first) / step) }, (_, i) => first + i * step)));
+      expect(replayed(tapes, chunks), `chunk ${chunk}`).toEqual(serial(text));
+    }
+  });
+
+  it('ends each chunk at a newline found however far past the nominal cut (lines longer than the 64 KiB probe)', async () => {
+    // A nemesis event of 300 KB in the middle of a history (indices renumbered after it).
+    const events: object[] = [...generateHistory({ seed: 9, ops: 40, keys: 5, concurrency: 4, txnP: 0.4 })];
+    events.splice(20, 0, { index: 20, time: (events[19] as { time: number }).time, process: 'nemesis', type: 'info', f: 'note', value: 'x'.repeat(300_000) });
+    const lines = events.map((e, index) => JSON.stringify({ ...e, index }));
+    const huge = lines[20]!;
+    const text = lines.join('\n') + '\n';
+    expect(huge.length).toBeGreaterThan(4 * 65536);
+    const { path, size } = file(text);
+    for (const chunk of [100, 70_000, 200_000]) {
+      const { chunks, tapes } = await scanAll(path, size, chunk, 2);
+      expect(replayed(tapes, chunks), `chunk ${chunk}`).toEqual(serial(text));
+    }
+    // No newline after the last cut: the last chunk runs to the end of the file.
+    const tornText = lines.slice(0, 20).join('\n') + '\n' + huge;
+    const torn = file(tornText);
+    const { chunks, tapes } = await scanAll(torn.path, torn.size, 1000, 1);
+    expect(replayed(tapes, chunks)).toEqual(serial(tornText));
+  });
+
+  it('stays at most `window` chunks ahead of the main thread\'s credits', async () => {
+    const { path, size } = file(history(5, 40).join('\n') + '\n');
+    const chunk = 200, chunks = Math.ceil(size / chunk);
+    expect(chunks).toBeGreaterThan(8);
+    const posted: number[] = [];
+    let credit = () => {};
+    const data: ParseWorkerData = { path, size, chunk, chunks, first: 1, step: 2, window: 2 };
+    let done = false;
+    const run = scanChunks(data, { post: (k) => { posted.push(k); }, onCredit: (c) => { credit = c; } }).then(() => { done = true; });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+    await settle();
+    expect(posted).toEqual([1, 3]);
+    credit();
+    await settle();
+    expect(posted).toEqual([1, 3, 5]);
+    credit();
+    credit();
+    await settle();
+    expect(posted).toEqual([1, 3, 5, 7, 9]);
+    expect(done).toBe(chunks <= 10);
+    for (let i = 0; i < chunks; i++) credit();
+    await run;
+    expect(posted).toEqual(Array.from({ length: Math.floor(chunks / 2) }, (_, i) => 1 + 2 * i));
+  });
+
+  it('fails, naming the file, when the file is shorter than the size it was given', async () => {
+    const { path, size } = file(history(6, 10).join('\n') + '\n');
+    const data = { path, size: size + 100, chunk: 64, chunks: Math.ceil((size + 100) / 64), first: 0, step: 1, window: 1000 };
+    await expect(scanChunks(data, { post: () => {}, onCredit: () => {} })).rejects.toThrow(`${path} shrank while it was read`);
+  });
+});
