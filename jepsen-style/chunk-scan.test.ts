@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { OpTableBuilder } from './analysis/ops.ts';
 import { scanChunks, type ParseWorkerData } from './chunk-scan.ts';
 import { HistoryLineParser } from './reader.ts';
-import type { Tape } from './scan-tape.ts';
+import { FastEventScanner } from './fast-scan.ts';
+import { scanToTape, TapeWriter, type Tape } from './scan-tape.ts';
 import { generateHistory } from './testing/generate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kafka-eos-chunk-scan-'));
@@ -39,19 +40,19 @@ async function scanAll(path: string, size: number, chunk: number, step: number) 
   return { chunks, tapes, orders };
 }
 
-const serial = (text: string) => {
+/** The summary and op table of a read, or its refusal (line and message). */
+function outcome(read: (p: HistoryLineParser) => void) {
   const b = new OpTableBuilder();
   const p = new HistoryLineParser((e) => b.add(e), (s) => b.addScanned(s));
-  p.push(text);
-  return { ...p.end(), table: b.finish() };
-};
-
-function replayed(tapes: Map<number, Tape>, chunks: number) {
-  const b = new OpTableBuilder();
-  const p = new HistoryLineParser((e) => b.add(e), (s) => b.addScanned(s));
-  for (let k = 0; k < chunks; k++) p.replay(tapes.get(k)!);
-  return { ...p.end(), table: b.finish() };
+  try {
+    read(p);
+    return { ...p.end(), table: b.finish() };
+  } catch (e) {
+    return { line: (e as { line?: number }).line, message: (e as Error).message };
+  }
 }
+const serial = (text: string) => outcome((p) => p.push(text));
+const replayed = (tapes: Map<number, Tape>, chunks: number) => outcome((p) => { for (let k = 0; k < chunks; k++) p.replay(tapes.get(k)!); });
 
 describe('a worker\'s share of the file', () => {
   it('is chunks first, first + step, ..., and the workers\' chunks, replayed in order, read the file as the serial reader', async () => {
@@ -65,6 +66,20 @@ describe('a worker\'s share of the file', () => {
       expect(tapes.size, `chunk ${chunk}`).toBe(chunks);
       orders.forEach((order, first) => expect(order).toEqual(Array.from({ length: Math.ceil((chunks - first) / step) }, (_, i) => first + i * step)));
       expect(replayed(tapes, chunks), `chunk ${chunk}`).toEqual(serial(text));
+    }
+  });
+
+  it('refuses, as the serial reader, a bad line inside (a scanned line after it) or a blank one', async () => {
+    const lines = history(3, 30);
+    for (const bad of ['{"index": oops', '', '{"index":3,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}']) {
+      const text = [...lines.slice(0, 20), bad, ...lines.slice(20)].join('\n') + '\n';
+      const expected = serial(text);
+      expect(expected).toMatchObject({ line: 21 });
+      for (const chunk of [50, 400, 100_000]) {
+        const { path, size } = file(text);
+        const { chunks, tapes } = await scanAll(path, size, chunk, 2);
+        expect(replayed(tapes, chunks), `${bad} ${chunk}`).toEqual(expected);
+      }
     }
   });
 
@@ -117,5 +132,27 @@ describe('a worker\'s share of the file', () => {
     const { path, size } = file(history(6, 10).join('\n') + '\n');
     const data = { path, size: size + 100, chunk: 64, chunks: Math.ceil((size + 100) / 64), first: 0, step: 1, window: 1000 };
     await expect(scanChunks(data, { post: () => {}, onCredit: () => {} })).rejects.toThrow(`${path} shrank while it was read`);
+  });
+
+  it('holds a chunk of any size in its tape: more than 65,536 numbers, more than 4 KiB of lines left to JSON.parse', async () => {
+    const lines = history(8, 10);
+    const n = lines.length;
+    const big = [JSON.stringify({ index: n, time: 1e9, process: 999, type: 'invoke', f: 'poll', value: [['poll']] }),
+      JSON.stringify({ index: n + 1, time: 1e9, process: 999, type: 'ok', f: 'poll', value: [['poll', { 0: Array.from({ length: 40_000 }, (_, i) => [i, i]) }]] }),
+      ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ index: n + 2 + i, time: 1e9, process: 'nemesis', type: 'info', f: 'note', value: 'y'.repeat(200) }))];
+    const text = [...lines, ...big].join('\n') + '\n';
+    const { path, size } = file(text);
+    const { chunks, tapes } = await scanAll(path, size, size, 1);
+    expect(tapes.get(0)!.n).toBeGreaterThan(80_000);
+    expect(tapes.get(0)!.raw.length).toBeGreaterThan(30 * 200);
+    expect(replayed(tapes, chunks)).toEqual(serial(text));
+  });
+
+  it('is cut at newlines: a chunk that ends elsewhere is a mistake unless it is the end of the file', () => {
+    const bytes = Buffer.from(history(8, 2).join('\n') + '\n{"index":');
+    expect(() => scanToTape(new FastEventScanner(), new TapeWriter(), bytes, bytes.length, false)).toThrow('a chunk must end at a newline or at the end of the file');
+    const tape = new TapeWriter();
+    scanToTape(new FastEventScanner(), tape, bytes, bytes.length, true);
+    expect(Buffer.from(tape.take().raw).toString()).toBe('{"index":');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { OpTableBuilder } from './analysis/ops.ts';
 import { FastEventScanner } from './fast-scan.ts';
 import { HistoryLineParser } from './reader.ts';
+import { ev, PAIRS, spaced } from './testing/scan-shapes.ts';
 
 /** One invoke line then one completion line, read both ways; how many lines the scanner took. */
 function both(lines: string[]) {
@@ -17,28 +18,6 @@ function both(lines: string[]) {
   a.push(text); b.push(text);
   return { slow: { ...slow.finish(), summary: a.end() }, fast: { ...fast.finish(), summary: b.end() }, scanned };
 }
-
-const ev = (index: number, type: string, f: string, value: unknown, extra: object = {}) => JSON.stringify({ index, time: 10 * index, process: 3, type, f, value, ...extra });
-
-/** Pairs of invoke and completion for every f and value shape of the contract. */
-const PAIRS: [string, string[]][] = [
-  ['a send, acknowledged with its offset', [ev(0, 'invoke', 'send', [['send', 0, 1], ['send', 2, -7]]), ev(1, 'ok', 'send', [['send', 0, [5, 1]], ['send', 2, [0, -7]]])]],
-  ['a send whose offset is unknown (null, or -1)', [ev(0, 'invoke', 'send', [['send', 0, 1], ['send', 1, 2]]), ev(1, 'ok', 'send', [['send', 0, [null, 1]], ['send', 1, [-1, 2]]])]],
-  ['a send that never returned, in an info op', [ev(0, 'invoke', 'send', [['send', 4, 9]]), ev(1, 'info', 'send', [['send', 4, 9]], { error: 'timeout' })]],
-  ['a poll and its map (empty lists, keys in order)', [ev(0, 'invoke', 'poll', [['poll']]), ev(1, 'ok', 'poll', [['poll', { 0: [[0, 1], [1, 2]], 2: [], 10: [[7, 3]] }]])]],
-  ['a poll that returned nothing', [ev(0, 'invoke', 'poll', [['poll']]), ev(1, 'ok', 'poll', [['poll', {}]])]],
-  ['a failed poll, its invoke kept', [ev(0, 'invoke', 'poll', [['poll']]), ev(1, 'fail', 'poll', [['poll']], { error: 'x' })]],
-  ['a transaction with a transactional id', [ev(0, 'invoke', 'txn', [['poll'], ['send', 1, 5]], { txnId: 'copier-0' }), ev(1, 'ok', 'txn', [['poll', { 0: [[3, 4]] }], ['send', 1, [2, 5]]], { txnId: 'copier-0' })]],
-  ['a completion whose value is null', [ev(0, 'invoke', 'txn', [['send', 1, 5]]), ev(1, 'info', 'txn', null)]],
-  ['an empty op', [ev(0, 'invoke', 'send', []), ev(1, 'ok', 'send', [])]],
-  ['an assignment', [ev(0, 'invoke', 'assign', [0, 12, 3]), ev(1, 'ok', 'assign', [0, 12, 3])]],
-  ['an empty subscription', [ev(0, 'invoke', 'subscribe', []), ev(1, 'ok', 'subscribe', [])]],
-  ['a crash', [ev(0, 'invoke', 'crash', null), ev(1, 'info', 'crash', null)]],
-  ['large numbers (15 digits)', [JSON.stringify({ index: 0, time: 999999999999999, process: 123456789012345, type: 'invoke', f: 'send', value: [['send', 999999999999999, -999999999999999]] })]],
-];
-
-/** The same text with whitespace JSON allows between its tokens. */
-const spaced = (line: string, space: string) => line.replace(/([,:[\]{}])/g, `${space}$1${space}`);
 
 describe('the fast scanner takes the contract\'s client events and reads them as JSON.parse does', () => {
   it.each(PAIRS)('%s, as JSON.stringify writes it', (_name, lines) => {
@@ -82,5 +61,70 @@ describe('the fast scanner takes the contract\'s client events and reads them as
     expect(at('{"index":1,"time":1,"process":1,"type":"ok","f":"assign","value":[4,5]}')).toEqual({ index: 1, time: 1, process: 1, type: 1, f: 3, txnId: undefined, value: [4, 5] });
     expect(at('{ "index" : 1 , "time" : 1 , "process" : 1 , "type" : "ok" , "f" : "subscribe" , "value" : [ ] , "txnId" : "t" }').f).toBe(4);
     expect(at('{"index":1,"time":1,"process":1,"type":"ok","f":"crash","value":null}')).toMatchObject({ type: 1, f: 5, value: [] });
+  });
+});
+
+/** The outcome of reading `lines` one way: the op table and summary, or the refusal. */
+function outcome(lines: string[], fast: boolean) {
+  const b = new OpTableBuilder();
+  let scanned = 0;
+  try {
+    const p = new HistoryLineParser((e) => b.add(e), fast ? (s) => { scanned++; b.addScanned(s); } : undefined);
+    p.push(lines.join('\n') + '\n');
+    return { summary: p.end(), table: b.finish(), scanned: fast ? scanned : undefined };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+const scans = (line: string) => {
+  const bytes = Buffer.from(line);
+  return new FastEventScanner().scan(bytes, 0, bytes.length);
+};
+describe('the fast path never changes an outcome', () => {
+  it('takes any valid JSON string as an error, with every escape and any character', () => {
+    const lines = [ev(0, 'invoke', 'poll', [['poll']]),
+      JSON.stringify({ index: 1, time: 10, process: 3, type: 'fail', f: 'poll', value: null, error: 'q" b\\ s/ \b\f\n\r\t é ✓ \u0001 \u001f' })
+        .replace('s/', 's\\/').replace('é', '\\u00e9').replace('✓', '\\u2713')];
+    expect(lines[1]).toContain('\\u00e9');
+    const { scanned, ...fast } = outcome(lines, true);
+    expect(fast).toEqual(outcome(lines, false));
+    expect(scanned).toBe(2);
+  });
+
+  it.each([
+    ['an escaped field name', '{"\\u0069ndex":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['an escaped type', '{"index":0,"time":0,"process":0,"type":"\\u0069nvoke","f":"poll","value":[["poll"]]}'],
+    ['an escaped f', '{"index":0,"time":0,"process":0,"type":"invoke","f":"p\\u006fll","value":[["poll"]]}'],
+    ['an escaped mop name', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["p\\u006fll"]]}'],
+    ['a transactional id with an escape', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["poll"]],"txnId":"c\\"1"}'],
+    ['a transactional id beyond ASCII', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["poll"]],"txnId":"copier-é"}'],
+    ['a transactional id with a control character', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["poll"]],"txnId":"c\\t1"}'],
+    ['an exponent', '{"index":0,"time":1e3,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['an upper-case exponent', '{"index":0,"time":1E3,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['a fraction in a key', '{"index":0,"time":0,"process":0,"type":"invoke","f":"send","value":[["send",1.0,2]]}'],
+    ['16 digits', '{"index":0,"time":1234567890123456,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['a negative key', '{"index":0,"time":0,"process":0,"type":"invoke","f":"send","value":[["send",-1,2]]}'],
+    ['a negative process', '{"index":0,"time":0,"process":-2,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['a negative assigned key', '{"index":0,"time":0,"process":0,"type":"invoke","f":"assign","value":[1,-2]}'],
+    ['a negative polled offset', '{"index":1,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"1":[[-1,1]]}]]}'],
+    ['a polled key with a leading zero', '{"index":1,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"01":[[0,1]]}]]}'],
+    ['a polled key that is not a number', '{"index":1,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"a":[[0,1]]}]]}'],
+    ['a send offset of -2', '{"index":1,"time":0,"process":0,"type":"ok","f":"send","value":[["send",1,[-2,1]]]}'],
+    ['an empty event', '{}'],
+    ['a crash with a value', '{"index":0,"time":0,"process":0,"type":"invoke","f":"crash","value":[]}'],
+    ['an assign of mops', '{"index":0,"time":0,"process":0,"type":"invoke","f":"assign","value":[["poll"]]}'],
+    ['a null invoke value', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":null}'],
+    ['keys in a send op', '{"index":0,"time":0,"process":0,"type":"invoke","f":"send","value":[1,2]}'],
+    ['a polled map in an invoke', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll",{}]]}'],
+    ['an unknown mop', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["commit"]]}'],
+    ['a value that is a string', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":"poll"}'],
+    ['a field after the closing brace', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]},"error":"x"}'],
+    ['a second event on the line', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}{"index":1}'],
+  ])('leaves %s to JSON.parse, which decides', (_name, line) => {
+    expect(scans(line)).toBe(false);
+    const { scanned, ...fast } = outcome([line], true);
+    expect(fast).toEqual(outcome([line], false));
+    expect(scanned ?? 0).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ interface Frame { keys: Set<string> | null; path: string; index: number; lastKey
 /** The first key that appears twice in one object of `text` (valid JSON), or undefined. */
 export function repeatedKey(text: string): RepeatedKey | undefined {
   const stack: Frame[] = [];
+  // Stryker disable next-line EqualityOperator: at i = text.length charCodeAt is NaN, which no branch takes
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) { // a string: a key when an object expects one and a colon follows
