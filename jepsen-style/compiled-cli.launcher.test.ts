@@ -16,7 +16,7 @@ import { buildCompiledCli, bundleDir, compiledCli } from './compiled-cli.mjs';
 const FILES: Record<string, string> = {
   'tsconfig.json': '{}',
   'harness/cli/main.ts': "export const main = async (c: string) => (c === 'check' ? import('./check.ts') : import('./run.ts'));\n",
-  'harness/cli/check.ts': "import { read } from '../../jepsen-style/reader.ts';\nexport const check = () => read();\n",
+  'harness/cli/check.ts': "import { existsSync } from 'node:fs';\nimport { read } from '../../jepsen-style/reader.ts';\nexport const check = () => (existsSync('.') ? read() : '');\n",
   'harness/cli/run.ts': "import { runOnly } from '../run/only.ts';\nexport const run = () => runOnly();\n",
   'harness/run/only.ts': "export const runOnly = () => 'run';\n",
   'jepsen-style/reader.ts': "import { scan } from './scan.ts';\nexport const read = () => scan();\n",

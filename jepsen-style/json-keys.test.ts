@@ -21,6 +21,10 @@ describe('repeatedKey', () => {
     expect(first('[{"a":1},{"a":1}]')).toBeUndefined();
     expect(first('{}')).toBeUndefined();
     expect(first('[]')).toBeUndefined();
+    // A line that is JSON but no object: a string, a number, a list of strings.
+    expect(first('"a"')).toBeUndefined();
+    expect(first('3')).toBeUndefined();
+    expect(first('["a","a"]')).toBeUndefined();
   });
 
   it('counts only keys: a string value, or a string in an array, is not a key', () => {
@@ -78,6 +82,11 @@ describe('the reader refuses a repeated key, naming the line, the key and where'
   it('a key of a poll map', () => {
     expect(refusal('{"index":1,"time":1,"process":0,"type":"ok","f":"poll","value":[["poll",{"3":[[0,1]],"3":[[1,2]]}]]}'))
       .toEqual({ line: 2, message: `line 2: the poll map at value[0][1] repeats key "3"; ${why} (all of a key's pairs in one list)` });
+  });
+
+  it('a line that is JSON but no event is refused as such, whatever it holds', () => {
+    expect(refusal('"index"')).toEqual({ line: 2, message: expect.stringMatching(/^line 2: an event must be a JSON object/) });
+    expect(refusal('["a",{"k":1,"k":2}]')).toEqual({ line: 2, message: expect.stringMatching(/^line 2: the object at \[1\] repeats key "k"/) });
   });
 
   it('any other object', () => {

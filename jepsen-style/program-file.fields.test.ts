@@ -96,7 +96,7 @@ describe('program.json', () => {
 
   it('gives a copier worker a key map of [inputKey, outputKey] pairs, a string group and transactional id (or null), a numeric id', () => {
     const keyMap = 'program file: workers[0].copier.keyMap must be an array of [inputKey, outputKey] pairs';
-    for (const map of [undefined, {}, [[0, 6, 1]], [[0]], [0, 6], [[-1, 6]], [[0, 1.5]], [['0', 6]]]) {
+    for (const map of [undefined, {}, [[0, 6, 1]], [[0]], [0, 6], [[-1, 6]], [[0, 1.5]], [['0', 6]], [[0, 6], [1]], [[0, 6], [1, -7]]]) {
       expect(refusal(program([worker({ copier: { keyMap: map } })])), JSON.stringify(map)).toBe(keyMap);
     }
     expect(refusal(program([worker({ groupId: 5 })]))).toBe('program file: workers[0].groupId must be a string, got 5');
