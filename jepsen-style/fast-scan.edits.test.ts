@@ -36,7 +36,7 @@ const isJson = (text: string) => {
 describe('the fast path never changes an outcome', () => {
   it('a line cut anywhere, or with any byte replaced, is read as JSON.parse reads it, or refused as the JSON path refuses it', () => {
     const samples = PAIRS.map(([, lines]) => lines[lines.length - 1]!).concat(spaced(PAIRS[6]![1][1]!, ' '));
-    const bytes = ['x', '"', ',', ']', '}', '-', '0', '.', ' ', '\\'];
+    const bytes = ['x', '"', ',', ']', '}', '-', '0', '.', ' ', '\\', '\t', '\u0001'];
     for (const line of samples) {
       for (let k = 0; k < line.length; k++) {
         const cut = line.slice(0, k);

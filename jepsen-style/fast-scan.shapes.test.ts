@@ -121,6 +121,14 @@ describe('the fast path never changes an outcome', () => {
     ['a value that is a string', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":"poll"}'],
     ['a field after the closing brace', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]},"error":"x"}'],
     ['a second event on the line', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}{"index":1}'],
+    // A mop the op may not hold (history-format.md, "Values of client ops"), wherever it sits in the value.
+    ['a send in a poll invoke', '{"index":0,"time":0,"process":0,"type":"invoke","f":"poll","value":[["send",1,2]]}'],
+    ['a send in a poll completion, after a polled key of one, two or three reads',
+      '{"index":0,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"0":[[0,1]]}],["send",1,[2,5]]]}'],
+    ['a send after a polled key of two reads', '{"index":0,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"0":[[0,1],[1,2]]}],["send",1,[2,5]]]}'],
+    ['a send after a polled key of three reads', '{"index":0,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"0":[[0,1],[1,2],[2,3]],"4":[]}],["send",1,[2,5]]]}'],
+    ['a send offset in an invoke, after a poll', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["poll"],["send",1,[2,5]]]}'],
+    ['a polled map in an invoke, after a poll', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["poll"],["poll",{"0":[]}]]}'],
   ])('leaves %s to JSON.parse, which decides', (_name, line) => {
     expect(scans(line)).toBe(false);
     const { scanned, ...fast } = outcome([line], true);

@@ -16,6 +16,8 @@ export const PAIRS: [string, string[]][] = [
   ['an empty op', [ev(0, 'invoke', 'send', []), ev(1, 'ok', 'send', [])]],
   ['an assignment', [ev(0, 'invoke', 'assign', [0, 12, 3]), ev(1, 'ok', 'assign', [0, 12, 3])]],
   ['an empty subscription', [ev(0, 'invoke', 'subscribe', []), ev(1, 'ok', 'subscribe', [])]],
+  ['a subscription', [ev(0, 'invoke', 'subscribe', [2, 0]), ev(1, 'ok', 'subscribe', [2, 0])]],
+  ['an error with escapes', [ev(0, 'invoke', 'poll', [['poll']]), ev(1, 'fail', 'poll', null, { error: 'q" b\\ é \u0001 \t ✓' })]],
   ['a crash', [ev(0, 'invoke', 'crash', null), ev(1, 'info', 'crash', null)]],
   ['large numbers (15 digits)', [JSON.stringify({ index: 0, time: 999999999999999, process: 123456789012345, type: 'invoke', f: 'send', value: [['send', 999999999999999, -999999999999999]] })]],
 ];
