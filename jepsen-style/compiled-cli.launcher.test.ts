@@ -17,7 +17,8 @@ const FILES: Record<string, string> = {
   'tsconfig.json': '{}',
   'harness/cli/main.ts': "export const main = async (c: string) => (c === 'check' ? import('./check.ts') : import('./run.ts'));\n",
   'harness/cli/check.ts': "import { existsSync } from 'node:fs';\nimport { read } from '../../jepsen-style/reader.ts';\nexport const check = () => (existsSync('.') ? read() : '');\n",
-  'harness/cli/run.ts': "import { runOnly } from '../run/only.ts';\nexport const run = () => runOnly();\n",
+  // A package stays a package (resolved from node_modules when run), never bundled in.
+  'harness/cli/run.ts': "import { runOnly } from '../run/only.ts';\nimport { register } from 'tsx/esm/api';\nexport const run = () => [runOnly(), register];\n",
   'harness/run/only.ts': "export const runOnly = () => 'run';\n",
   'jepsen-style/reader.ts': "import { scan } from './scan.ts';\nexport const read = () => scan();\n",
   'jepsen-style/scan.ts': "export const scan = () => 'scanned';\n",
