@@ -3,7 +3,7 @@
 // scans chunks first, first + step, ..., in that order, so that together the workers' chunks tile the
 // file; it posts each chunk's tape and stays at most `window` chunks ahead of the credits the main
 // thread sends as it replays them. Replayed in chunk order, the tapes read the file as the serial reader.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { OpTableBuilder } from './analysis/ops.ts';
 import { scanChunks, type ParseWorkerData } from './chunk-scan.ts';
 import { HistoryLineParser } from './reader.ts';
 import { FastEventScanner } from './fast-scan.ts';
-import { scanToTape, TapeWriter, type Tape } from './scan-tape.ts';
+import { boundaryAfter, HEAD, RAW, scanToTape, TapeWriter, type Tape } from './scan-tape.ts';
 import { generateHistory } from './testing/generate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kafka-eos-chunk-scan-'));
@@ -128,22 +128,27 @@ describe('a worker\'s share of the file', () => {
     expect(posted).toEqual(Array.from({ length: Math.floor(chunks / 2) }, (_, i) => 1 + 2 * i));
   });
 
-  it('fails, naming the file, when the file is shorter than the size it was given', async () => {
+  it('fails, naming the file, when the file is shorter than the size it was given; the file is closed either way', async () => {
+    const open = () => readdirSync('/proc/self/fd').length;
     const { path, size } = file(history(6, 10).join('\n') + '\n');
+    const before = open();
     const data = { path, size: size + 100, chunk: 64, chunks: Math.ceil((size + 100) / 64), first: 0, step: 1, window: 1000 };
     await expect(scanChunks(data, { post: () => {}, onCredit: () => {} })).rejects.toThrow(`${path} shrank while it was read`);
+    expect(open()).toBe(before);
+    await scanChunks({ ...data, size, chunks: Math.ceil(size / 64) }, { post: () => {}, onCredit: () => {} });
+    expect(open()).toBe(before);
   });
 
   it('holds a chunk of any size in its tape: more than 65,536 numbers, more than 4 KiB of lines left to JSON.parse', async () => {
     const lines = history(8, 10);
     const n = lines.length;
     const big = [JSON.stringify({ index: n, time: 1e9, process: 999, type: 'invoke', f: 'poll', value: [['poll']] }),
-      JSON.stringify({ index: n + 1, time: 1e9, process: 999, type: 'ok', f: 'poll', value: [['poll', { 0: Array.from({ length: 40_000 }, (_, i) => [i, i]) }]] }),
+      JSON.stringify({ index: n + 1, time: 1e9, process: 999, type: 'ok', f: 'poll', value: [['poll', { 0: Array.from({ length: 70_000 }, (_, i) => [i, i]) }]] }),
       ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ index: n + 2 + i, time: 1e9, process: 'nemesis', type: 'info', f: 'note', value: 'y'.repeat(200) }))];
     const text = [...lines, ...big].join('\n') + '\n';
     const { path, size } = file(text);
     const { chunks, tapes } = await scanAll(path, size, size, 1);
-    expect(tapes.get(0)!.n).toBeGreaterThan(80_000);
+    expect(tapes.get(0)!.n).toBeGreaterThan(2 * 65_536);
     expect(tapes.get(0)!.raw.length).toBeGreaterThan(30 * 200);
     expect(replayed(tapes, chunks)).toEqual(serial(text));
   });
@@ -155,4 +160,90 @@ describe('a worker\'s share of the file', () => {
     scanToTape(new FastEventScanner(), tape, bytes, bytes.length, true);
     expect(Buffer.from(tape.take().raw).toString()).toBe('{"index":');
   });
+
+  it('cuts chunk k just past the first newline at or after k·chunk − 1: each tape holds exactly the lines that start in its chunk', async () => {
+    const text = history(2, 40).join('\n') + '\n';
+    const bytes = Buffer.from(text);
+    const { path, size } = file(text);
+    for (const chunk of [1, 97, 1000, 4096]) {
+      const { chunks, tapes } = await scanAll(path, size, chunk, 3);
+      for (let k = 0; k < chunks; k++) {
+        const lo = cut(bytes, k, chunk), hi = cut(bytes, k + 1, chunk);
+        const lines = bytes.subarray(lo, hi).toString().split('\n').length - 1;
+        expect(records(tapes.get(k)!), `chunk ${chunk}, k ${k}`).toBe(lines);
+      }
+    }
+  });
+
+  it('keeps each line\'s transactional id, or none, through the tape', async () => {
+    const lines = ['{"index":0,"time":0,"process":1,"type":"invoke","f":"txn","value":[["poll"]],"txnId":"a"}',
+      '{"index":1,"time":1,"process":2,"type":"invoke","f":"txn","value":[["poll"]],"txnId":"b"}',
+      '{"index":2,"time":2,"process":3,"type":"invoke","f":"txn","value":[["poll"]]}',
+      '{"index":3,"time":3,"process":1,"type":"ok","f":"txn","value":[["poll",{}]],"txnId":"a"}',
+      '{"index":4,"time":4,"process":3,"type":"ok","f":"txn","value":[["poll",{}]]}',
+      '{"index":5,"time":5,"process":2,"type":"ok","f":"txn","value":[["poll",{}]],"txnId":"b"}'];
+    const text = lines.join('\n') + '\n';
+    const { path, size } = file(text);
+    for (const chunk of [size, 150]) {
+      const { chunks, tapes } = await scanAll(path, size, chunk, 2);
+      expect(replayed(tapes, chunks)).toEqual(serial(text));
+      const ids: (string | undefined)[] = [];
+      for (let k = 0; k < chunks; k++) {
+        const t = tapes.get(k)!;
+        for (let i = 0; i < t.n; i += HEAD + t.nums[i + 8]!) ids.push(t.nums[i + 7]! < 0 ? undefined : t.strings[t.nums[i + 7]!]);
+      }
+      expect(ids).toEqual(['a', 'b', undefined, 'a', undefined, 'b']);
+    }
+  });
 });
+
+describe('a tape', () => {
+  it('grows as needed wherever a record falls: a scanned line or a raw one across its first 65,536 numbers', () => {
+    // 5,461 scanned invokes of 12 numbers each end at 65,532; two nemesis lines (3 numbers each) then
+    // cross 65,536, and the next scanned line crosses again at whatever offset.
+    const lines: string[] = [];
+    for (let i = 0; i < 5461; i++) lines.push(`{"index":${i},"time":0,"process":${i},"type":"invoke","f":"send","value":[["send",0,${i}]]}`);
+    for (let j = 0; j < 2; j++) lines.push(`{"index":${lines.length},"time":0,"process":"nemesis","type":"info","f":"kill","value":null}`);
+    for (let i = 0; i < 10; i++) lines.push(`{"index":${lines.length},"time":0,"process":${6000 + i},"type":"invoke","f":"send","value":[["send",1,${i}]]}`);
+    const text = lines.join('\n') + '\n';
+    for (const shift of [0, 1, 2]) {
+      // The same, with 0 to 2 more numbers before: the crossing record overflows by another amount.
+      const shifted = shift === 0 ? text : text.replace('"value":[["send",0,0]]', `"value":[${Array.from({ length: shift }, (_, i) => `["send",2,${i}]`).join(',')},["send",0,0]]`);
+      const bytes = Buffer.from(shifted);
+      const tape = new TapeWriter();
+      scanToTape(new FastEventScanner(), tape, bytes, bytes.length, true);
+      const t = tape.take();
+      expect(t.nums.length).toBe(t.n);
+      expect(records(t)).toBe(lines.length);
+      expect(outcome((p) => p.replay(t))).toEqual(serial(shifted));
+    }
+  });
+});
+
+/** Where chunk k starts, by the rule: just past the first newline at or after k·chunk − 1 (0 for k = 0; the end when there is none). */
+function cut(bytes: Buffer, k: number, chunk: number): number {
+  if (k === 0) return 0;
+  const nl = bytes.indexOf(10, k * chunk - 1);
+  return nl < 0 ? bytes.length : nl + 1;
+}
+
+describe('boundaryAfter', () => {
+  it('is just past the first newline at or after k·chunk − 1', () => {
+    const at = (text: string, chunk: number, ks: number[]) => {
+      const bytes = Buffer.from(text);
+      return ks.map((k) => boundaryAfter((p) => bytes.indexOf(10, p), k, chunk, bytes.length));
+    };
+    // a a a a \n b b \n c c c c c c \n d \n: newlines at 4, 7, 14, 16.
+    expect(at('aaaa\nbb\ncccccc\nd\n', 5, [0, 1, 2, 3, 4])).toEqual([0, 5, 15, 15, 17]);
+    expect(at('aaaa\nbb\ncccccc\nd\n', 1, [1, 5, 6, 8, 15, 17, 18, 40])).toEqual([5, 5, 8, 8, 15, 17, 17, 17]);
+    expect(at('ab\ncd', 2, [1, 2, 3])).toEqual([3, 5, 5]);
+    expect(at('\nab\n', 1, [1, 2])).toEqual([1, 4]);
+  });
+});
+
+/** The number of records (lines) on a tape. */
+function records(t: Tape): number {
+  let count = 0;
+  for (let i = 0; i < t.n; count++) i += t.nums[i] === RAW ? 3 : HEAD + t.nums[i + 8]!;
+  return count;
+}
