@@ -89,6 +89,17 @@ describe('the reader refuses a repeated key, naming the line, the key and where'
     expect(refusal('["a",{"k":1,"k":2}]')).toEqual({ line: 2, message: expect.stringMatching(/^line 2: the object at \[1\] repeats key "k"/) });
   });
 
+  it('a poll map is the second item of a mop of the event\'s value, at any position, and only that', () => {
+    const mops = Array.from({ length: 10 }, () => '["poll",{}]').join(',');
+    expect(refusal(`{"index":1,"time":1,"process":0,"type":"ok","f":"poll","value":[${mops},["poll",{"3":[],"3":[]}]]}`))
+      .toEqual({ line: 2, message: `line 2: the poll map at value[10][1] repeats key "3"; ${why} (all of a key's pairs in one list)` });
+    // An object inside a poll map's list, and a list named value deeper in a nemesis event, are other objects.
+    expect(refusal('{"index":1,"time":1,"process":"nemesis","type":"info","f":"kill","value":[["poll",{"3":[{"a":1,"a":2}]}]]}'))
+      .toEqual({ line: 2, message: `line 2: the object at value[0][1]["3"][0] repeats key "a"; ${why}` });
+    expect(refusal('{"index":1,"time":1,"process":"nemesis","type":"info","f":"kill","value":{"x":{"value":[[0,{"k":1,"k":1}]]}}}'))
+      .toEqual({ line: 2, message: `line 2: the object at value.x.value[0][1] repeats key "k"; ${why}` });
+  });
+
   it('any other object', () => {
     expect(refusal('{"index":1,"time":1,"process":"nemesis","type":"info","f":"kill","value":{"nodes":[1],"nodes":[2]}}'))
       .toEqual({ line: 2, message: `line 2: the object at value repeats key "nodes"; ${why}` });

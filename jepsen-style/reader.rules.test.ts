@@ -3,7 +3,7 @@
 // that says why; a line that is not JSON anywhere else is refused naming the line; a file that is
 // nothing but one line of something else is not a history; invokes left without completion are
 // named in a warning. Invisible characters in a message are written as \u escapes, so that they show.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,18 @@ describe('reading in pieces', () => {
       expect(await readHistoryFile(path, () => {}, () => { scanned++; }, { parallel, chunkBytes: 16 }), `parallel ${parallel}`).toEqual({ count: 3, warnings: expect.any(Array) });
       expect(scanned).toBe(3);
     }
+    // Without a sink for scanned events there is nothing for worker threads to do: the file is read serially.
+    const serialEvents: unknown[] = [];
+    expect(await readHistoryFile(path, (e) => serialEvents.push(e), undefined, { parallel: true, chunkBytes: 16 })).toEqual({ count: 3, warnings: expect.any(Array) });
+    expect(serialEvents).toEqual(events);
+    // The file is closed after a read, and after a read that failed.
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    await readHistoryFile(path, () => {});
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, 'x\n' + GOOD.join('\n') + '\n');
+    await expect(readHistoryFile(bad, () => {}, () => {})).rejects.toThrow(/line 1: not valid JSON/);
+    expect(open()).toBe(before);
     await expect(readHistoryFile(join(dir, 'missing.jsonl'), () => {})).rejects.toThrow(/ENOENT/);
     await expect(readHistoryFile(join(dir, 'missing.jsonl'), () => {}, () => {})).rejects.toThrow(/ENOENT/);
   });
