@@ -128,11 +128,22 @@ describe('the fast path never changes an outcome', () => {
     ['a send after a polled key of two reads', '{"index":0,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"0":[[0,1],[1,2]]}],["send",1,[2,5]]]}'],
     ['a send after a polled key of three reads', '{"index":0,"time":0,"process":0,"type":"ok","f":"poll","value":[["poll",{"0":[[0,1],[1,2],[2,3]],"4":[]}],["send",1,[2,5]]]}'],
     ['a send offset in an invoke, after a poll', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["poll"],["send",1,[2,5]]]}'],
+    // A field missing from a line written in another order: the line before it had every field.
+    ['a missing time', '{"process":0,"index":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['a missing index', '{"time":0,"process":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['a missing process', '{"time":0,"index":0,"type":"invoke","f":"poll","value":[["poll"]]}'],
+    ['a missing type', '{"time":0,"index":0,"process":0,"f":"poll","value":[["poll"]]}'],
+    ['a missing f', '{"time":0,"index":0,"process":0,"type":"invoke","value":[["poll"]]}'],
     ['a polled map in an invoke, after a poll', '{"index":0,"time":0,"process":0,"type":"invoke","f":"txn","value":[["poll"],["poll",{"0":[]}]]}'],
   ])('leaves %s to JSON.parse, which decides', (_name, line) => {
     expect(scans(line)).toBe(false);
     const { scanned, ...fast } = outcome([line], true);
     expect(fast).toEqual(outcome([line], false));
     expect(scanned ?? 0).toBe(0);
+    // After a line of every field, in the same scanner.
+    const before = '{"value":[["poll"]],"f":"poll","type":"invoke","process":9,"time":0,"index":0}';
+    const s = new FastEventScanner(), bytes = Buffer.from(`${before}\n${line.replace('"index":0', '"index":1')}`);
+    expect(s.scan(bytes, 0, before.length)).toBe(true);
+    expect(s.scan(bytes, before.length + 1, bytes.length), 'after a full line').toBe(false);
   });
 });

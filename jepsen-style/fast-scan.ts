@@ -40,6 +40,7 @@ function int(b: Uint8Array, p: number): number {
   let x = 0, c = b[p]! - 48;
   while (c >= 0 && c <= 9) { x = x * 10 + c; c = b[++p]! - 48; }
   // c is now the byte after the digits, less 48: '.' is -2, 'e' 53 and 'E' 21 (21 | 32 = 53).
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: a fraction or an exponent left unread is refused by the token check that follows every number
   if ((p - start - 1) >>> 0 >= 15 || (b[start] === 48 && p - start > 1) || c === -2 || (c | 32) === 53) return -1;
   num = neg ? -x : x;
   return p;
@@ -59,6 +60,7 @@ export class FastEventScanner {
 
   /** Scans b[start, end); true when the line is a client event of the common shape. */
   scan(b: Uint8Array, start: number, end: number): boolean {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a scratch array too small makes scanLine refuse the line (JSON.parse reads it), a larger one costs memory
     if (end - start + 16 > this.scratch.length) this.scratch = new Float64Array(2 * (end - start) + 16);
     return this.scanLine(b, start, end) === end;
   }
@@ -70,19 +72,24 @@ export class FastEventScanner {
    * shape, or does not end within reach.
    */
   scanLine(b: Uint8Array, start: number, limit: number): number {
+    // Stryker disable next-line ConditionalExpression: a new DataView on the same bytes (speed)
     if (b !== this.b) { this.b = b; this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength); }
     // Every number pushed takes at least two bytes of the line, so within this reach the scratch
     // array needs no check (past it, the scan fails and `scan` retries with a larger array).
+    // Stryker disable next-line EqualityOperator,ArithmeticOperator: every number takes two bytes or more, so a reach off by 32 still fits the scratch array; a shorter reach only refuses more lines
     if (limit - start + 16 > this.scratch.length) limit = start + this.scratch.length - 16;
     this.end = limit;
     try {
       const usual = this.usualHeader(start);
+      // Stryker disable next-line ConditionalExpression: the general path from the start reads the usual header too (speed path)
       if (usual === NOT_USUAL) {
         this.p = start; this.length = 0; this.valueKind = V_MISSING;
         if (!this.fields(0)) return -1;
       } else if (usual === HEADER && !this.fields(0b111111)) return -1;
       return shapeFits(this.f, this.type === 0, this.valueKind, this.scratch, this.length) ? this.p : -1;
+      // Stryker disable next-line BlockStatement: nothing but FAIL is thrown here; an undefined answer is no line end either
     } catch (e) {
+      // Stryker disable next-line ConditionalExpression: nothing but FAIL is thrown here
       if (e === FAIL) return -1;
       throw e;
     }
@@ -90,6 +97,7 @@ export class FastEventScanner {
 
   /** Whether the event ended at p: the limit, or a newline. */
   private ends(p: number): boolean {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the callers take a line only where it ends at a newline or at its end (scan, lines), which repeats this check
     return p === this.end || (p < this.end && this.b[p] === NEWLINE);
   }
 
@@ -100,24 +108,31 @@ export class FastEventScanner {
   private usualHeader(start: number): number {
     const b = this.b, dv = this.dv, end = this.end;
     this.length = 0; this.valueKind = V_MISSING; this.txnId = undefined;
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_INDEX.matches(dv, start, end)) return NOT_USUAL;
     this.p = start + L_INDEX.length;
     this.index = this.nonNegative();
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_TIME.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_TIME.length;
     this.time = this.nonNegative();
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_PROCESS.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_PROCESS.length;
     this.process = this.nonNegative();
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_TYPE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_TYPE.length;
     this.type = this.quoted(Q_TYPES);
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_F.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_F.length;
     this.f = this.quoted(Q_FS);
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_VALUE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_VALUE.length;
     this.value();
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator,BlockStatement: HEADER instead of DONE lets fields() read the closing brace (speed path)
     if (b[this.p] === RBRACE && this.ends(this.p + 1)) { this.p++; return DONE; }
     return HEADER;
   }
@@ -127,10 +142,12 @@ export class FastEventScanner {
     const b = this.b;
     if (seen === 0) {
       this.p = ws(b, after(b, this.p, LBRACE));
+      // Stryker disable next-line ConditionalExpression,BooleanLiteral: `{}` then fails at its first key, or has no value and fits no shape
       if (b[this.p] === RBRACE) return false;
     } else if (!this.nextField()) return this.ends(this.p) && (seen & 0b111111) === 0b111111;
     for (;;) {
       const key = this.word(KEYS);
+      // Stryker disable next-line BooleanLiteral: a line that stops at a repeated field does not end there, which the callers refuse
       if (seen & (1 << key)) return false;
       seen |= 1 << key;
       this.p = ws(b, after(b, this.p, COLON));
