@@ -32,7 +32,7 @@ const NOT_USUAL = 0, HEADER = 1, DONE = 2;
 /** The number the last `int` call read. */
 let num = 0;
 
-/** A JSON integer at p (no fraction or exponent, at most 15 digits); the position after it, or -1. */
+/** A JSON integer at p (no fraction or exponent, at most 15 digits); the position after it, or a FAIL throw. */
 function int(b: Uint8Array, p: number): number {
   const neg = b[p] === MINUS;
   if (neg) p++;
@@ -41,7 +41,7 @@ function int(b: Uint8Array, p: number): number {
   while (c >= 0 && c <= 9) { x = x * 10 + c; c = b[++p]! - 48; }
   // c is now the byte after the digits, less 48: '.' is -2, 'e' 53 and 'E' 21 (21 | 32 = 53).
   // Stryker disable next-line ConditionalExpression,UnaryOperator: a fraction or an exponent left unread is refused by the token check that follows every number
-  if ((p - start - 1) >>> 0 >= 15 || (b[start] === 48 && p - start > 1) || c === -2 || (c | 32) === 53) return -1;
+  if ((p - start - 1) >>> 0 >= 15 || (b[start] === 48 && p - start > 1) || c === -2 || (c | 32) === 53) throw FAIL;
   num = neg ? -x : x;
   return p;
 }
@@ -176,7 +176,7 @@ export class FastEventScanner {
 
   private nonNegative(): number {
     const p = int(this.b, this.p);
-    if (p < 0 || num < 0) throw FAIL;
+    if (num < 0) throw FAIL;
     this.p = p;
     return num;
   }
@@ -190,7 +190,7 @@ export class FastEventScanner {
     for (;;) {
       if (this.valueKind === V_KEYS) {
         p = int(b, p);
-        if (p < 0 || num < 0) throw FAIL;
+        if (num < 0) throw FAIL;
         s[this.length++] = num;
       } else {
         this.p = p;
@@ -207,7 +207,9 @@ export class FastEventScanner {
   private mop(): void {
     const b = this.b, s = this.scratch;
     let name: number;
+    // Stryker disable next-line ConditionalExpression: the general path below reads the mop's name too (speed path)
     if (L_SEND.matches(this.dv, this.p, this.end)) { name = 0; this.p += L_SEND.length; }
+    // Stryker disable next-line ConditionalExpression: the general path below reads the mop's name too (speed path)
     else if (L_POLL.matches(this.dv, this.p, this.end)) { name = 1; this.p += L_POLL.length; }
     else {
       this.p = ws(b, after(b, this.p, LBRACK));
@@ -217,7 +219,7 @@ export class FastEventScanner {
     if (name === 0) {
       p = int(b, ws(b, after(b, p, COMMA)));
       const k = num;
-      if (p < 0 || k < 0) throw FAIL;
+      if (k < 0) throw FAIL;
       p = ws(b, after(b, p, COMMA));
       if (b[p] === LBRACK) {
         p = ws(b, p + 1);
@@ -225,18 +227,16 @@ export class FastEventScanner {
         if (b[p] === 110) { this.p = p; this.literal(NULL); p = this.p; } else {
           p = int(b, p);
           // -1 is the Java client's "no offset", read as null; other negative offsets are errors, which the JSON path words.
-          if (p < 0 || num < -1) throw FAIL;
+          if (num < -1) throw FAIL;
           if (num >= 0) o = num;
         }
         p = int(b, ws(b, after(b, p, COMMA)));
-        if (p < 0) throw FAIL;
         p = after(b, p, RBRACK);
         const n = this.length;
         s[n] = SEND_PAIR; s[n + 1] = k; s[n + 2] = o; s[n + 3] = num;
         this.length = n + 4;
       } else {
         p = int(b, p);
-        if (p < 0) throw FAIL;
         const n = this.length;
         s[n] = SEND_PLAIN; s[n + 1] = k; s[n + 2] = num;
         this.length = n + 3;
@@ -263,9 +263,10 @@ export class FastEventScanner {
     let keys = 0, previous = -1;
     for (;;) {
       // JSON.parse lists integer keys in ascending order whatever the text says: leave others to it.
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a negative key is refused anyway, by the ascending check (previous starts at -1)
       if (b[p] !== Q || b[p + 1] === MINUS) throw FAIL;
       p = int(b, p + 1);
-      if (p < 0 || b[p] !== Q || num <= previous) throw FAIL;
+      if (b[p] !== Q || num <= previous) throw FAIL;
       previous = num;
       p = ws(b, after(b, ws(b, after(b, p + 1, COLON)), LBRACK));
       s[n++] = num;
@@ -274,13 +275,13 @@ export class FastEventScanner {
       if (b[p] !== RBRACK) {
         for (;;) {
           p = int(b, ws(b, after(b, p, LBRACK)));
-          if (p < 0 || num < 0) throw FAIL;
+          if (num < 0) throw FAIL;
           const o = num;
           p = int(b, ws(b, after(b, p, COMMA)));
-          if (p < 0) throw FAIL;
           s[n] = o; s[n + 1] = num; n += 2;
           p = after(b, p, RBRACK);
           pairs++;
+          // Stryker disable next-line ConditionalExpression,BlockStatement: the check after the whitespace below takes the comma too (speed path)
           if (b[p] === COMMA) { p++; continue; }
           p = ws(b, p);
           if (b[p] === COMMA) { p = ws(b, p + 1); continue; }
