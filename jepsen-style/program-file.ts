@@ -21,6 +21,7 @@ export class ProgramFileError extends Error {
 export function readProgramInfoFile(file: string): ProgramInfo {
   let text: string;
   try {
+    // Stryker disable next-line StringLiteral: without an encoding the file is a Buffer, which JSON.parse reads as UTF-8 all the same
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ProgramFileError(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a run's program.json or a history's program-info.json`);
@@ -57,9 +58,18 @@ export function programInfoOfJson(data: unknown, file = 'program file'): Program
 }
 
 type Fail = (detail: string) => never;
-const isKey = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-const keys = (x: unknown, field: string, fail: Fail): number[] => (Array.isArray(x) && x.every(isKey) ? x : fail(`${field} must be an array of non-negative integer keys, got ${JSON.stringify(x) ?? 'nothing (the field is missing)'}`));
-const text = (x: unknown, field: string, fail: Fail): string => (typeof x === 'string' ? x : fail(`${field} must be a string, got ${JSON.stringify(x) ?? 'nothing (the field is missing)'}`));
+
+function isKey(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) >= 0;
+}
+
+function keys(x: unknown, field: string, fail: Fail): number[] {
+  return Array.isArray(x) && x.every(isKey) ? x : fail(`${field} must be an array of non-negative integer keys, got ${JSON.stringify(x) ?? 'nothing (the field is missing)'}`);
+}
+
+function text(x: unknown, field: string, fail: Fail): string {
+  return typeof x === 'string' ? x : fail(`${field} must be a string, got ${JSON.stringify(x) ?? 'nothing (the field is missing)'}`);
+}
 
 function copierInfo(c: unknown, at: string, fail: Fail): NonNullable<ProgramInfo['copiers']>[number] {
   if (typeof c !== 'object' || c === null) fail(`${at} must be an object`);

