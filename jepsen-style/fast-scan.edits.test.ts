@@ -2,28 +2,8 @@
 // and a line cut anywhere or with any byte replaced is read as JSON.parse reads it, or refused as the
 // JSON path refuses it. A property over every position of the contract's shapes (fast-scan.shapes.test.ts).
 import { describe, expect, it } from 'vitest';
-import { OpTableBuilder } from './analysis/ops.ts';
-import { FastEventScanner } from './fast-scan.ts';
-import { HistoryLineParser } from './reader.ts';
-import { PAIRS, spaced } from './testing/scan-shapes.ts';
+import { PAIRS, readOutcome as outcome, scans, spaced } from './testing/scan-shapes.ts';
 
-/** The outcome of reading `lines` one way: the op table and summary, or the refusal. */
-function outcome(lines: string[], fast: boolean) {
-  const b = new OpTableBuilder();
-  let scanned = 0;
-  try {
-    const p = new HistoryLineParser((e) => b.add(e), fast ? (s) => { scanned++; b.addScanned(s); } : undefined);
-    p.push(lines.join('\n') + '\n');
-    return { summary: p.end(), table: b.finish(), scanned: fast ? scanned : undefined };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
-
-const scans = (line: string) => {
-  const bytes = Buffer.from(line);
-  return new FastEventScanner().scan(bytes, 0, bytes.length);
-};
 const isJson = (text: string) => {
   try {
     JSON.parse(text);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { OpTableBuilder } from './analysis/ops.ts';
 import { FastEventScanner } from './fast-scan.ts';
 import { HistoryLineParser } from './reader.ts';
-import { ev, PAIRS, spaced } from './testing/scan-shapes.ts';
+import { ev, PAIRS, readOutcome as outcome, scans, spaced } from './testing/scan-shapes.ts';
 
 /** One invoke line then one completion line, read both ways; how many lines the scanner took. */
 function both(lines: string[]) {
@@ -64,23 +64,6 @@ describe('the fast scanner takes the contract\'s client events and reads them as
   });
 });
 
-/** The outcome of reading `lines` one way: the op table and summary, or the refusal. */
-function outcome(lines: string[], fast: boolean) {
-  const b = new OpTableBuilder();
-  let scanned = 0;
-  try {
-    const p = new HistoryLineParser((e) => b.add(e), fast ? (s) => { scanned++; b.addScanned(s); } : undefined);
-    p.push(lines.join('\n') + '\n');
-    return { summary: p.end(), table: b.finish(), scanned: fast ? scanned : undefined };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
-
-const scans = (line: string) => {
-  const bytes = Buffer.from(line);
-  return new FastEventScanner().scan(bytes, 0, bytes.length);
-};
 describe('the fast path never changes an outcome', () => {
   it('takes any valid JSON string as an error, with every escape and any character', () => {
     const lines = [ev(0, 'invoke', 'poll', [['poll']]),

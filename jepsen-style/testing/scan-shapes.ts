@@ -1,5 +1,9 @@
 // Client events of every shape the contract allows (docs/contract/history-format.md), as JSON.stringify
-// writes them: the fast scanner's tests (fast-scan.shapes.test.ts, fast-scan.edits.test.ts).
+// writes them: the fast scanner's tests (fast-scan.shapes.test.ts, fast-scan.edits.test.ts), and how
+// those tests read a line both ways.
+import { OpTableBuilder } from '../analysis/ops.ts';
+import { FastEventScanner } from '../fast-scan.ts';
+import { HistoryLineParser } from '../reader.ts';
 
 export const ev = (index: number, type: string, f: string, value: unknown, extra: object = {}) => JSON.stringify({ index, time: 10 * index, process: 3, type, f, value, ...extra });
 
@@ -24,3 +28,22 @@ export const PAIRS: [string, string[]][] = [
 
 /** The same text with whitespace JSON allows between its tokens. */
 export const spaced = (line: string, space: string) => line.replace(/([,:[\]{}])/g, `${space}$1${space}`);
+
+/** The outcome of reading `lines` one way (the fast scanner's sink or JSON.parse only): the op table and summary, or the refusal. */
+export function readOutcome(lines: string[], fast: boolean) {
+  const b = new OpTableBuilder();
+  let scanned = 0;
+  try {
+    const p = new HistoryLineParser((e) => b.add(e), fast ? (s) => { scanned++; b.addScanned(s); } : undefined);
+    p.push(lines.join('\n') + '\n');
+    return { summary: p.end(), table: b.finish(), scanned: fast ? scanned : undefined };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/** Whether the fast scanner takes the line (false: it leaves the line to JSON.parse). */
+export const scans = (line: string) => {
+  const bytes = Buffer.from(line);
+  return new FastEventScanner().scan(bytes, 0, bytes.length);
+};
