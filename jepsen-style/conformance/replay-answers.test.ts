@@ -3,15 +3,10 @@
 // poll that returned what the model would not from where it read. Hand-made histories, each with the
 // divergence a person reads: which op, what Kafka did, what the model does instead.
 import { describe, expect, it } from 'vitest';
-import type { ClientEvent, HistoryEvent, Mop } from '../history.ts';
+import type { Mop } from '../history.ts';
 import { replayAgainstModel } from './replay.ts';
+import { timedHistory as history, type TimedRow as Row } from '../testing/history-builder.ts';
 
-type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
-/** Events at explicit times (seconds), put in time order and numbered as a history is. */
-function history(rows: Row[]): HistoryEvent[] {
-  return [...rows].sort((a, b) => a[0] - b[0])
-    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
-}
 const T = { txnId: 'T' };
 /** Process 1 commits value 1 as T, then process 2 (a newer instance of T) commits value 2: process 1 is fenced. */
 const fencedByNewer: Row[] = [

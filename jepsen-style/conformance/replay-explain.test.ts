@@ -4,15 +4,10 @@
 // answer only after the timeout; an info transaction a later reader passed was ended by its own client; a
 // write acknowledged before another was invoked sits below it in the log.
 import { describe, expect, it } from 'vitest';
-import type { ClientEvent, HistoryEvent } from '../history.ts';
 import { replayAgainstModel } from './replay.ts';
+import { timedHistory as history, type TimedRow as Row } from '../testing/history-builder.ts';
 import type { ReplayOptions } from './replay-types.ts';
 
-type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
-function history(rows: Row[]): HistoryEvent[] {
-  return [...rows].sort((a, b) => a[0] - b[0])
-    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
-}
 const T = { txnId: 'T' };
 
 describe('a transaction aborted by its coordinator on timeout', () => {

@@ -3,15 +3,10 @@
 // same key, outlasted a request timeout, and no out-of-order answer (an epoch bump) came in between. Hand-made
 // histories on both sides of each condition; test/fixtures/runs/java391-endtxn-race-seed-{2,3}/ are the runs.
 import { describe, expect, it } from 'vitest';
-import type { ClientEvent, HistoryEvent } from '../history.ts';
 import { replayAgainstModel } from './replay.ts';
+import { timedHistory as history, type TimedRow as Row } from '../testing/history-builder.ts';
 import type { ReplayOptions } from './replay-types.ts';
 
-type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
-function history(rows: Row[]): HistoryEvent[] {
-  return [...rows].sort((a, b) => a[0] - b[0])
-    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
-}
 const T = { txnId: 'T' };
 const OOSE = 'OutOfOrderSequenceException: The broker received an out of order sequence number.';
 const workers = [{ transactionalId: 'T', assign: [0] }];

@@ -3,14 +3,9 @@
 // the writes it returned (each at its own key) and the transactions below what it returned, not for its
 // own transaction's writes, which it never sees; a record nobody wrote diverges at once.
 import { describe, expect, it } from 'vitest';
-import type { ClientEvent, HistoryEvent } from '../history.ts';
 import { replayAgainstModel } from './replay.ts';
+import { timedHistory as history } from '../testing/history-builder.ts';
 
-type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
-function history(rows: Row[]): HistoryEvent[] {
-  return [...rows].sort((a, b) => a[0] - b[0])
-    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
-}
 const T = { txnId: 'T' };
 
 describe('a producer\'s writes to one key', () => {

@@ -6,14 +6,10 @@
 // had already returned offset 1, a newer producer instance initialised before its older instance's committed
 // transaction had all its records in the log.
 import { describe, expect, it } from 'vitest';
-import type { ClientEvent, HistoryEvent, Mop } from '../history.ts';
+import type { Mop } from '../history.ts';
 import { replayAgainstModel } from './replay.ts';
+import { timedHistory as history, type TimedRow as Row } from '../testing/history-builder.ts';
 
-type Row = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
-function history(rows: Row[]): HistoryEvent[] {
-  return [...rows].sort((a, b) => a[0] - b[0])
-    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }));
-}
 const T = { txnId: 'T' };
 const gaveUp = { ...T, error: 'timeout: txn took longer than 10000 ms' };
 

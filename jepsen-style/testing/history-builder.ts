@@ -57,3 +57,12 @@ export class HistoryBuilder {
 export function invoked(mops: Mop[]): Mop[] {
   return mops.map((m) => (m[0] === 'send' ? (['send', m[1], Array.isArray(m[2]) ? m[2][1] : m[2]] as Mop) : (['poll'] as Mop)));
 }
+
+/** A hand-made event: [time in seconds, process, type, f, value, extra fields]. */
+export type TimedRow = [number, number, ClientEvent['type'], ClientEvent['f'], ClientEvent['value'], Partial<ClientEvent>?];
+
+/** Events at explicit times (seconds), put in time order and numbered as a history is. */
+export function timedHistory(rows: TimedRow[]): HistoryEvent[] {
+  return [...rows].sort((a, b) => a[0] - b[0])
+    .map(([t, process, type, f, value, extra], index) => ({ index, time: Math.round(t * 1e9), process, type, f, value, ...extra }) as HistoryEvent);
+}
